@@ -1,0 +1,71 @@
+"""pwhygiene: password strength and hygiene.
+
+The public API is exactly the names in ``__all__`` (pinned by ``tests/test_exported_members.py``)
+plus the documented sub-packages ``pwhygiene.testing``, ``pwhygiene.hashing`` and
+``pwhygiene.contrib``. Everything in a module whose name starts with ``_`` is private.
+"""
+
+from pwhygiene._breach.source import BreachSource, HashMode
+from pwhygiene._errors import (
+    AmbiguousFormat,
+    BadCorpus,
+    BadRangeResponse,
+    BreachLookupError,
+    BreachServiceUnavailable,
+    CorruptIndex,
+    ExportTooLarge,
+    IgnoreFileError,
+    InvalidInput,
+    MalformedExport,
+    OfflineIndexError,
+    PasswordRequired,
+    PwhygieneError,
+    UnsupportedFormat,
+    VaultError,
+    WrongPassword,
+)
+from pwhygiene._vault.model import (
+    ItemKind,
+    PasswordHistoryEntry,
+    Timestamp,
+    Vault,
+    VaultItem,
+)
+from pwhygiene._version import __version__
+
+# --- strength, policy, check (issue 2) ---
+
+# --- range client and digests (issue 3) ---
+
+# --- offline index (issue 4) ---
+
+# --- vault readers (issue 5) ---
+
+# --- audit (issue 6) ---
+
+__all__ = [
+    "AmbiguousFormat",
+    "BadCorpus",
+    "BadRangeResponse",
+    "BreachLookupError",
+    "BreachServiceUnavailable",
+    "BreachSource",
+    "CorruptIndex",
+    "ExportTooLarge",
+    "HashMode",
+    "IgnoreFileError",
+    "InvalidInput",
+    "ItemKind",
+    "MalformedExport",
+    "OfflineIndexError",
+    "PasswordHistoryEntry",
+    "PasswordRequired",
+    "PwhygieneError",
+    "Timestamp",
+    "UnsupportedFormat",
+    "Vault",
+    "VaultError",
+    "VaultItem",
+    "WrongPassword",
+    "__version__",
+]

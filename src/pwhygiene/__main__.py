@@ -1,0 +1,7 @@
+"""``python -m pwhygiene``: the same CLI as the console script."""
+
+import sys
+
+from pwhygiene._cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The vault audit: pure checks over items, one report model, several renderers."""

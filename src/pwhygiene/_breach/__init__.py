@@ -1,0 +1,1 @@
+"""Breach lookups: the range client, the offline index and the embedded blocklist."""

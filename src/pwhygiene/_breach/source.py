@@ -1,0 +1,31 @@
+"""The protocol every breach source shares, so callers can swap network for disk.
+
+A breach source answers with counts for *digests*; it never sees a plaintext password.
+``count`` returns 0 only when the source knows the digest is absent. When it cannot know
+(network down, bad response) it raises a :class:`~pwhygiene.BreachLookupError` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal, Protocol, runtime_checkable
+
+HashMode = Literal["sha1", "ntlm"]
+
+
+@runtime_checkable
+class BreachSource(Protocol):
+    """Anything that counts how often a password digest appears in breaches."""
+
+    @property
+    def mode(self) -> HashMode:
+        """Which digest the source takes: 40-hex SHA-1 or 32-hex NTLM."""
+        ...
+
+    def count(self, digest: str) -> int:
+        """How many times ``digest`` (hex, any case) appears; 0 when known absent."""
+        ...
+
+    def count_many(self, digests: Iterable[str]) -> dict[str, int]:
+        """Counts for many digests; keys are the digests as given, upper-cased."""
+        ...

@@ -1,0 +1,1 @@
+"""Reading password-manager exports into :class:`Vault` objects."""
