@@ -29,3 +29,21 @@ class BreachSource(Protocol):
     def count_many(self, digests: Iterable[str]) -> dict[str, int]:
         """Counts for many digests; keys are the digests as given, upper-cased."""
         ...
+
+
+@runtime_checkable
+class RangeProvider(Protocol):
+    """What a range-API server needs: every (suffix, count) whose digest starts with a prefix.
+
+    Implemented by the offline index (so ``pwhygiene serve`` can mirror the API) and by the
+    in-memory corpora of :mod:`pwhygiene.testing`.
+    """
+
+    @property
+    def mode(self) -> HashMode:
+        """Which digests the provider holds."""
+        ...
+
+    def range(self, prefix: str) -> list[tuple[str, int]]:
+        """``(SUFFIX, count)`` pairs, suffix upper-case hex, sorted; ``prefix`` is 5 hex chars."""
+        ...
