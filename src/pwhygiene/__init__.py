@@ -40,6 +40,9 @@ from pwhygiene._version import __version__
 # --- offline index (issue 4) ---
 
 # --- vault readers (issue 5) ---
+from pwhygiene._vault.registry import FormatInfo as FormatInfo
+from pwhygiene._vault.registry import formats as formats
+from pwhygiene._vault.registry import read_vault as read_vault
 
 # --- audit (issue 6) ---
 
