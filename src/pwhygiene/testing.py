@@ -1,0 +1,430 @@
+"""A real Pwned Passwords range server on 127.0.0.1, for your tests and ours.
+
+Mocking ``requests`` proves little about a network client; this module runs the actual HTTP
+protocol on loopback instead, with the quirks of the real API and the failures a client meets
+in the field::
+
+    from pwhygiene import RangeClient, sha1_digest
+    from pwhygiene.testing import RangeServer
+
+    with RangeServer.from_passwords({"hunter2": 17}) as server:
+        with RangeClient(server.url) as client:
+            assert client.count(sha1_digest("hunter2")) == 17
+        assert all(r.prefix for r in server.requests)  # only 5-hex prefixes were asked for
+
+The server answers ``GET /range/{PREFIX}`` (``?mode=ntlm`` for NTLM) from one
+:class:`~pwhygiene.RangeProvider` per hash mode, like the real service: sorted ``SUFFIX:COUNT``
+rows separated by CRLF with no final newline, random count-0 padding rows appended when the
+request carries ``Add-Padding: true``, an ``ETag`` answered with ``304`` on ``If-None-Match``.
+Faults can be injected at random (``fault_rate``) or as a script consumed one per request
+(:meth:`RangeServer.inject`); every request is logged (:attr:`RangeServer.requests`).
+
+Anything with ``.mode`` and ``.range(prefix)`` is a provider, so an offline index can be served
+the same way (that is what ``pwhygiene serve`` does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import socket
+import struct
+import threading
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Literal, cast
+from urllib.parse import parse_qs, urlsplit
+
+from pwhygiene._breach.digests import normalize_digest, password_digest
+from pwhygiene._breach.source import HashMode, RangeProvider
+
+__all__ = [
+    "FAULT_KINDS",
+    "FaultKind",
+    "InMemoryCorpus",
+    "LoggedRequest",
+    "RangeServer",
+]
+
+FaultKind = Literal[
+    "server_error",  # 500
+    "unavailable",  # 503
+    "rate_limited",  # 429 with Retry-After
+    "reset",  # TCP reset before any response
+    "hang",  # no answer until well past the client's read timeout
+    "truncated",  # the body stops short of its Content-Length
+    "html",  # a captive-portal page, 200 text/html
+    "garbage",  # 200 text/plain with bytes that are no range body
+]
+FAULT_KINDS: tuple[FaultKind, ...] = (
+    "server_error",
+    "unavailable",
+    "rate_limited",
+    "reset",
+    "hang",
+    "truncated",
+    "html",
+    "garbage",
+)
+
+_PREFIX_PATH = re.compile(r"/range/([0-9A-Fa-f]{5})")
+_SUFFIX_LENGTH: dict[HashMode, int] = {"sha1": 35, "ntlm": 27}
+_PORTAL_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Sign in to Wi-Fi</title></head>"
+    b"<body><form action='/login'>Accept the terms to continue</form></body></html>"
+)
+
+
+class InMemoryCorpus:
+    """A :class:`~pwhygiene.RangeProvider` over a mapping of full digests to counts.
+
+    Digests are validated and upper-cased; counts must be positive (a count of 0 would be
+    indistinguishable from padding).
+    """
+
+    def __init__(self, counts: Mapping[str, int], mode: HashMode = "sha1") -> None:
+        self._mode: HashMode = mode
+        by_prefix: dict[str, list[tuple[str, int]]] = {}
+        for digest, count in counts.items():
+            upper = normalize_digest(digest, mode)
+            if count < 1:
+                raise ValueError(f"counts must be positive (got {count})")
+            by_prefix.setdefault(upper[:5], []).append((upper[5:], count))
+        self._ranges = {prefix: sorted(rows) for prefix, rows in by_prefix.items()}
+
+    @classmethod
+    def from_passwords(cls, counts: Mapping[str, int], mode: HashMode = "sha1") -> InMemoryCorpus:
+        """A corpus of the passwords' ``mode`` digests (the passwords themselves are not kept)."""
+        return cls({password_digest(pw, mode): n for pw, n in counts.items()}, mode)
+
+    @property
+    def mode(self) -> HashMode:
+        """Which digests the corpus holds."""
+        return self._mode
+
+    def range(self, prefix: str) -> list[tuple[str, int]]:
+        """The sorted ``(SUFFIX, count)`` rows under ``prefix``."""
+        return list(self._ranges.get(prefix.upper(), ()))
+
+    def __repr__(self) -> str:
+        return f"InMemoryCorpus(mode={self._mode!r}, prefixes={len(self._ranges)})"
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the server saw it: enough to prove what a client revealed."""
+
+    method: str
+    path: str
+    query: str
+    headers: tuple[tuple[str, str], ...] = field(repr=False)
+    fault: FaultKind | None
+
+    @property
+    def prefix(self) -> str | None:
+        """The 5-hex prefix if the path was exactly ``/range/{PREFIX}``, else ``None``."""
+        match = _PREFIX_PATH.fullmatch(self.path)
+        return match.group(1) if match else None
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` (case-insensitive), or ``None``."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+
+class RangeServer:
+    """A threaded range-API server on loopback; use it as a context manager.
+
+    ``latency_ms`` delays every answer; ``fault_rate`` (0..1) turns a random share of requests
+    into one of ``fault_kinds``; ``inject()`` scripts the next requests exactly. ``padding_rows``
+    is the ``(min, max)`` total row count a padded answer is filled up to (the real API uses
+    about 800..1000). ``seed`` makes padding and faults reproducible.
+    """
+
+    def __init__(
+        self,
+        *providers: RangeProvider,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency_ms: float = 0.0,
+        fault_rate: float = 0.0,
+        fault_kinds: Iterable[FaultKind] = FAULT_KINDS,
+        retry_after: int = 0,
+        hang_seconds: float = 30.0,
+        padding_rows: tuple[int, int] = (800, 1000),
+        thousands_separators: bool = False,
+        line_ending: Literal["\r\n", "\n"] = "\r\n",
+        final_newline: bool = False,
+        etag: bool = True,
+        seed: int | None = None,
+    ) -> None:
+        if not providers:
+            raise ValueError("RangeServer needs at least one RangeProvider")
+        self._providers: dict[HashMode, RangeProvider] = {}
+        for provider in providers:
+            if provider.mode in self._providers:
+                raise ValueError(f"two providers for mode {provider.mode!r}")
+            self._providers[provider.mode] = provider
+        if not 0.0 <= fault_rate <= 1.0:
+            raise ValueError(f"fault_rate must be between 0 and 1 (got {fault_rate})")
+        kinds = tuple(fault_kinds)
+        if fault_rate and not kinds:
+            raise ValueError("fault_rate needs at least one fault kind")
+        self.latency_ms = latency_ms
+        self.fault_rate = fault_rate
+        self.fault_kinds = kinds
+        self.retry_after = retry_after
+        self.hang_seconds = hang_seconds
+        self.padding_rows = padding_rows
+        self.thousands_separators = thousands_separators
+        self.line_ending = line_ending
+        self.final_newline = final_newline
+        self.etag = etag
+        self._rng = random.Random(seed)  # noqa: S311  # reason: test padding, not secrets
+        self._lock = threading.Lock()
+        self._script: deque[FaultKind | None] = deque()
+        self._log: list[LoggedRequest] = []
+        self._closing = threading.Event()
+        self._httpd = _Server((host, port), _Handler)
+        self._httpd.range_server = self
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def from_passwords(cls, counts: Mapping[str, int], **options: object) -> RangeServer:
+        """A server knowing ``counts`` (password -> times seen) in both SHA-1 and NTLM mode."""
+        return cls(
+            InMemoryCorpus.from_passwords(counts, "sha1"),
+            InMemoryCorpus.from_passwords(counts, "ntlm"),
+            **options,  # type: ignore[arg-type]
+        )
+
+    @classmethod
+    def from_digests(
+        cls, counts: Mapping[str, int], mode: HashMode = "sha1", **options: object
+    ) -> RangeServer:
+        """A server knowing ``counts`` (full hex digest -> times seen) in one mode."""
+        return cls(InMemoryCorpus(counts, mode), **options)  # type: ignore[arg-type]
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL to give a client, e.g. ``http://127.0.0.1:49152``."""
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> RangeServer:
+        """Serve in a daemon thread (idempotent)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"RangeServer{self.url}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving, release hanging handlers and close the socket."""
+        self._closing.set()
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join()
+        self._httpd.server_close()
+
+    def __enter__(self) -> RangeServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- faults and the log ------------------------------------------------------------------
+
+    def inject(self, *faults: FaultKind | None) -> None:
+        """Script the next requests: one fault per request, ``None`` for a normal answer."""
+        with self._lock:
+            self._script.extend(faults)
+
+    @property
+    def requests(self) -> tuple[LoggedRequest, ...]:
+        """Every request received so far, in arrival order."""
+        with self._lock:
+            return tuple(self._log)
+
+    def clear_log(self) -> None:
+        """Forget the requests logged so far."""
+        with self._lock:
+            self._log.clear()
+
+    def _next_fault(self) -> FaultKind | None:
+        with self._lock:
+            if self._script:
+                return self._script.popleft()
+            if self.fault_rate and self._rng.random() < self.fault_rate:
+                return self._rng.choice(self.fault_kinds)
+            return None
+
+    def _record(self, request: LoggedRequest) -> None:
+        with self._lock:
+            self._log.append(request)
+
+    def _padding_count(self, real_rows: int) -> int:
+        low, high = self.padding_rows
+        with self._lock:
+            target = self._rng.randint(low, high) if high > 0 else 0
+        return max(0, target - real_rows)
+
+    def _random_suffixes(self, length: int, count: int, taken: set[str]) -> list[str]:
+        suffixes: list[str] = []
+        with self._lock:
+            while len(suffixes) < count:
+                suffix = f"{self._rng.getrandbits(length * 4):0{length}X}"
+                if suffix not in taken:
+                    taken.add(suffix)
+                    suffixes.append(suffix)
+        return suffixes
+
+    def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake at once when the server is closing."""
+        if seconds > 0:
+            self._closing.wait(seconds)
+
+    # -- bodies ------------------------------------------------------------------------------
+
+    def _format_count(self, count: int) -> str:
+        return f"{count:,}" if self.thousands_separators else str(count)
+
+    def render(self, mode: HashMode, prefix: str, *, padded: bool) -> tuple[bytes, str]:
+        """The body for ``prefix`` and its ETag (which ignores padding, as padding is random)."""
+        rows = self._providers[mode].range(prefix)
+        lines = [f"{suffix}:{self._format_count(count)}" for suffix, count in rows]
+        etag = '"' + hashlib.sha256("\n".join([mode, *lines]).encode()).hexdigest()[:32] + '"'
+        if padded:
+            pad = self._padding_count(len(rows))
+            taken = {suffix for suffix, _ in rows}
+            lines += [f"{s}:0" for s in self._random_suffixes(_SUFFIX_LENGTH[mode], pad, taken)]
+        text = self.line_ending.join(lines)
+        if self.final_newline and lines:
+            text += self.line_ending
+        return text.encode("ascii"), etag
+
+    def __repr__(self) -> str:
+        return f"RangeServer(url={self.url!r}, modes={sorted(self._providers)})"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    range_server: RangeServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One request: log it, maybe misbehave, else answer like the real API."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, so a client's connection pool is exercised
+    server: _Server
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet: tests read :attr:`RangeServer.requests` instead of stderr."""
+
+    def do_GET(self) -> None:
+        """Answer a range request (or misbehave as scripted)."""
+        owner = self.server.range_server
+        split = urlsplit(self.path)
+        fault = owner._next_fault()
+        owner._record(
+            LoggedRequest(
+                method="GET",
+                path=split.path,
+                query=split.query,
+                headers=tuple(self.headers.items()),
+                fault=fault,
+            )
+        )
+        owner._sleep(owner.latency_ms / 1000.0)
+        match = _PREFIX_PATH.fullmatch(split.path)
+        mode = cast("HashMode", parse_qs(split.query).get("mode", ["sha1"])[-1].lower())
+        prefix = match.group(1).upper() if match else None
+        valid = prefix is not None and mode in owner._providers
+        padded = (self.headers.get("Add-Padding") or "").strip().lower() == "true"
+        if fault is not None:
+            real = owner.render(mode, prefix, padded=padded)[0] if prefix and valid else b""
+            self._misbehave(fault, real)
+        elif prefix is None:
+            self._send(HTTPStatus.NOT_FOUND, b"Not found")
+        elif not valid:
+            self._send(HTTPStatus.BAD_REQUEST, b"The hash mode is not supported")
+        else:
+            body, etag = owner.render(mode, prefix, padded=padded)
+            if not owner.etag:
+                self._send(HTTPStatus.OK, body)
+            elif etag in _etags(self.headers.get("If-None-Match")):
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", etag)
+                self.end_headers()
+            else:
+                self._send(HTTPStatus.OK, body, {"ETag": etag})
+
+    def _send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        headers: Mapping[str, str] | None = None,
+        content_type: str = "text/plain",
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _misbehave(self, fault: FaultKind, real_body: bytes) -> None:
+        owner = self.server.range_server
+        if fault == "server_error":
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b"Internal Server Error")
+        elif fault == "unavailable":
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"Service Unavailable")
+        elif fault == "rate_limited":
+            retry = {"Retry-After": str(owner.retry_after)}
+            self._send(HTTPStatus.TOO_MANY_REQUESTS, b"Rate limit exceeded", retry)
+        elif fault == "html":
+            self._send(HTTPStatus.OK, _PORTAL_PAGE, content_type="text/html; charset=utf-8")
+        elif fault == "garbage":
+            with owner._lock:
+                noise = bytes(owner._rng.getrandbits(8) for _ in range(64))
+            self._send(HTTPStatus.OK, b"\xff\xfe" + noise)
+        elif fault == "truncated":
+            body = real_body or b"0" * 35 + b":1"
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body) + 10))
+            self.end_headers()
+            self.wfile.write(body[: max(1, len(body) // 2)])
+            self.close_connection = True
+        elif fault == "hang":
+            owner._sleep(owner.hang_seconds)
+            self.close_connection = True
+        else:  # "reset": RST instead of an answer (SO_LINGER with a zero timeout)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+
+
+def _etags(header: str | None) -> set[str]:
+    """The entity tags listed in an ``If-None-Match`` header."""
+    if not header:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
