@@ -1,0 +1,331 @@
+"""The audit checks: one pure function per check, entries in, findings out.
+
+An :class:`Entry` is a vault item plus what the runner measured about its password (strength,
+breach count). Checks see passwords but return only :class:`~pwhygiene.Finding` objects, whose
+messages and details name items, counts and transform labels, never a password or a digest.
+Every check is deterministic and depends only on its arguments, which is what lets the tests
+plant problems and assert that exactly those are found.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from pwhygiene._audit import sites
+from pwhygiene._audit.report import BreachStatus, Finding, ReuseGroup, Severity, StrengthSummary
+from pwhygiene._audit.similarity import Transform, describe, similar_pairs
+from pwhygiene._vault.model import Timestamp, VaultItem
+
+WEAK_MAX_SCORE = 2
+MAX_LISTED = 10  # items named in one message; details list them all
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item as the checks see it: the item plus the runner's measurements."""
+
+    item: VaultItem
+    strength: StrengthSummary | None = None
+    breach_status: BreachStatus = "not_checked"
+    breach_count: int | None = None
+    breach_label: str = ""
+    email_account: bool = field(default=False)
+
+    @property
+    def password(self) -> str | None:
+        """The current password, or ``None`` when the item has none."""
+        return self.item.password or None
+
+
+def _names(entries: Sequence[Entry], ids: Sequence[str]) -> str:
+    titles = {e.item.id: e.item.title or e.item.id for e in entries}
+    shown = [repr(titles[i]) for i in ids[:MAX_LISTED]]
+    more = len(ids) - MAX_LISTED
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def weak(entries: Sequence[Entry]) -> list[Finding]:
+    """A zxcvbn score of 2 or less (score 0-1: high, 2: medium)."""
+    found = []
+    for e in entries:
+        if e.password is None or e.strength is None or e.strength.score > WEAK_MAX_SCORE:
+            continue
+        severity = Severity.MEDIUM if e.strength.score == WEAK_MAX_SCORE else Severity.HIGH
+        found.append(
+            Finding(
+                e.item.id,
+                "weak",
+                severity,
+                f"weak password (strength {e.strength.score}/4, about "
+                f"10^{e.strength.guesses_log10:.0f} guesses)",
+                {"score": e.strength.score, "guesses_log10": round(e.strength.guesses_log10, 2)},
+            )
+        )
+    return found
+
+
+def breached(entries: Sequence[Entry]) -> list[Finding]:
+    """The password appears in the breach source; unknown status is not a finding."""
+    found = []
+    for e in entries:
+        if e.breach_status != "breached":
+            continue
+        count = e.breach_count
+        times = f"{count:,} times" if count else "in a list of common passwords"
+        found.append(
+            Finding(
+                e.item.id,
+                "breached",
+                Severity.CRITICAL,
+                f"password found in breaches ({times}; source: {e.breach_label})",
+                {"count": count, "source": e.breach_label},
+            )
+        )
+    return found
+
+
+def reuse_groups(entries: Sequence[Entry]) -> list[ReuseGroup]:
+    """Groups of two or more items sharing an exact password, numbered 1.. in vault order."""
+    by_password: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.password is not None:
+            by_password.setdefault(e.password, []).append(e)
+    groups = [members for members in by_password.values() if len(members) > 1]
+    return [
+        ReuseGroup(
+            number,
+            tuple(m.item.id for m in members),
+            any(m.email_account for m in members),
+        )
+        for number, members in enumerate(groups, start=1)
+    ]
+
+
+def reused(entries: Sequence[Entry]) -> list[Finding]:
+    """Exact reuse; critical when an e-mail account shares the password (resets everything)."""
+    found = []
+    for group in reuse_groups(entries):
+        severity = Severity.CRITICAL if group.includes_email_account else Severity.HIGH
+        for item_id in group.item_ids:
+            others = [i for i in group.item_ids if i != item_id]
+            mail = " including an e-mail account" if group.includes_email_account else ""
+            found.append(
+                Finding(
+                    item_id,
+                    "reused",
+                    severity,
+                    f"same password as {len(others)} other item(s){mail}: "
+                    f"{_names(entries, others)} (reuse group {group.group})",
+                    {
+                        "group": group.group,
+                        "other_item_ids": others,
+                        "includes_email_account": group.includes_email_account,
+                    },
+                )
+            )
+    return found
+
+
+def similar(entries: Sequence[Entry]) -> list[Finding]:
+    """Near-reuse among distinct passwords, with the transform that relates them."""
+    holders: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.password is not None:
+            holders.setdefault(e.password, []).append(e)
+    passwords = list(holders)
+    names = [
+        tuple(dict.fromkeys(n for h in holders[p] for n in sites.site_names(h.item)))
+        for p in passwords
+    ]
+    partners: defaultdict[str, list[tuple[str, tuple[Transform, ...]]]] = defaultdict(list)
+    for pair in similar_pairs(passwords, names):
+        for mine, theirs in ((pair.first, pair.second), (pair.second, pair.first)):
+            for holder in holders[passwords[mine]]:
+                partners[holder.item.id].extend(
+                    (other.item.id, pair.transforms) for other in holders[passwords[theirs]]
+                )
+    found = []
+    for e in entries:
+        links = partners.get(e.item.id)
+        if not links:
+            continue
+        kinds = sorted({t for _, ts in links for t in ts})
+        found.append(
+            Finding(
+                e.item.id,
+                "similar",
+                Severity.MEDIUM,
+                f"password is a small variation of the one on "
+                f"{_names(entries, [i for i, _ in links])} ({describe(links[0][1])})",
+                {
+                    "similar_to": [{"item_id": i, "transforms": list(ts)} for i, ts in links],
+                    "transforms": kinds,
+                },
+            )
+        )
+    return found
+
+
+def history_reuse(entries: Sequence[Entry]) -> list[Finding]:
+    """The current password was used before, by this item or any other (per export history)."""
+    previous: defaultdict[str, list[str]] = defaultdict(list)
+    for e in entries:
+        for old in e.item.history:
+            if old.password and e.item.id not in previous[old.password]:
+                previous[old.password].append(e.item.id)
+    found = []
+    for e in entries:
+        owners = previous.get(e.password or "") if e.password else None
+        if not owners:
+            continue
+        where = "its own history" if owners == [e.item.id] else _names(entries, owners) + " history"
+        found.append(
+            Finding(
+                e.item.id,
+                "history_reuse",
+                Severity.MEDIUM,
+                f"current password was used before (in {where})",
+                {"history_of": list(owners)},
+            )
+        )
+    return found
+
+
+def insecure_url(entries: Sequence[Entry]) -> list[Finding]:
+    """A login URL over plain ``http://`` to anything but this machine."""
+    found = []
+    for e in entries:
+        bad = [u for u in e.item.urls if sites.insecure_login_url(u)]
+        if bad:
+            found.append(
+                Finding(
+                    e.item.id,
+                    "insecure_url",
+                    Severity.MEDIUM,
+                    f"login URL without TLS: {', '.join(sites.display_url(u) for u in bad[:3])}",
+                    {"urls": [sites.display_url(u) for u in bad]},
+                )
+            )
+    return found
+
+
+def password_timestamp(item: VaultItem) -> tuple[Timestamp, str] | None:
+    """The best evidence of the password's age and which model field it came from."""
+    if item.password_changed is not None:
+        return item.password_changed, "password_changed"
+    if item.modified is not None:
+        return item.modified, "modified"
+    return None
+
+
+def age_days(item: VaultItem, as_of: datetime) -> int | None:
+    """Whole days between the password's timestamp and ``as_of`` (``None`` when unknown)."""
+    found = password_timestamp(item)
+    if found is None:
+        return None
+    return (_aware(as_of) - _aware(found[0].at)).days
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def old(entries: Sequence[Entry], *, as_of: datetime, max_age_days: int) -> list[Finding]:
+    """Password unchanged for more than ``max_age_days``; never flagged when unknown."""
+    found = []
+    for e in entries:
+        stamp = password_timestamp(e.item)
+        days = age_days(e.item, as_of)
+        if e.password is None or stamp is None or days is None or days <= max_age_days:
+            continue
+        ts, model_field = stamp
+        found.append(
+            Finding(
+                e.item.id,
+                "old",
+                Severity.LOW,
+                f"password is {days} days old (limit {max_age_days}; judged from "
+                f"{model_field}, export field {ts.source!r})",
+                {
+                    "age_days": days,
+                    "max_age_days": max_age_days,
+                    "judged_from": model_field,
+                    "export_field": ts.source,
+                    "since": ts.at.date().isoformat(),
+                },
+            )
+        )
+    return found
+
+
+def personal_info(entries: Sequence[Entry]) -> list[Finding]:
+    """The password contains the username, the e-mail local part or the site's name."""
+    found = []
+    for e in entries:
+        if e.password is None:
+            continue
+        haystack = e.password.casefold()
+        kinds: list[str] = []
+        username = (e.item.username or "").casefold()
+        local = sites.email_local_part(e.item.username)
+        if "@" not in username and len(username) >= sites.MIN_TOKEN and username in haystack:
+            kinds.append("username")
+        if local and len(local) >= sites.MIN_TOKEN and local in haystack:
+            kinds.append("email_local_part")
+        if any(name in haystack for name in sites.site_names(e.item)):
+            kinds.append("site_name")
+        if kinds:
+            found.append(
+                Finding(
+                    e.item.id,
+                    "personal_info",
+                    Severity.MEDIUM,
+                    "password contains the " + " and the ".join(k.replace("_", " ") for k in kinds),
+                    {"contains": kinds},
+                )
+            )
+    return found
+
+
+def empty(entries: Sequence[Entry]) -> list[Finding]:
+    """A login without a password."""
+    return [
+        Finding(e.item.id, "empty", Severity.MEDIUM, "login has no password", {})
+        for e in entries
+        if e.password is None
+    ]
+
+
+def duplicate(entries: Sequence[Entry]) -> list[Finding]:
+    """The same username on the same site more than once (stale copies drift apart)."""
+    seen: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
+    for e in entries:
+        user = (e.item.username or "").strip().casefold()
+        if not user:
+            continue
+        for site in sorted(sites.site_keys(e.item)):
+            seen[(site, user)].append(e.item.id)
+    others: defaultdict[str, dict[str, list[str]]] = defaultdict(dict)
+    for (site, _), ids in seen.items():
+        unique = list(dict.fromkeys(ids))
+        for item_id in unique if len(unique) > 1 else ():
+            others[item_id][site] = [i for i in unique if i != item_id]
+    found = []
+    for e in entries:
+        per_site = others.get(e.item.id)
+        if not per_site:
+            continue
+        ids = list(dict.fromkeys(i for group in per_site.values() for i in group))
+        found.append(
+            Finding(
+                e.item.id,
+                "duplicate",
+                Severity.LOW,
+                f"same username on {', '.join(sorted(per_site))} as {_names(entries, ids)}",
+                {"sites": sorted(per_site), "other_item_ids": ids},
+            )
+        )
+    return found

@@ -1,0 +1,351 @@
+"""The one report model every renderer reads: findings, per-item results, summary and score.
+
+Nothing here holds a password or a digest of one. Reused passwords are identified by an opaque
+group number assigned in vault order, so two reports of the same vault agree on the numbers
+while the numbers say nothing about the passwords.
+
+The score (0-100, higher is healthier) weights each item by its *blast radius*::
+
+    risk(item)   = 1 - prod(1 - weight[severity(f)] for f in item's active findings)
+    radius(item) = 3 if the item is an e-mail account (it can reset every other one) else 1
+    score        = round(100 * (1 - sum(radius * risk) / sum(radius)))
+
+with ``weight = {critical: 0.9, high: 0.6, medium: 0.3, low: 0.1, info: 0}``. An empty audit
+scores 100. The formula is documented in docs/audit.md and versioned with the JSON schema.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Literal, TypeAlias, get_args
+
+SCHEMA_VERSION = "1.0"
+
+CheckName: TypeAlias = Literal[
+    "weak",
+    "breached",
+    "reused",
+    "similar",
+    "history_reuse",
+    "insecure_url",
+    "old",
+    "personal_info",
+    "empty",
+    "duplicate",
+]
+CHECKS: tuple[CheckName, ...] = get_args(CheckName)
+
+BreachStatus: TypeAlias = Literal["breached", "clean", "unknown", "not_checked"]
+
+JSONValue: TypeAlias = (
+    "str | int | float | bool | Sequence[JSONValue] | Mapping[str, JSONValue] | None"
+)
+
+
+class Severity(str, enum.Enum):
+    """How urgent a finding is; ordered, so ``Severity.HIGH >= Severity.MEDIUM``."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """0 (info) to 4 (critical)."""
+        return _RANKS[self]
+
+    @property
+    def weight(self) -> float:
+        """The probability-like weight the score gives one finding of this severity."""
+        return _WEIGHTS[self]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+_RANKS = {s: i for i, s in enumerate(Severity)}
+_WEIGHTS = {
+    Severity.INFO: 0.0,
+    Severity.LOW: 0.1,
+    Severity.MEDIUM: 0.3,
+    Severity.HIGH: 0.6,
+    Severity.CRITICAL: 0.9,
+}
+EMAIL_RADIUS = 3
+
+
+def _freeze(details: Mapping[str, JSONValue] | None) -> Mapping[str, JSONValue]:
+    return MappingProxyType(dict(details or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem with one item. ``details`` holds ids, counts and labels, never a secret."""
+
+    item_id: str
+    check: CheckName
+    severity: Severity
+    message: str
+    details: Mapping[str, JSONValue] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "details", _freeze(self.details))
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form (without ``item_id``, which the enclosing item carries)."""
+        return {
+            "check": self.check,
+            "severity": self.severity.value,
+            "message": self.message,
+            "details": _plain(self.details),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A finding silenced by the ignore file, kept so reports can show what was waived."""
+
+    finding: Finding
+    reason: str
+    expires: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthSummary:
+    """The non-secret part of a strength estimate."""
+
+    score: int
+    guesses_log10: float
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """Everything the audit says about one item; clean items have no findings."""
+
+    id: str
+    title: str
+    username: str | None
+    urls: tuple[str, ...]
+    fingerprint: str
+    strength: StrengthSummary | None
+    breach_status: BreachStatus
+    breach_count: int | None
+    password_age_days: int | None
+    reuse_group: int | None
+    email_account: bool
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def risk(self) -> float:
+        """1 - prod(1 - weight) over this item's findings (see the module docstring)."""
+        return 1.0 - math.prod(1.0 - f.severity.weight for f in self.findings)
+
+    @property
+    def radius(self) -> int:
+        """The blast-radius weight: e-mail accounts count three times."""
+        return EMAIL_RADIUS if self.email_account else 1
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form of the item (schema in docs/report-schema.md)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "username": self.username,
+            "urls": list(self.urls),
+            "fingerprint": self.fingerprint,
+            "strength": None
+            if self.strength is None
+            else {
+                "score": self.strength.score,
+                "guesses_log10": round(self.strength.guesses_log10, 3),
+            },
+            "breach_status": self.breach_status,
+            "breach_count": self.breach_count,
+            "password_age_days": self.password_age_days,
+            "reuse_group": self.reuse_group,
+            "email_account": self.email_account,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseGroup:
+    """Items sharing one exact password; ``group`` is an opaque number, not derived from it."""
+
+    group: int
+    item_ids: tuple[str, ...]
+    includes_email_account: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BreachInfo:
+    """Which breach source answered, and how completely."""
+
+    source: Literal["range", "offline", "blocklist", "custom", "none"]
+    label: str
+    checked: int = 0
+    unknown: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts per check and severity, plus the 0-100 score."""
+
+    items_total: int
+    items_audited: int
+    items_excluded: int
+    items_with_findings: int
+    by_check: Mapping[CheckName, int]
+    by_severity: Mapping[Severity, int]
+    suppressed: int
+    breach_unknown: int
+    score: int
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form of the summary."""
+        return {
+            "items_total": self.items_total,
+            "items_audited": self.items_audited,
+            "items_excluded": self.items_excluded,
+            "items_with_findings": self.items_with_findings,
+            "by_check": {c: self.by_check.get(c, 0) for c in CHECKS},
+            "by_severity": {s.value: self.by_severity.get(s, 0) for s in Severity},
+            "suppressed": self.suppressed,
+            "breach_unknown": self.breach_unknown,
+            "score": self.score,
+        }
+
+
+def summarize(
+    items: Sequence[ItemResult],
+    *,
+    items_total: int,
+    items_excluded: int,
+    suppressed: int,
+) -> Summary:
+    """Count findings and compute the score from per-item results."""
+    by_check: dict[CheckName, int] = dict.fromkeys(CHECKS, 0)
+    by_severity: dict[Severity, int] = dict.fromkeys(Severity, 0)
+    for item in items:
+        for f in item.findings:
+            by_check[f.check] += 1
+            by_severity[f.severity] += 1
+    total_radius = sum(i.radius for i in items)
+    risk = sum(i.radius * i.risk for i in items)
+    score = 100 if total_radius == 0 else round(100 * (1 - risk / total_radius))
+    return Summary(
+        items_total=items_total,
+        items_audited=len(items),
+        items_excluded=items_excluded,
+        items_with_findings=sum(1 for i in items if i.findings),
+        by_check=MappingProxyType(by_check),
+        by_severity=MappingProxyType(by_severity),
+        suppressed=suppressed,
+        breach_unknown=sum(1 for i in items if i.breach_status == "unknown"),
+        score=score,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """The outcome of :func:`pwhygiene.audit`; render it or call :meth:`to_json`."""
+
+    items: tuple[ItemResult, ...]
+    reuse_groups: tuple[ReuseGroup, ...]
+    summary: Summary
+    breach: BreachInfo
+    as_of: datetime
+    max_age_days: int
+    source_format: str
+    source_path: str | None = None
+    warnings: tuple[str, ...] = ()
+    suppressed: tuple[Suppressed, ...] = ()
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every active finding, most severe first, then in vault order."""
+        flat = [f for item in self.items for f in item.findings]
+        return tuple(sorted(flat, key=lambda f: -f.severity.rank))
+
+    def item(self, item_id: str) -> ItemResult:
+        """The result for one item id (``KeyError`` if it was not audited)."""
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The versioned JSON object (see docs/report-schema.md)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": "pwhygiene",
+            "as_of": self.as_of.isoformat(),
+            "max_age_days": self.max_age_days,
+            "source": {"format": self.source_format, "path": self.source_path},
+            "breach": {
+                "source": self.breach.source,
+                "label": self.breach.label,
+                "checked": self.breach.checked,
+                "unknown": self.breach.unknown,
+            },
+            "summary": self.summary.to_dict(),
+            "warnings": list(self.warnings),
+            "items": [i.to_dict() for i in self.items],
+            "reuse_groups": [
+                {
+                    "group": g.group,
+                    "item_ids": list(g.item_ids),
+                    "size": len(g.item_ids),
+                    "includes_email_account": g.includes_email_account,
+                }
+                for g in self.reuse_groups
+            ],
+            "suppressed": [
+                {
+                    "item_id": s.finding.item_id,
+                    "check": s.finding.check,
+                    "severity": s.finding.severity.value,
+                    "reason": s.reason,
+                    "expires": s.expires,
+                }
+                for s in self.suppressed
+            ],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as JSON text, schema version :data:`SCHEMA_VERSION`."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+
+
+def _plain(value: JSONValue) -> JSONValue:
+    """Turn read-only mappings and tuples into plain JSON containers."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

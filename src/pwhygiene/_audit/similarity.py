@@ -1,0 +1,187 @@
+"""Near-reuse: passwords that are different strings but one small step apart, and which step.
+
+People rotate ``Summer2023!`` to ``Summer2024!`` or put the site's name into one base password.
+An attacker who has one of them tries the other next, so the audit reports such pairs and says
+*what* makes them similar, never *which characters*: the explanation is a tuple of transform
+names (:data:`Transform`), so nothing about the passwords leaves this module.
+
+How a password is reduced to its *base*: case-fold it, remove the site names of its items,
+split off the leading and trailing runs of non-letters (the affixes people bump), and undo
+look-alike substitutions (``@`` -> ``a``, ``0`` -> ``o``, ...) in what remains. Two passwords
+are similar when their bases are equal (possibly after removing the site names of either
+item), or differ by one edit when the base has at least :data:`MIN_EDIT_BASE` letters.
+
+Candidates are found by hashing bases and their one-deletion neighbourhoods, so the work is
+near linear in the number of distinct passwords, not quadratic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+Transform: TypeAlias = Literal["case", "leet", "prefix", "suffix", "site_name", "edit"]
+
+DESCRIPTIONS: dict[Transform, str] = {
+    "case": "letter case changed",
+    "leet": "letters swapped for look-alike digits or symbols",
+    "prefix": "digits or symbols at the start changed",
+    "suffix": "digits or symbols at the end changed",
+    "site_name": "a site name inserted into the same base",
+    "edit": "one character changed in the same base",
+}
+
+MIN_BASE = 4
+MIN_EDIT_BASE = 6
+MAX_BUCKET = 200  # beyond this, link members to the bucket's first member only
+
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "!": "i", "|": "i", "3": "e", "4": "a", "@": "a", "5": "s", "$": "s"}
+    | {"7": "t", "+": "t", "8": "b", "9": "g", "€": "e", "£": "l"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """A password taken apart: affixes, case-folded core and de-leeted base (all secret)."""
+
+    folded: str
+    prefix: str
+    core: str
+    suffix: str
+    base: str
+
+
+def shape(password: str, site_names: Sequence[str] = ()) -> Shape:
+    """Take ``password`` apart as described in the module docstring."""
+    folded = password.casefold()
+    stripped = folded
+    for name in site_names:
+        if len(name) >= 3:
+            stripped = stripped.replace(name, "")
+    start = 0
+    while start < len(stripped) and not stripped[start].isalpha():
+        start += 1
+    end = len(stripped)
+    while end > start and not stripped[end - 1].isalpha():
+        end -= 1
+    core = stripped[start:end]
+    return Shape(folded, stripped[:start], core, stripped[end:], core.translate(_LEET))
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance of at most one, in linear time."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def explain(
+    a: str, b: str, sites_a: Sequence[str] = (), sites_b: Sequence[str] = ()
+) -> tuple[Transform, ...] | None:
+    """Why ``a`` and ``b`` are near-reuse (transforms, in a fixed order), or ``None``.
+
+    Equal passwords are exact reuse, not similarity, and return ``None``.
+    """
+    if a == b:
+        return None
+    if a.casefold() == b.casefold():
+        return ("case",)
+    plain = _compare(a, b, shape(a), shape(b))
+    if plain is not None:
+        return plain
+    names = tuple(dict.fromkeys((*sites_a, *sites_b)))
+    sa, sb = shape(a, names), shape(b, names)
+    if sa.base != shape(a).base or sb.base != shape(b).base:
+        sited = _compare(a, b, sa, sb)
+        if sited is not None:
+            return ("site_name", *(t for t in sited if t != "edit"))
+    return None
+
+
+def _compare(a: str, b: str, sa: Shape, sb: Shape) -> tuple[Transform, ...] | None:
+    if len(sa.base) < MIN_BASE or len(sb.base) < MIN_BASE:
+        return None
+    found: list[Transform] = []
+    if sa.base == sb.base:
+        if sa.core != sb.core:
+            found.append("leet")
+    elif min(len(sa.base), len(sb.base)) >= MIN_EDIT_BASE and _within_one_edit(sa.base, sb.base):
+        found.append("edit")
+    else:
+        return None
+    if _case_changed(a, b):
+        found.insert(0, "case")
+    if sa.prefix != sb.prefix:
+        found.append("prefix")
+    if sa.suffix != sb.suffix:
+        found.append("suffix")
+    return tuple(found)
+
+
+def _case_changed(a: str, b: str) -> bool:
+    letters_a = [c for c in a if c.isalpha()]
+    letters_b = [c for c in b if c.isalpha()]
+    folded_a = [c.casefold() for c in letters_a]
+    return folded_a == [c.casefold() for c in letters_b] and letters_a != letters_b
+
+
+def _keys(sh: Shape) -> list[str]:
+    if len(sh.base) < MIN_BASE:
+        return []
+    keys = ["=" + sh.base]
+    if len(sh.base) >= MIN_EDIT_BASE - 1:
+        keys.append("~" + sh.base)
+        keys.extend("~" + sh.base[:i] + sh.base[i + 1 :] for i in range(len(sh.base)))
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarPair:
+    """Indices into the password list given to :func:`similar_pairs`, and why they match."""
+
+    first: int
+    second: int
+    transforms: tuple[Transform, ...]
+
+
+def similar_pairs(
+    passwords: Sequence[str], site_names: Sequence[Sequence[str]]
+) -> list[SimilarPair]:
+    """Every similar pair among distinct ``passwords`` (``site_names[i]`` belong to ``i``)."""
+    buckets: defaultdict[str, list[int]] = defaultdict(list)
+    for index, password in enumerate(passwords):
+        keys = set(_keys(shape(password)))
+        if site_names[index]:
+            keys.update(_keys(shape(password, site_names[index])))
+        for key in keys:
+            buckets[key].append(index)
+    candidates: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        if len(members) > MAX_BUCKET:
+            candidates.update((members[0], m) for m in members[1:])
+            continue
+        for pos, i in enumerate(members):
+            candidates.update((i, j) for j in members[pos + 1 :])
+    pairs = []
+    for i, j in sorted(candidates):
+        why = explain(passwords[i], passwords[j], site_names[i], site_names[j])
+        if why is not None:
+            pairs.append(SimilarPair(i, j, why))
+    return pairs
+
+
+def describe(transforms: Sequence[Transform]) -> str:
+    """A human phrase for a transform tuple, e.g. ``"letter case changed; ..."``."""
+    return "; ".join(DESCRIPTIONS[t] for t in transforms)
