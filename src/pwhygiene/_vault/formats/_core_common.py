@@ -1,0 +1,87 @@
+"""Small helpers shared by the Bitwarden, 1Password, LastPass and browser readers.
+
+They turn field-level problems into :class:`MalformedExport` errors that name the file and the
+line or JSON path, and implement the lenient mode (skip a bad record, keep a warning) in one
+place so every reader behaves the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from pwhygiene._errors import MalformedExport
+from pwhygiene._vault.io import parse_timestamp
+from pwhygiene._vault.model import Timestamp, Vault, VaultItem
+
+T = TypeVar("T")
+
+
+def timestamp(value: object, source: str, path: Path, where: str) -> Timestamp | None:
+    """``parse_timestamp`` whose failure names the file, the place and the field."""
+    try:
+        return parse_timestamp(value, source)
+    except (ValueError, OverflowError, OSError):
+        raise MalformedExport(path, where, f"{source} as an ISO 8601 or Unix time") from None
+
+
+def truthy(value: str) -> bool:
+    """A CSV boolean cell as exporters write it (``1``, ``true``, ``yes``, ``x``)."""
+    return value.strip().lower() in {"1", "true", "yes", "y", "x", "on"}
+
+
+def split_urls(cell: str) -> tuple[str, ...]:
+    """Several URLs packed in one CSV cell (comma- or newline-separated), blanks dropped."""
+    parts = cell.replace("\r", "\n").replace("\n", ",").split(",")
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def nonempty(value: str | None) -> str | None:
+    """``None`` for an absent or empty cell, so "no username" is one value, not two."""
+    return value if value else None
+
+
+def collect(
+    records: Iterable[T],
+    convert: Callable[[T], VaultItem | None],
+    *,
+    strict: bool,
+    warnings: list[str],
+) -> list[VaultItem]:
+    """Convert every record; in lenient mode a malformed one becomes a warning, never a gap.
+
+    ``convert`` returns ``None`` for records a format deliberately skips (it records its own
+    warning for those). The warning carries the error's location and expectation only, which
+    by construction (see :class:`MalformedExport`) hold no value from the file.
+    """
+    items: list[VaultItem] = []
+    for record in records:
+        try:
+            item = convert(record)
+        except MalformedExport as exc:
+            if strict:
+                raise
+            warnings.append(f"skipped a record: {exc}")
+            continue
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def make_vault(
+    items: Sequence[VaultItem],
+    name: str,
+    path: Path,
+    warnings: Sequence[str],
+    *,
+    encrypted: bool = False,
+) -> Vault:
+    """The :class:`Vault` every reader returns."""
+    return Vault(
+        items=tuple(items),
+        source_format=name,
+        path=path,
+        encrypted=encrypted,
+        warnings=tuple(warnings),
+    )
