@@ -1,0 +1,97 @@
+"""Parse and validate a Pwned Passwords range body: trust nothing that came over the network.
+
+A range answer is ``SUFFIX:COUNT`` lines separated by CRLF (LF tolerated), no final newline
+required, with count-0 padding rows after the real ones. Counts have been seen with thousands
+separators (``86,453``). Anything else -- a captive-portal page, a truncated transfer, a proxy's
+error text, garbage -- must become :class:`~pwhygiene.BadRangeResponse`, never "not found",
+because a misread body would silently report a breached password as clean.
+
+Messages say which line and what was wrong; they never quote a row (a suffix narrows a
+password down to one candidate once the prefix is known).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pwhygiene._breach.source import HashMode
+from pwhygiene._errors import BadRangeResponse
+
+SUFFIX_LENGTH: dict[HashMode, int] = {"sha1": 35, "ntlm": 27}
+_ROW: dict[HashMode, re.Pattern[bytes]] = {
+    mode: re.compile(rb"([0-9A-Fa-f]{%d}):([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)" % length)
+    for mode, length in SUFFIX_LENGTH.items()
+}
+_TEXT_TYPES = ("text/plain", "application/octet-stream")
+
+
+def parse_range_body(
+    body: bytes,
+    *,
+    mode: HashMode = "sha1",
+    content_type: str | None = None,
+    content_length: int | None = None,
+) -> dict[str, int]:
+    """The real rows of a range body as ``{SUFFIX: count}``; padding (count 0) is dropped.
+
+    ``content_type`` and ``content_length`` are the response headers, when the server sent
+    them: an HTML page or a body shorter or longer than announced is rejected before parsing.
+    ``content_length`` must only be given for an identity-encoded body (it counts bytes on the
+    wire). An empty body is a valid answer with no rows.
+    """
+    _check_headers(body, content_type, content_length)
+    if body.lstrip()[:1] == b"<":
+        raise BadRangeResponse("range body is markup, not text (a captive portal or proxy page?)")
+    lines = body.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()  # one final newline is tolerated
+    pattern = _ROW[mode]
+    rows: dict[str, int] = {}
+    for number, raw in enumerate(lines, start=1):
+        line = raw[:-1] if raw.endswith(b"\r") else raw
+        match = pattern.fullmatch(line)
+        if match is None:
+            raise BadRangeResponse(_describe(line, number, mode))
+        count = int(match.group(2).replace(b",", b""))
+        if count == 0:
+            continue  # padding: Add-Padding rows carry count 0 and must never be a hit
+        suffix = match.group(1).decode("ascii").upper()
+        if rows.setdefault(suffix, count) != count:
+            raise BadRangeResponse(f"range body line {number}: a suffix is listed twice")
+    return rows
+
+
+def _check_headers(body: bytes, content_type: str | None, content_length: int | None) -> None:
+    if content_type is not None:
+        media = content_type.split(";", 1)[0].strip().lower()
+        if media and media not in _TEXT_TYPES:
+            raise BadRangeResponse(
+                f"range answer has Content-Type {media!r}, expected text/plain "
+                "(a captive portal or proxy page?)"
+            )
+    if content_length is not None and content_length != len(body):
+        raise BadRangeResponse(
+            f"range body has {len(body)} bytes but Content-Length announced {content_length} "
+            "(truncated transfer)"
+        )
+
+
+def _describe(line: bytes, number: int, mode: HashMode) -> str:
+    """Why ``line`` is not a row, without quoting it."""
+    where = f"range body line {number}"
+    expected = f"{SUFFIX_LENGTH[mode]} hex digits, ':' and a count"
+    if b":" not in line:
+        problem = "has no ':' separator"
+    else:
+        suffix, _, count = line.partition(b":")
+        if len(suffix) != SUFFIX_LENGTH[mode]:
+            problem = f"has a {len(suffix)}-character suffix"
+            if len(suffix) == SUFFIX_LENGTH["ntlm" if mode == "sha1" else "sha1"]:
+                problem += " (an answer for the other hash mode?)"
+        elif not re.fullmatch(rb"[0-9A-Fa-f]+", suffix):
+            problem = "has a suffix that is not hexadecimal"
+        elif not count:
+            problem = "has no count"
+        else:
+            problem = "has a count that is not a number"
+    return f"{where} {problem}; expected {expected} (is this a Pwned Passwords range API?)"
