@@ -31,11 +31,15 @@ from argon2.exceptions import (
 from argon2.profiles import RFC_9106_LOW_MEMORY
 
 from pwhygiene._errors import InvalidInput
+from pwhygiene._hash_assess import Action, HashAssessment, assess
 from pwhygiene._hash_formats import parse_argon2
 
 __all__ = [
     "PROFILE",
+    "Action",
+    "HashAssessment",
     "Hasher",
+    "assess",
     "hash",
     "needs_rehash",
     "verify",
@@ -58,6 +62,9 @@ class Hasher:
     """
 
     def __init__(self, parameters: Parameters = PROFILE) -> None:
+        problem = _parameter_problem(parameters)
+        if problem is not None:
+            raise InvalidInput(f"unsupported argon2 parameters: {problem}")
         try:
             self._hasher = PasswordHasher.from_parameters(parameters)
         except UnsupportedParametersError as exc:
@@ -100,6 +107,19 @@ class Hasher:
             return self._hasher.check_needs_rehash(hash)
         except InvalidHashError as exc:
             raise InvalidInput(_NOT_ARGON2) from exc
+
+
+def _parameter_problem(p: Parameters) -> str | None:
+    """Check the RFC 9106 bounds up front: libargon2 would only fail at the first hash."""
+    if p.version not in (0x10, 0x13):
+        return f"version {p.version} (argon2 knows 16 and 19)"
+    if not 1 <= p.parallelism <= 0xFFFFFF:
+        return f"parallelism {p.parallelism} (1 to 2^24-1)"
+    if p.memory_cost < 8 * p.parallelism:
+        return f"memory_cost {p.memory_cost} KiB (at least 8 KiB per lane)"
+    if p.time_cost < 1 or p.salt_len < 8 or p.hash_len < 4:
+        return "time_cost >= 1, salt_len >= 8 and hash_len >= 4 are required"
+    return None
 
 
 def _require_str(password: str) -> str:
