@@ -1,0 +1,241 @@
+"""Strategies and tiny writers for the core vault formats (Bitwarden, 1Password, LastPass, browsers).
+
+The writers are the inverse of the readers, written independently from the format
+descriptions (the encryptor uses hashlib/hmac directly, not the reader's helpers), so a
+round-trip test checks the reader against the format rather than against itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import hmac
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from hypothesis import strategies as st
+
+# Text that survives every format: no NUL, no lone surrogates, no CR (CSV writers normalise
+# line ends in notes only) and no leading/trailing blanks in single-line fields.
+_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+single_line = st.text(_ALPHABET, min_size=1, max_size=24).map(str.strip).filter(bool)
+passwords = st.text(_ALPHABET, min_size=4, max_size=32).filter(lambda s: s.strip() == s and s)
+urls = st.builds(
+    "https://{}.example/{}".format,
+    st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True),
+    st.from_regex(r"[a-z0-9]{0,8}", fullmatch=True),
+)
+moments = st.datetimes(
+    min_value=datetime(2005, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(timezone.utc)
+).map(lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000))
+
+
+@dataclass(frozen=True)
+class Login:
+    """A generated login as a writer needs it; the password is kept out of repr."""
+
+    title: str
+    username: str
+    password: str = field(repr=False)
+    urls: tuple[str, ...]
+    folder: str | None
+    totp: bool
+    notes: str
+    created: datetime
+    changed: datetime
+    history: tuple[tuple[str, datetime], ...] = field(repr=False)
+    trashed: bool
+
+
+@st.composite
+def logins(draw: st.DrawFn) -> Login:
+    """One login with every field a format may carry."""
+    created = draw(moments)
+    return Login(
+        title=draw(single_line),
+        username=draw(single_line),
+        password=draw(passwords),
+        urls=tuple(draw(st.lists(urls, max_size=3, unique=True))),
+        folder=draw(st.none() | single_line.filter(lambda s: "," not in s and "\\" not in s)),
+        totp=draw(st.booleans()),
+        notes=draw(st.sampled_from(["", "one line", "two\nlines, with \"quotes\""])),
+        created=created,
+        changed=created + timedelta(days=draw(st.integers(0, 3000))),
+        history=tuple(draw(st.lists(st.tuples(passwords, moments), max_size=3))),
+        trashed=draw(st.booleans()),
+    )
+
+
+login_lists = st.lists(logins(), min_size=1, max_size=6)
+
+
+def iso(at: datetime) -> str:
+    """Bitwarden's timestamp style: ISO 8601 with milliseconds and ``Z``."""
+    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+
+def csv_text(header: list[str], rows: list[list[str]], *, line_end: str = "\r\n") -> str:
+    """A CSV document as exporters write it (minimal quoting)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=line_end)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+# --- Bitwarden ------------------------------------------------------------------------------
+
+
+def bitwarden_json(items: list[Login]) -> dict[str, object]:
+    """An unencrypted Bitwarden JSON export of ``items`` (folders created as needed)."""
+    folders = sorted({i.folder for i in items if i.folder})
+    folder_ids = {name: f"fold-{n}" for n, name in enumerate(folders)}
+    return {
+        "encrypted": False,
+        "folders": [{"id": folder_ids[f], "name": f} for f in folders],
+        "items": [
+            {
+                "passwordHistory": [
+                    {"lastUsedDate": iso(at), "password": pw} for pw, at in i.history
+                ]
+                or None,
+                "revisionDate": iso(i.changed),
+                "creationDate": iso(i.created),
+                "deletedDate": iso(i.changed) if i.trashed else None,
+                "id": f"item-{n}",
+                "organizationId": None,
+                "folderId": folder_ids.get(i.folder or ""),
+                "type": 1,
+                "reprompt": 0,
+                "name": i.title,
+                "notes": i.notes or None,
+                "favorite": False,
+                "login": {
+                    "uris": [{"match": None, "uri": u} for u in i.urls],
+                    "username": i.username,
+                    "password": i.password,
+                    "totp": "JBSWY3DPEHPK3PXP" if i.totp else None,
+                    "passwordRevisionDate": iso(i.changed),
+                },
+                "collectionIds": None,
+            }
+            for n, i in enumerate(items)
+        ],
+    }
+
+
+BITWARDEN_CSV_HEADER = [
+    "folder", "favorite", "type", "name", "notes", "fields", "reprompt",
+    "login_uri", "login_username", "login_password", "login_totp",
+]  # fmt: skip
+
+
+def bitwarden_csv(items: list[Login]) -> str:
+    """A Bitwarden individual CSV export of ``items``."""
+    rows = [
+        [i.folder or "", "", "login", i.title, i.notes, "", "0", ",".join(i.urls),
+         i.username, i.password, "JBSWY3DPEHPK3PXP" if i.totp else ""]
+        for i in items
+    ]  # fmt: skip
+    return csv_text(BITWARDEN_CSV_HEADER, rows)
+
+
+def _hkdf_expand(prk: bytes, info: bytes) -> bytes:
+    """RFC 5869 HKDF-Expand for one 32-byte block, written out independently of the reader."""
+    return hmac.new(prk, info + b"\x01", hashlib.sha256).digest()
+
+
+def bitwarden_key(password: str, salt: str, kdf: dict[str, int | None]) -> tuple[bytes, bytes]:
+    """(enc key, mac key) for an export password, as Bitwarden derives them."""
+    iterations = kdf["kdfIterations"]
+    assert isinstance(iterations, int)
+    if kdf["kdfType"] == 0:
+        master = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations, 32)
+    else:
+        memory, lanes = kdf["kdfMemory"], kdf["kdfParallelism"]
+        assert isinstance(memory, int) and isinstance(lanes, int)
+        master = hash_secret_raw(
+            password.encode(),
+            hashlib.sha256(salt.encode()).digest(),
+            time_cost=iterations,
+            memory_cost=memory * 1024,
+            parallelism=lanes,
+            hash_len=32,
+            type=Type.ID,
+        )
+    return _hkdf_expand(master, b"enc"), _hkdf_expand(master, b"mac")
+
+
+def encstring(plain: bytes, enc_key: bytes, mac_key: bytes, iv: bytes | None = None) -> str:
+    """A type-2 EncString: AES-256-CBC/PKCS#7, HMAC-SHA256 over iv||ct."""
+    iv = iv or os.urandom(16)
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(plain) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(enc_key), modes.CBC(iv)).encryptor()
+    ct = encryptor.update(padded) + encryptor.finalize()
+    mac = hmac.new(mac_key, iv + ct, hashlib.sha256).digest()
+    b64 = base64.b64encode
+    return f"2.{b64(iv).decode()}|{b64(ct).decode()}|{b64(mac).decode()}"
+
+
+PBKDF2_FAST: dict[str, int | None] = {
+    "kdfType": 0, "kdfIterations": 5000, "kdfMemory": None, "kdfParallelism": None,
+}  # fmt: skip
+ARGON2_FAST: dict[str, int | None] = {
+    "kdfType": 1, "kdfIterations": 2, "kdfMemory": 16, "kdfParallelism": 1,
+}  # fmt: skip
+
+
+def bitwarden_encrypted(
+    inner: dict[str, object],
+    password: str,
+    kdf: dict[str, int | None] = PBKDF2_FAST,
+    salt: str | None = None,
+) -> dict[str, object]:
+    """A password-protected encrypted export wrapping the plain export ``inner``."""
+    salt = salt or base64.b64encode(os.urandom(16)).decode()
+    enc_key, mac_key = bitwarden_key(password, salt, kdf)
+    return {
+        "encrypted": True,
+        "passwordProtected": True,
+        "salt": salt,
+        **kdf,
+        "encKeyValidation_DO_NOT_EDIT": encstring(os.urandom(18).hex().encode(), enc_key, mac_key),
+        "data": encstring(json.dumps(inner).encode(), enc_key, mac_key),
+    }
+
+
+# --- hostile input --------------------------------------------------------------------------
+
+
+@st.composite
+def mutations(draw: st.DrawFn, valid: bytes) -> bytes:
+    """``valid`` with a few bytes flipped, cut, duplicated or inserted."""
+    data = bytearray(valid)
+    for _ in range(draw(st.integers(1, 4))):
+        if not data:
+            break
+        at = draw(st.integers(0, len(data) - 1))
+        action = draw(st.sampled_from(["flip", "cut", "dup", "insert", "truncate"]))
+        if action == "flip":
+            data[at] ^= draw(st.integers(1, 255))
+        elif action == "cut":
+            del data[at : at + draw(st.integers(1, 16))]
+        elif action == "dup":
+            data[at:at] = data[at : at + draw(st.integers(1, 16))]
+        elif action == "insert":
+            data[at:at] = draw(st.sampled_from([b'"', b",", b"\n", b"\r", b"{", b"\x00", b"\xff"]))
+        else:
+            del data[at:]
+    return bytes(data)
+
+
+marked_passwords = passwords.map(lambda p: "PW\u2603" + p)
+"""Passwords with a marker no message could contain by accident, for leak tests."""
