@@ -1,0 +1,158 @@
+"""A cache of range answers: an in-memory LRU with a TTL, optionally mirrored to disk.
+
+What is cached is public data -- the breached suffixes under a prefix and their counts, the
+same for every user -- keyed by the prefix. The memory cache reveals nothing beyond the
+process. **A disk cache is a privacy trade-off:** its file names are the prefixes that were
+looked up, so anyone who can read the directory learns which 1-in-a-million slices of the hash
+space your passwords fall in (and when, from the timestamps). That is no more than the range
+API itself learns, but it outlives the process. It is therefore opt-in, created ``0700`` with
+``0600`` files, written atomically, and revalidated with ``ETag``/``If-None-Match`` once its
+entries are older than the TTL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+
+from pwhygiene._breach.range_body import parse_range_body
+from pwhygiene._breach.source import HashMode
+from pwhygiene._errors import BadRangeResponse, InvalidInput
+
+DEFAULT_CACHE_SIZE = 128  # prefixes; a real answer is ~1,000 rows, roughly 130 KB in memory
+DEFAULT_CACHE_TTL = 3600.0  # seconds before an entry is revalidated with the server
+_MAGIC = "pwhygiene-range-cache 1"
+
+
+@dataclass(frozen=True)
+class CachedRange:
+    """The real rows of one prefix's answer, the ETag they came with, and when (epoch s)."""
+
+    rows: Mapping[str, int] = field(repr=False)
+    etag: str | None
+    fetched_at: float
+
+
+class RangeCache:
+    """Prefix answers kept for ``ttl`` seconds, least recently used dropped beyond ``maxsize``.
+
+    With ``directory``, answers are also written there and read back by later processes (see
+    the module docstring for what that reveals). Safe to share between threads and clients.
+    Stale entries are kept so the client can revalidate them cheaply with their ETag.
+    """
+
+    def __init__(
+        self,
+        *,
+        maxsize: int = DEFAULT_CACHE_SIZE,
+        ttl: float = DEFAULT_CACHE_TTL,
+        directory: str | PathLike[str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if maxsize < 1 or ttl < 0:
+            raise InvalidInput(f"cache needs maxsize >= 1 and ttl >= 0 (got {maxsize}, {ttl})")
+        self.maxsize = maxsize
+        self.ttl = ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[HashMode, str], CachedRange] = OrderedDict()
+        self.directory = None if directory is None else Path(directory)
+        if self.directory is not None:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.directory.chmod(0o700)
+
+    def get(self, mode: HashMode, prefix: str) -> CachedRange | None:
+        """The cached answer for ``prefix``, fresh or stale, or ``None``."""
+        key = (mode, prefix)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry
+        entry = self._read_file(mode, prefix)
+        if entry is not None:
+            self._remember(key, entry)
+        return entry
+
+    def is_fresh(self, entry: CachedRange) -> bool:
+        """Whether ``entry`` may be used without asking the server."""
+        return self._clock() - entry.fetched_at < self.ttl
+
+    def put(self, mode: HashMode, prefix: str, rows: Mapping[str, int], etag: str | None) -> None:
+        """Store (or refresh, after a 304) the answer for ``prefix``."""
+        entry = CachedRange(dict(rows), etag, self._clock())
+        self._remember((mode, prefix), entry)
+        if self.directory is not None:
+            self._write_file(self.directory, mode, prefix, entry)
+
+    def clear(self) -> None:
+        """Forget every entry, in memory and on disk."""
+        with self._lock:
+            self._entries.clear()
+        if self.directory is not None:
+            for path in self.directory.glob("*.range"):
+                path.unlink(missing_ok=True)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def __repr__(self) -> str:
+        where = f", directory={str(self.directory)!r}" if self.directory else ""
+        return f"RangeCache(maxsize={self.maxsize}, ttl={self.ttl}{where})"
+
+    def _remember(self, key: tuple[HashMode, str], entry: CachedRange) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+
+    # -- disk --------------------------------------------------------------------------------
+
+    def _write_file(self, directory: Path, mode: HashMode, prefix: str, entry: CachedRange) -> None:
+        """Write via a 0600 temp file in the same directory, then ``os.replace``: atomic."""
+        header = [_MAGIC, entry.etag or "", repr(entry.fetched_at)]
+        rows = [f"{suffix}:{count}" for suffix, count in sorted(entry.rows.items())]
+        data = "\n".join(header + rows).encode("ascii")
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=directory)  # created 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, _file_name(directory, mode, prefix))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+    def _read_file(self, mode: HashMode, prefix: str) -> CachedRange | None:
+        """The entry on disk, or ``None`` if absent or damaged (it is then simply refetched)."""
+        if self.directory is None:
+            return None
+        try:
+            data = _file_name(self.directory, mode, prefix).read_bytes()
+        except OSError:
+            return None
+        lines = data.decode("ascii", "replace").split("\n")
+        if len(lines) < 3 or lines[0] != _MAGIC:
+            return None
+        _, etag, fetched, *rows = lines
+        try:
+            body = "\n".join(rows).encode("ascii")
+            return CachedRange(parse_range_body(body, mode=mode), etag or None, float(fetched))
+        except (BadRangeResponse, ValueError):
+            return None
+
+
+def _file_name(directory: Path, mode: HashMode, prefix: str) -> Path:
+    return directory / f"{mode}-{prefix}.range"

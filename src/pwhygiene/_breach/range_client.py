@@ -1,0 +1,219 @@
+"""The Pwned Passwords range client: k-anonymous, validated, concurrent, and honest on failure.
+
+Only the first five hex characters of a digest leave the process (``GET /range/{PREFIX}``);
+the suffix is matched locally against the validated answer. Padding is requested by default so
+the answer's size says little about the prefix. Transient failures (connection errors, connect
+*and* read timeouts, 5xx, 429, truncated or invalid bodies) are retried with exponential
+backoff and full jitter; when the budget is spent the caller gets a
+:class:`~pwhygiene.BreachLookupError`, never a 0 that would mean "not breached".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from pwhygiene._breach.cache import RangeCache
+from pwhygiene._breach.digests import normalize_digest
+from pwhygiene._breach.range_fetch import RangeFetcher, RetryPolicy
+from pwhygiene._breach.source import HashMode
+from pwhygiene._errors import BreachLookupError, InvalidInput
+from pwhygiene._version import __version__
+
+DEFAULT_BASE_URL = "https://api.pwnedpasswords.com"
+DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
+DEFAULT_MAX_WORKERS = 16  # concurrent prefix requests: fast, yet polite to a free service
+USER_AGENT = f"pwhygiene/{__version__}"
+
+
+@dataclass(frozen=True)
+class BreachCount:
+    """One digest's answer from :meth:`RangeClient.iter_counts`: a count, or why there is none.
+
+    ``count`` is ``None`` exactly when ``error`` is set: the answer is unknown, not zero. The
+    digest is kept out of ``repr`` (it identifies a password as well as the password does).
+    """
+
+    digest: str = field(repr=False)
+    count: int | None
+    error: BreachLookupError | None = None
+
+
+class RangeClient:
+    """A :class:`~pwhygiene.BreachSource` backed by a Pwned Passwords range API.
+
+    ``session`` may be your own :class:`requests.Session` (proxies, CA bundle); it is then left
+    open and its adapters untouched. Otherwise the client owns a session whose connection pool
+    matches ``max_workers``. ``retries`` extra attempts per prefix wait
+    ``uniform(0, min(max_backoff, backoff * 2**n))`` seconds, or what a 429's ``Retry-After``
+    asks (up to ``max_retry_after``). ``cache`` is ``True`` for a private in-memory
+    :class:`RangeCache`, ``False`` for none, or a cache to share (e.g. one on disk).
+    One client is safe to share between threads; close it (or use ``with``) when done.
+    """
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        session: requests.Session | None = None,
+        padding: bool = True,
+        mode: HashMode = "sha1",
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        max_workers: int = DEFAULT_MAX_WORKERS,
+        retries: int = RetryPolicy.retries,
+        backoff: float = RetryPolicy.backoff,
+        max_backoff: float = RetryPolicy.max_backoff,
+        max_retry_after: float = RetryPolicy.max_retry_after,
+        cache: RangeCache | bool = True,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InvalidInput("base_url must be an http:// or https:// URL with a host")
+        if mode not in ("sha1", "ntlm"):
+            raise InvalidInput(f"mode must be 'sha1' or 'ntlm' (got {mode!r})")
+        if max_workers < 1 or retries < 0:
+            raise InvalidInput("max_workers must be >= 1 and retries >= 0")
+        self.base_url = base_url.rstrip("/")
+        self.padding = padding
+        self.max_workers = max_workers
+        self._mode: HashMode = mode
+        self._owns_session = session is None
+        self._session = session if session is not None else _pooled_session(max_workers)
+        headers = {"User-Agent": USER_AGENT}
+        if padding:
+            headers["Add-Padding"] = "true"
+        self._cache = RangeCache() if cache is True else (cache or None)
+        self._fetcher = RangeFetcher(
+            session=self._session,
+            url=f"{self.base_url}/range/",
+            params={"mode": "ntlm"} if mode == "ntlm" else {},
+            headers=headers,
+            timeout=timeout,
+            mode=mode,
+            policy=RetryPolicy(retries, backoff, max_backoff, max_retry_after),
+            cache=self._cache,
+            host=parts.netloc,
+        )
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._closed = False
+
+    @property
+    def mode(self) -> HashMode:
+        """Which digests the client takes: ``"sha1"`` (40 hex) or ``"ntlm"`` (32 hex)."""
+        return self._mode
+
+    @property
+    def cache(self) -> RangeCache | None:
+        """The prefix cache in use, if any."""
+        return self._cache
+
+    def count(self, digest: str) -> int:
+        """Times ``digest`` was seen in breaches; 0 only when the answer says it is absent."""
+        upper = normalize_digest(digest, self._mode)
+        rows = self._fetcher.fetch(upper[:5])
+        return rows.get(upper[5:], 0)
+
+    def count_many(self, digests: Iterable[str]) -> dict[str, int]:
+        """Counts for all ``digests`` (keys upper-cased, in input order), fetched concurrently.
+
+        Raises the first :class:`~pwhygiene.BreachLookupError` met; use :meth:`iter_counts` to
+        keep the answers that did arrive.
+        """
+        ordered = [normalize_digest(digest, self._mode) for digest in digests]
+        results: dict[str, int] = {}
+        for item in self.iter_counts(ordered):
+            if item.error is not None:
+                raise item.error
+            if item.count is not None:
+                results[item.digest] = item.count
+        return {digest: results[digest] for digest in ordered}
+
+    def iter_counts(self, digests: Iterable[str]) -> Iterator[BreachCount]:
+        """Yield each distinct digest's :class:`BreachCount` as soon as its prefix is answered.
+
+        All digests are validated first (:class:`~pwhygiene.InvalidInput` before any request);
+        the requests start immediately, so a caller can do other work before iterating. Each
+        prefix is fetched once however many digests share it.
+        """
+        by_prefix: dict[str, dict[str, None]] = {}
+        for digest in digests:
+            upper = normalize_digest(digest, self._mode)
+            by_prefix.setdefault(upper[:5], {})[upper] = None
+        executor = self._get_executor()
+        futures = {executor.submit(self._fetcher.fetch, prefix): prefix for prefix in by_prefix}
+        return _stream(futures, by_prefix)
+
+    def close(self) -> None:
+        """Stop the worker threads and close the session if the client created it."""
+        with self._lock:
+            self._closed = True
+            executor, self._executor = self._executor, None
+        self._fetcher.stop()
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if self._owns_session:
+            self._session.close()
+
+    def __enter__(self) -> RangeClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"RangeClient({self.base_url!r}, mode={self._mode!r}, padding={self.padding}, "
+            f"max_workers={self.max_workers})"
+        )
+
+    def _get_executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("RangeClient is closed")
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    self.max_workers, thread_name_prefix="pwhygiene-range"
+                )
+            return self._executor
+
+
+def _stream(
+    futures: dict[Future[Mapping[str, int]], str], by_prefix: dict[str, dict[str, None]]
+) -> Iterator[BreachCount]:
+    """Yield per-digest answers in completion order; cancel what is left if abandoned."""
+    try:
+        for future in as_completed(futures):
+            digests = by_prefix[futures[future]]
+            try:
+                rows = future.result()
+            except BreachLookupError as exc:
+                for digest in digests:
+                    yield BreachCount(digest, None, exc)
+                continue
+            for digest in digests:
+                yield BreachCount(digest, rows.get(digest[5:], 0))
+    finally:
+        for future in futures:
+            future.cancel()
+
+
+def _pooled_session(max_workers: int) -> requests.Session:
+    """A session whose pool keeps one connection per worker; retries are ours, not urllib3's."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max_workers, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session

@@ -1,0 +1,217 @@
+"""One prefix, fetched until it is answered or the retry budget is spent.
+
+This is the seam where ``requests`` exceptions and HTTP statuses become pwhygiene errors:
+transient ones are retried (exponential backoff with full jitter, or a 429's ``Retry-After``),
+and the last one is raised as :class:`~pwhygiene.BreachServiceUnavailable` (could not reach a
+working service) or :class:`~pwhygiene.BadRangeResponse` (reached something that did not answer
+like one). Messages name the host and the cause, never the prefix or a suffix.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+import requests
+
+from pwhygiene._breach.cache import CachedRange, RangeCache
+from pwhygiene._breach.range_body import parse_range_body
+from pwhygiene._breach.source import HashMode
+from pwhygiene._errors import BadRangeResponse, BreachLookupError, BreachServiceUnavailable
+
+MAX_BODY_BYTES = 2 * 1024 * 1024  # a real answer is ~40 KB; anything this big is not one
+_jitter = random.Random()  # noqa: S311  # reason: backoff jitter, not a secret
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry one prefix."""
+
+    retries: int = 6  # extra attempts; 5 % random faults then fail ~1 prefix in 10^9
+    backoff: float = 0.25  # seconds; attempt n waits uniform(0, min(max_backoff, backoff*2**n))
+    max_backoff: float = 8.0
+    max_retry_after: float = 60.0  # a longer Retry-After is a failure now, not a long stall
+
+    def delay(self, attempt: int) -> float:
+        """Full-jitter exponential backoff before retry number ``attempt + 1``."""
+        return _jitter.uniform(0.0, min(self.max_backoff, self.backoff * 2.0**attempt))
+
+
+class _Transient(Exception):
+    """Internal: this attempt failed in a way worth retrying."""
+
+    def __init__(self, unavailable: bool, reason: str, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.unavailable = unavailable  # True: service unreachable; False: bad answer
+        self.reason = reason
+        self.wait = wait
+
+
+class RangeFetcher:
+    """Fetches and validates one prefix's rows, through the cache, with retries."""
+
+    def __init__(
+        self,
+        *,
+        session: requests.Session,
+        url: str,
+        params: Mapping[str, str],
+        headers: Mapping[str, str],
+        timeout: float | tuple[float, float],
+        mode: HashMode,
+        policy: RetryPolicy,
+        cache: RangeCache | None,
+        host: str,
+    ) -> None:
+        self._session = session
+        self._url = url
+        self._params = dict(params)
+        self._headers = dict(headers)
+        self._timeout = timeout
+        self._mode: HashMode = mode
+        self._policy = policy
+        self._cache = cache
+        self._host = host
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Make pending retries give up instead of sleeping (the client is closing)."""
+        self._stopping.set()
+
+    def fetch(self, prefix: str) -> Mapping[str, int]:
+        """The real rows under ``prefix`` (5 upper-case hex), from cache or the service."""
+        cached = self._cache.get(self._mode, prefix) if self._cache else None
+        if cached is not None and self._cache is not None and self._cache.is_fresh(cached):
+            return cached.rows
+        attempts = self._policy.retries + 1
+        for attempt in range(attempts):
+            try:
+                return self._attempt(prefix, cached)
+            except _Transient as exc:
+                last = exc
+                if exc.wait is not None and exc.wait > self._policy.max_retry_after:
+                    raise BreachServiceUnavailable(
+                        f"Pwned Passwords range API at {self._host} is rate limiting and asks "
+                        f"to wait {exc.wait:.0f} s; retry later or lower max_workers"
+                    ) from exc
+                if attempt + 1 < attempts:
+                    wait = exc.wait if exc.wait is not None else self._policy.delay(attempt)
+                    if self._stopping.wait(wait):
+                        raise BreachServiceUnavailable("RangeClient closed during a retry") from exc
+        raise _give_up(last, self._host, attempts) from last
+
+    def _attempt(self, prefix: str, cached: CachedRange | None) -> Mapping[str, int]:
+        headers = dict(self._headers)
+        if cached is not None and cached.etag:
+            headers["If-None-Match"] = cached.etag
+        try:
+            with self._session.get(
+                self._url + prefix,
+                params=self._params,
+                headers=headers,
+                timeout=self._timeout,
+                allow_redirects=False,  # a redirect would hand the prefix to another host
+                stream=True,
+            ) as response:
+                body = _read_capped(response) if response.status_code == 200 else b""
+        except requests.Timeout as exc:  # connect *and* read timeouts
+            raise _Transient(True, f"timed out ({type(exc).__name__})") from exc
+        except (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
+            raise _Transient(False, "the transfer broke off mid-body (truncated)") from exc
+        except requests.ConnectionError as exc:
+            raise _Transient(True, "connection failed or was reset") from exc
+        except requests.RequestException as exc:
+            raise BreachServiceUnavailable(
+                f"request to the range API at {self._host} failed: {type(exc).__name__}"
+            ) from exc
+        return self._answer(prefix, response, body, cached)
+
+    def _answer(
+        self, prefix: str, response: requests.Response, body: bytes, cached: CachedRange | None
+    ) -> Mapping[str, int]:
+        status = response.status_code
+        if status == 200:
+            rows = self._validate(response, body)
+            if self._cache is not None:
+                self._cache.put(self._mode, prefix, rows, response.headers.get("ETag"))
+            return rows
+        if status == 304:
+            if cached is None or not cached.etag:
+                raise _Transient(False, "HTTP 304 to a request that had no ETag")
+            if self._cache is not None:
+                etag = response.headers.get("ETag") or cached.etag
+                self._cache.put(self._mode, prefix, cached.rows, etag)
+            return cached.rows
+        if status == 429:
+            wait = _retry_after(response.headers.get("Retry-After"))
+            raise _Transient(True, "HTTP 429 (rate limited)", wait)
+        if status >= 500 or status == 408:
+            raise _Transient(True, f"HTTP {status}")
+        if 300 <= status < 400:
+            raise _Transient(False, f"HTTP {status} redirect (a captive portal or proxy?)")
+        raise BadRangeResponse(
+            f"range API at {self._host} answered HTTP {status}; "
+            "is base_url a Pwned Passwords range API?"
+        )
+
+    def _validate(self, response: requests.Response, body: bytes) -> dict[str, int]:
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        length_header = response.headers.get("Content-Length")
+        try:
+            length = int(length_header) if length_header and encoding == "identity" else None
+            return parse_range_body(
+                body,
+                mode=self._mode,
+                content_type=response.headers.get("Content-Type"),
+                content_length=length,
+            )
+        except BadRangeResponse as exc:
+            raise _Transient(False, str(exc)) from exc
+        except ValueError as exc:
+            raise _Transient(False, "Content-Length is not a number") from exc
+
+
+def _read_capped(response: requests.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _Transient(False, f"body larger than {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds asked for by ``Retry-After`` (delay-seconds or an HTTP date), if parseable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _give_up(last: _Transient, host: str, attempts: int) -> BreachLookupError:
+    if last.unavailable:
+        return BreachServiceUnavailable(
+            f"Pwned Passwords range API at {host} unavailable after {attempts} attempts: "
+            f"{last.reason}; check the network or base_url, or retry later"
+        )
+    return BadRangeResponse(
+        f"range API at {host} kept answering with something that is not a range body "
+        f"({attempts} attempts): {last.reason}"
+    )
