@@ -1,0 +1,314 @@
+"""Proton Pass exports: CSV, JSON, the zip around ``Proton Pass/data.json``, and the PGP refusal.
+
+The JSON is the complete export (item ids, trash state, every URL, creation and modification
+times); the CSV flattens it to one row per item and drops ids and trash. The passphrase-
+protected export is an OpenPGP message (armored ``.pgp``, or ``data.pgp`` in the zip). No
+maintained pure-Python OpenPGP package reads it today, so it is refused with the two ways out:
+export again without a passphrase, or ``gpg --decrypt`` it first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from pwhygiene._errors import MalformedExport, UnsupportedFormat
+from pwhygiene._vault.formats._more_common import (
+    Ids,
+    collect,
+    header_of,
+    in_member,
+    json_head,
+    kind_for,
+    stamp,
+    text_or_none,
+    vault,
+    with_columns,
+)
+from pwhygiene._vault.io import CsvRow, SafeZip, csv_rows, get, load_json, opt, read_text
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem
+from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+
+CSV_NAME = "protonpass-csv"
+JSON_NAME = "protonpass-json"
+ZIP_NAME = "protonpass-zip"
+PGP_NAME = "protonpass-pgp"
+
+DATA_JSON = "Proton Pass/data.json"
+DATA_PGP = "Proton Pass/data.pgp"
+PGP_REFUSAL = (
+    "the PGP-encrypted Proton Pass export is not supported; export again without a "
+    "passphrase, or decrypt it with `gpg --decrypt` first"
+)
+CSV_REQUIRED = ("type", "name", "url", "password", "note", "totp", "createTime")
+
+_KINDS = {
+    "login": None,  # a login, or another credential: decided by kind_for
+    "note": ItemKind.NOTE,
+    "creditCard": ItemKind.CARD,
+    "identity": ItemKind.IDENTITY,
+    "sshKey": ItemKind.SSH_KEY,
+}
+_STATE_TRASHED = 2
+
+
+def _kind(item_type: str, password: str | None) -> ItemKind:
+    if item_type == "login":
+        return ItemKind.LOGIN
+    return kind_for(_KINDS.get(item_type), bool(password))
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _csv_urls(row: CsvRow, path: Path) -> tuple[str, ...]:
+    """Every URL: the ``autofillUrls`` JSON column when present, else the ``url`` cell."""
+    structured = row.values.get("autofillUrls", "").strip()
+    if structured:
+        try:
+            entries = json.loads(structured)
+        except (json.JSONDecodeError, RecursionError):
+            entries = None
+        if not isinstance(entries, list) or not all(
+            isinstance(e, Mapping) and isinstance(e.get("url"), str) for e in entries
+        ):
+            raise MalformedExport(
+                path, f"line {row.line} column autofillUrls", 'a JSON list of {"url": ...}'
+            )
+        return tuple(e["url"] for e in entries if e["url"].strip())
+    return tuple(u.strip() for u in row.values["url"].split(",") if u.strip())
+
+
+def _csv_item(row: CsvRow, path: Path, ids: Ids) -> VaultItem:
+    v = row.values
+    where = f"line {row.line}"
+    kind = _kind(v["type"].strip(), v["password"])
+    login = kind is ItemKind.LOGIN
+    urls = _csv_urls(row, path) if login else ()
+    username = (text_or_none(v.get("username")) or text_or_none(v.get("email"))) if login else None
+    folder = text_or_none(v.get("vault"))
+    return VaultItem(
+        id=ids.make(kind.value, v["name"], username, *urls, folder),
+        title=v["name"],
+        source_format=CSV_NAME,
+        kind=kind,
+        username=username,
+        password=(v["password"] or None) if login else None,
+        urls=urls,
+        totp=login and bool(v["totp"].strip()),
+        folder=folder,
+        notes_present=bool(v["note"]),
+        created=stamp(v["createTime"], "createTime", path, where),
+        modified=stamp(v.get("modifyTime"), "modifyTime", path, where),
+    )
+
+
+def read_csv(path: Path, options: ReadOptions) -> Vault:
+    """Read a Proton Pass CSV (with or without the ``email`` and ``autofillUrls`` columns)."""
+    warnings: list[str] = []
+    ids = Ids()
+    rows = with_columns(csv_rows(path), CSV_REQUIRED, path, "Proton Pass")
+    items = collect(
+        rows, lambda r: _csv_item(r, path, ids), strict=options.strict, warnings=warnings
+    )
+    return vault(items, CSV_NAME, path, warnings)
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def _json_urls(content: Mapping[str, object], path: Path, where: str) -> tuple[str, ...]:
+    """``content.urls`` (strings), or ``content.autofillUrls`` (``{url, mode}``) in newer ones."""
+    raw = opt(content, "urls", list, path, where)
+    if raw is None:
+        raw = [
+            get(e, "url", str, path, f"{where}.autofillUrls[{n}]")
+            for n, e in enumerate(opt(content, "autofillUrls", list, path, where) or [])
+        ]
+    for n, url in enumerate(raw):
+        if not isinstance(url, str):
+            raise MalformedExport(path, f"{where}.urls[{n}]", "a URL string")
+    return tuple(u for u in raw if u.strip())
+
+
+def _has_totp(
+    data: Mapping[str, object], content: Mapping[str, object], path: Path, where: str
+) -> bool:
+    if opt(content, "totpUri", str, path, f"{where}.content"):
+        return True
+    for n, extra in enumerate(opt(data, "extraFields", list, path, where) or []):
+        here = f"{where}.extraFields[{n}]"
+        if opt(extra, "type", str, path, here) == "totp":
+            value = opt(opt(extra, "data", dict, path, here) or {}, "totpUri", str, path, here)
+            if value:
+                return True
+    return False
+
+
+def _json_item(item: object, vault_name: str, where: str, path: Path, name: str) -> VaultItem:
+    data = get(item, "data", dict, path, where)
+    here = f"{where}.data"
+    meta = get(data, "metadata", dict, path, here)
+    content = opt(data, "content", dict, path, here) or {}
+    password = opt(content, "password", str, path, f"{here}.content")
+    kind = _kind(get(data, "type", str, path, here), password)
+    login = kind is ItemKind.LOGIN
+    c_where = f"{here}.content"
+    username = (
+        text_or_none(opt(content, "itemUsername", str, path, c_where))
+        or text_or_none(opt(content, "username", str, path, c_where))
+        or text_or_none(opt(content, "itemEmail", str, path, c_where))
+    )
+    state = opt(item, "state", int, path, where)
+    return VaultItem(
+        id=get(item, "itemId", str, path, where),
+        title=get(meta, "name", str, path, f"{here}.metadata"),
+        source_format=name,
+        kind=kind,
+        username=username if login else None,
+        password=(password or None) if login else None,
+        urls=_json_urls(content, path, c_where) if login else (),
+        totp=login and _has_totp(data, content, path, here),
+        folder=vault_name or None,
+        notes_present=bool(opt(meta, "note", str, path, f"{here}.metadata")),
+        created=stamp(opt(item, "createTime", int, path, where), "createTime", path, where),
+        modified=stamp(opt(item, "modifyTime", int, path, where), "modifyTime", path, where),
+        trashed=state == _STATE_TRASHED,
+    )
+
+
+def vault_from_json(data: object, path: Path, name: str, options: ReadOptions) -> Vault:
+    """Items of a parsed ``data.json``; shared by the JSON and zip readers."""
+    if get(data, "encrypted", bool, path, "$"):
+        raise UnsupportedFormat(f"{path}: {PGP_REFUSAL}")
+    warnings: list[str] = []
+    records = []
+    for key, entry in get(data, "vaults", dict, path, "$").items():
+        where = f"$.vaults[{json.dumps(key)}]"
+        vault_name = opt(entry, "name", str, path, where) or ""
+        for n, item in enumerate(get(entry, "items", list, path, where)):
+            records.append((item, vault_name, f"{where}.items[{n}]"))
+    items = collect(
+        records,
+        lambda r: _json_item(r[0], r[1], r[2], path, name),
+        strict=options.strict,
+        warnings=warnings,
+    )
+    return vault(items, name, path, warnings)
+
+
+def read_json(path: Path, options: ReadOptions) -> Vault:
+    """Read a Proton Pass ``data.json`` export."""
+    return vault_from_json(load_json(path), path, JSON_NAME, options)
+
+
+def read_zip(path: Path, options: ReadOptions) -> Vault:
+    """Read ``Proton Pass/data.json`` from the export zip (attachments are not read)."""
+    with SafeZip(path) as archive:
+        names = archive.names()
+        if DATA_PGP in names and DATA_JSON not in names:
+            raise UnsupportedFormat(f"{path}: {PGP_REFUSAL}")
+        if DATA_JSON not in names:
+            raise MalformedExport(path, None, f"a member {DATA_JSON!r} in the zip")
+        member = in_member(path, DATA_JSON)
+        text = read_text(member, archive.read(DATA_JSON))
+    return vault_from_json(load_json(member, text), member, ZIP_NAME, options)
+
+
+def refuse_pgp(path: Path, options: ReadOptions) -> Vault:
+    """The encrypted export: always a clear refusal with the next step."""
+    raise UnsupportedFormat(f"{path}: {PGP_REFUSAL}")
+
+
+# --- Detection ------------------------------------------------------------------------------
+
+_VAULTS_OBJECT = re.compile(r'"vaults"\s*:\s*\{')
+_ENCRYPTED_FLAG = re.compile(r'"encrypted"\s*:\s*(true|false)')
+# OpenPGP packets a passphrase-encrypted message starts with: SKESK (tag 3), old or new header.
+_PGP_FIRST_BYTES = frozenset({0x8C, 0x8D, 0x8E, 0xC3})
+
+
+def sniff_csv(sample: Sample) -> Detection:
+    """YES for a header with ``type,name,url`` and the ``createTime``/``vault`` columns."""
+    header = header_of(sample)
+    if (
+        header[:3] == ["type", "name", "url"]
+        and set(header) >= set(CSV_REQUIRED)
+        and "vault" in header
+    ):
+        return Detection.YES
+    return Detection.NO
+
+
+def sniff_json(sample: Sample) -> Detection:
+    """YES for a JSON object with ``"vaults": {`` and an ``"encrypted"`` flag."""
+    text = json_head(sample)
+    if text and _VAULTS_OBJECT.search(text) and _ENCRYPTED_FLAG.search(text):
+        return Detection.YES
+    return Detection.NO
+
+
+def sniff_zip(sample: Sample) -> Detection:
+    """YES for a zip holding ``Proton Pass/data.json``."""
+    return Detection.YES if sample.zip_names and DATA_JSON in sample.zip_names else Detection.NO
+
+
+def sniff_pgp(sample: Sample) -> Detection:
+    """YES for an armored OpenPGP message, a zip of ``data.pgp``, or a binary ``.pgp``/``.gpg``."""
+    if sample.zip_names is not None:
+        names = sample.zip_names
+        return Detection.YES if DATA_PGP in names and DATA_JSON not in names else Detection.NO
+    if sample.head.lstrip().startswith(b"-----BEGIN PGP MESSAGE-----"):
+        return Detection.YES
+    if (
+        sample.head[:1]
+        and sample.head[0] in _PGP_FIRST_BYTES
+        and PurePosixPath(sample.path.name).suffix.lower() in {".pgp", ".gpg"}
+    ):
+        return Detection.YES
+    return Detection.NO
+
+
+register(
+    FormatSpec(
+        name=CSV_NAME,
+        description="Proton Pass CSV export",
+        detection="header type,name,url,... with createTime, modifyTime and vault",
+        sniff=sniff_csv,
+        read=read_csv,
+        extensions=(".csv",),
+    )
+)
+register(
+    FormatSpec(
+        name=JSON_NAME,
+        description="Proton Pass JSON export (data.json)",
+        detection='JSON object with "vaults": {...} and an "encrypted" flag',
+        sniff=sniff_json,
+        read=read_json,
+        extensions=(".json",),
+    )
+)
+register(
+    FormatSpec(
+        name=ZIP_NAME,
+        description="Proton Pass zip export (Proton Pass/data.json)",
+        detection="zip archive containing Proton Pass/data.json",
+        sniff=sniff_zip,
+        read=read_zip,
+        extensions=(".zip",),
+    )
+)
+register(
+    FormatSpec(
+        name=PGP_NAME,
+        description="Proton Pass PGP-encrypted export (refused: export without a passphrase)",
+        detection="armored OpenPGP message, a .pgp/.gpg OpenPGP file, or a zip of data.pgp",
+        sniff=sniff_pgp,
+        read=refuse_pgp,
+        extensions=(".pgp", ".gpg"),
+        encrypted=True,
+    )
+)
