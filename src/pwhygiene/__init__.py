@@ -36,6 +36,13 @@ from pwhygiene._version import __version__
 # --- strength, policy, check (issue 2) ---
 
 # --- range client and digests (issue 3) ---
+from pwhygiene._breach.cache import RangeCache as RangeCache
+from pwhygiene._breach.digests import ntlm_digest as ntlm_digest
+from pwhygiene._breach.digests import password_digest as password_digest
+from pwhygiene._breach.digests import sha1_digest as sha1_digest
+from pwhygiene._breach.range_client import BreachCount as BreachCount
+from pwhygiene._breach.range_client import RangeClient as RangeClient
+from pwhygiene._breach.source import RangeProvider as RangeProvider
 
 # --- offline index (issue 4) ---
 
