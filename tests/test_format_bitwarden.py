@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -9,6 +10,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+from pwhygiene import (
+    ItemKind,
+    MalformedExport,
+    PwhygieneError,
+    UnsupportedFormat,
+    VaultItem,
+    read_vault,
+)
+from pwhygiene._vault.registry import detect
 from strategies.vault_core import (
     Login,
     bitwarden_csv,
@@ -19,20 +30,13 @@ from strategies.vault_core import (
     mutations,
 )
 
-from pwhygiene import (
-    ItemKind,
-    MalformedExport,
-    PwhygieneError,
-    UnsupportedFormat,
-    read_vault,
-)
-from pwhygiene._vault.registry import detect
-
 FIXTURES = Path(__file__).parent / "fixtures" / "vault" / "bitwarden"
 
 
 def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]
+    """A UTC datetime from (year, month, day[, hour, minute, second]), for expectations."""
+    y, mo, d, h, mi, se = (*parts, 0, 0, 0)[:6]
+    return datetime(y, mo, d, h, mi, se, tzinfo=timezone.utc)
 
 
 def _write(factory: pytest.TempPathFactory, name: str, data: bytes | str) -> Path:
@@ -63,7 +67,8 @@ def test_json_individual_fixture_items() -> None:
     assert mail.totp is True
     assert mail.folder == "Work"
     assert mail.notes_present is True
-    assert mail.created is not None and mail.created.at == utc(2021, 7, 8, 9, 10, 11)
+    assert mail.created is not None
+    assert mail.created.at == utc(2021, 7, 8, 9, 10, 11)
     assert mail.password_changed is not None
     assert mail.password_changed.source == "passwordRevisionDate"
     assert mail.password_changed.at == utc(2023, 5, 1, 10)
@@ -73,9 +78,12 @@ def test_json_individual_fixture_items() -> None:
     ]
     assert forum.password_changed is not None
     assert forum.password_changed.source == "creationDate"  # never changed: as old as the item
-    assert bank.trashed is True and bank.folder == "Home/Bank"
-    assert note.password is None and note.notes_present is True
-    assert card.password is None and card.username is None
+    assert bank.trashed is True
+    assert bank.folder == "Home/Bank"
+    assert note.password is None
+    assert note.notes_present is True
+    assert card.password is None
+    assert card.username is None
     assert len(vault.logins()) == 2
 
 
@@ -135,8 +143,6 @@ def test_detection_ignores_extension(tmp_path: Path) -> None:
 
 
 def _same(item_in: Login, item_out: object, *, with_dates: bool) -> None:
-    from pwhygiene import VaultItem
-
     assert isinstance(item_out, VaultItem)
     assert item_out.title == item_in.title
     assert item_out.username == item_in.username
@@ -147,7 +153,8 @@ def _same(item_in: Login, item_out: object, *, with_dates: bool) -> None:
     assert item_out.notes_present == bool(item_in.notes)
     if with_dates:
         assert item_out.trashed == item_in.trashed
-        assert item_out.created is not None and item_out.created.at == item_in.created
+        assert item_out.created is not None
+        assert item_out.created.at == item_in.created
         assert item_out.password_changed is not None
         assert item_out.password_changed.at == item_in.changed
         assert [(h.password, h.changed) for h in item_out.history] == list(item_in.history)
@@ -201,7 +208,8 @@ def test_lenient_mode_keeps_a_warning_per_skipped_item(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     vault = read_vault(path, strict=False)
     assert len(vault) == len(data["items"]) - 1
-    assert len(vault.warnings) == 1 and "$.items[1].type" in vault.warnings[0]
+    assert len(vault.warnings) == 1
+    assert "$.items[1].type" in vault.warnings[0]
 
 
 def test_csv_unknown_type_names_the_line(tmp_path: Path) -> None:
@@ -229,7 +237,8 @@ def test_no_password_in_reprs_or_errors(
     data = bitwarden_json(items)
     data["items"][0]["login"]["password"] = secret  # type: ignore[index]
     vault = read_vault(_write(tmp_path_factory, "ok.json", json.dumps(data)))
-    assert secret not in repr(vault) and secret not in str(vault.items)
+    assert secret not in repr(vault)
+    assert secret not in str(vault.items)
     data["items"][0]["login"]["passwordRevisionDate"] = secret  # type: ignore[index]
     with pytest.raises(MalformedExport) as info:
         read_vault(_write(tmp_path_factory, "bad.json", json.dumps(data)))
@@ -245,10 +254,8 @@ def test_random_bytes_raise_only_pwhygiene_errors(
     """Arbitrary bytes given to either Bitwarden reader fail only with library errors."""
     path = _write(tmp_path_factory, "x", data)
     for fmt in ("bitwarden-json", "bitwarden-csv", "auto"):
-        try:
+        with contextlib.suppress(PwhygieneError):
             read_vault(path, format=fmt)
-        except PwhygieneError:
-            pass
 
 
 @given(st.data())
@@ -260,7 +267,5 @@ def test_mutated_fixtures_raise_only_pwhygiene_errors(
     mutated = data.draw(mutations((FIXTURES / name).read_bytes()))
     path = _write(tmp_path_factory, name, mutated)
     fmt = "bitwarden-json" if name.endswith(".json") else "bitwarden-csv"
-    try:
+    with contextlib.suppress(PwhygieneError):
         read_vault(path, format=fmt)
-    except PwhygieneError:
-        pass

@@ -1,4 +1,4 @@
-"""Strategies and tiny writers for the core vault formats (Bitwarden, 1Password, LastPass, browsers).
+"""Strategies and small writers for the core vault formats (Bitwarden, 1Password, ...).
 
 The writers are the inverse of the readers, written independently from the format
 descriptions (the encryptor uses hashlib/hmac directly, not the reader's helpers), so a
@@ -65,7 +65,7 @@ def logins(draw: st.DrawFn) -> Login:
         urls=tuple(draw(st.lists(urls, max_size=3, unique=True))),
         folder=draw(st.none() | single_line.filter(lambda s: "," not in s and "\\" not in s)),
         totp=draw(st.booleans()),
-        notes=draw(st.sampled_from(["", "one line", "two\nlines, with \"quotes\""])),
+        notes=draw(st.sampled_from(["", "one line", 'two\nlines, with "quotes"'])),
         created=created,
         changed=created + timedelta(days=draw(st.integers(0, 3000))),
         history=tuple(draw(st.lists(st.tuples(passwords, moments), max_size=3))),
@@ -160,7 +160,8 @@ def bitwarden_key(password: str, salt: str, kdf: dict[str, int | None]) -> tuple
         master = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations, 32)
     else:
         memory, lanes = kdf["kdfMemory"], kdf["kdfParallelism"]
-        assert isinstance(memory, int) and isinstance(lanes, int)
+        assert isinstance(memory, int)
+        assert isinstance(lanes, int)
         master = hash_secret_raw(
             password.encode(),
             hashlib.sha256(salt.encode()).digest(),
