@@ -1,0 +1,338 @@
+"""``OfflineIndex``: breach counts from a memory-mapped index file, with no load step.
+
+Opening maps the file and checks its header and bucket table (size, offsets, SHA-256); the
+records stay on disk until a lookup touches them. A single lookup is a handful of reads in
+pure Python; ``count_many`` runs the same binary search vectorised with numpy over the map.
+Reads never mutate anything, so one instance can serve many threads.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import mmap
+import os
+import struct
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from pwhygiene._breach.digests import normalize_digest
+from pwhygiene._breach.index_corpus import _HEX_VALUES, U8Array, U64Array, digest_words
+from pwhygiene._breach.index_format import (
+    COUNT_OVERFLOW,
+    FINGERPRINT_BITS,
+    HEADER_SIZE,
+    KEY_PREFIX_BYTES,
+    MAX_BUCKET_BITS,
+    RECORD_SIZE,
+    Header,
+    IndexInfo,
+    head_digest,
+    index_info,
+    parse_header,
+)
+from pwhygiene._breach.source import HashMode
+from pwhygiene._errors import CorruptIndex, InvalidInput, OfflineIndexError
+
+_FP_MASK = (1 << FINGERPRINT_BITS) - 1
+_HEX_LENGTH = {"sha1": 40, "ntlm": 32}
+
+
+class OfflineIndex:
+    """A built index opened for lookups; implements ``BreachSource`` and ``RangeProvider``.
+
+    Use :meth:`open`, ideally as a context manager (``with OfflineIndex.open(p) as index:``)
+    so the memory map is released deterministically.
+    """
+
+    def __init__(self, path: Path, mapped: mmap.mmap, header: Header, info: IndexInfo) -> None:
+        self._path = path
+        self._map = mapped
+        self._header = header
+        self._info = info
+        self._shift = MAX_BUCKET_BITS - header.bucket_bits
+        self._steps = header.max_bucket.bit_length()
+        self._table: U64Array | None = _view(mapped, "<u8", header.table_offset, len_table(header))
+        self._records: U8Array | None = _view(
+            mapped, "u1", header.records_offset, RECORD_SIZE * header.record_count
+        ).reshape(-1, RECORD_SIZE)
+        overflow = _view(mapped, "<u8", header.overflow_offset, 2 * header.overflow_count)
+        self._overflow: U64Array | None = overflow.reshape(-1, 2)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> OfflineIndex:
+        """Map ``path`` and check it; raises :class:`CorruptIndex` for a damaged file."""
+        path = Path(path)
+        try:
+            with path.open("rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                if size < HEADER_SIZE:
+                    parse_header(stream.read(HEADER_SIZE), size, path)  # raises
+                mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        except OSError as exc:
+            raise OfflineIndexError(
+                f"{path}: cannot open the index ({exc.strerror}); build one with "
+                "'pwhygiene index build'"
+            ) from exc
+        try:
+            header = parse_header(mapped[:HEADER_SIZE], size, path)
+            if head_digest(header, mapped[HEADER_SIZE : header.records_offset]) != (
+                header.head_sha256
+            ):
+                raise CorruptIndex(
+                    f"{path}: header or bucket table checksum mismatch; re-copy or rebuild it"
+                )
+            metadata = mapped[HEADER_SIZE : HEADER_SIZE + header.metadata_length]
+            info = index_info(path, header, metadata)
+            return cls(path, mapped, header, info)
+        except BaseException:
+            mapped.close()
+            raise
+
+    @property
+    def mode(self) -> HashMode:
+        """The digest kind the index holds."""
+        return self._header.mode
+
+    @property
+    def info(self) -> IndexInfo:
+        """Header and metadata: counts, version, source, build date."""
+        return self._info
+
+    def count(self, digest: str) -> int:
+        """How many times ``digest`` appears in the corpus; 0 when absent."""
+        raw = bytes.fromhex(normalize_digest(digest, self.mode))
+        mapped, header = self._open_map(), self._header
+        key = int.from_bytes(raw[:8], "big") >> self._shift
+        fingerprint = key & _FP_MASK
+        lo, end = struct.unpack_from("<QQ", mapped, header.table_offset + 8 * (key >> 40))
+        hi, base = end, header.records_offset
+        while lo < hi:
+            mid = (lo + hi) // 2
+            at = base + RECORD_SIZE * mid
+            if int.from_bytes(mapped[at : at + 5], "big") < fingerprint:
+                lo = mid + 1
+            else:
+                hi = mid
+        at = base + RECORD_SIZE * lo
+        if lo == end or int.from_bytes(mapped[at : at + 5], "big") != fingerprint:
+            return 0
+        value = mapped[at + 5]
+        return value if value < COUNT_OVERFLOW else self._spilled(lo, raw)
+
+    def count_many(self, digests: Iterable[str]) -> dict[str, int]:
+        """Counts for many digests at once (vectorised); keys are the inputs, upper-cased."""
+        items = list(digests)
+        if not items:
+            return {}
+        raw = self._decode(items)
+        counts = self._lookup(raw).tolist()
+        return dict(zip([item.upper() for item in items], counts, strict=True))
+
+    def range(self, prefix: str) -> list[tuple[str, int]]:
+        """Every ``(SUFFIX, count)`` under a 5-hex ``prefix``, as the range API answers it.
+
+        Needs an index built with ``with_suffixes`` (a compact index keeps 40-bit fingerprints,
+        not the full digests a range answer must contain).
+        """
+        header, records = self._header, self._records_array()
+        if len(prefix) != 5 or not all(c in "0123456789abcdefABCDEF" for c in prefix):
+            raise InvalidInput("a range prefix is exactly 5 hexadecimal characters")
+        if not header.has_suffixes:
+            raise OfflineIndexError(
+                f"{self._path}: built without suffixes, so it cannot answer range queries; "
+                "rebuild it with 'pwhygiene index build --with-suffixes'"
+            )
+        shift = header.bucket_bits + 20
+        lo = self._lower_bound(int(prefix, 16) << shift)
+        hi = self._lower_bound((int(prefix, 16) + 1) << shift)
+        if lo == hi:
+            return []
+        positions = np.arange(lo, hi, dtype=np.uint64)
+        table = self._table if self._table is not None else np.zeros(1, np.uint64)
+        buckets = np.searchsorted(table, positions, side="right").astype(np.uint64) - 1
+        keys = (buckets << np.uint64(40)) | _fingerprints(records[lo:hi])
+        heads = (keys >> np.uint64(header.bucket_bits)).astype(">u8").view(np.uint8)
+        heads = heads.reshape(-1, 8)[:, 8 - KEY_PREFIX_BYTES :]
+        width = header.digest_bytes - KEY_PREFIX_BYTES
+        tails = _view(
+            self._open_map(), "u1", header.suffixes_offset + width * lo, width * (hi - lo)
+        )
+        full = np.concatenate([heads, tails.reshape(-1, width)], axis=1)
+        bytes_ = records[lo:hi, 5]
+        out: list[tuple[str, int]] = []
+        for row, value in enumerate(bytes_.tolist()):
+            raw = full[row].tobytes()
+            if value < COUNT_OVERFLOW:
+                out.append((raw.hex().upper()[5:], value))
+            elif (count := self._overflow_value(lo + row)) > 0:
+                out.append((raw.hex().upper()[5:], count))
+            else:
+                out.extend((d.hex().upper()[5:], c) for d, c in self._group(raw))
+        return out
+
+    def verify(self) -> None:
+        """Hash the whole data region (seconds per GB) and raise :class:`CorruptIndex` if off."""
+        mapped, header = self._open_map(), self._header
+        digest = hashlib.sha256()
+        step = 16 << 20
+        for start in range(header.records_offset, header.file_size, step):
+            digest.update(mapped[start : min(start + step, header.file_size)])
+        if digest.digest() != header.data_sha256:
+            raise CorruptIndex(
+                f"{self._path}: data checksum mismatch (records or side tables are damaged); "
+                "re-copy or rebuild the index"
+            )
+
+    def close(self) -> None:
+        """Release the memory map; lookups afterwards raise :class:`OfflineIndexError`."""
+        self._table = self._records = self._overflow = None
+        self._map.close()
+
+    def __enter__(self) -> OfflineIndex:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"OfflineIndex({str(self._path)!r}, mode={self.mode!r}, hashes={self._info.hash_count})"
+        )
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _open_map(self) -> mmap.mmap:
+        if self._map.closed:
+            raise OfflineIndexError(f"{self._path}: the index is closed")
+        return self._map
+
+    def _records_array(self) -> U8Array:
+        if self._records is None:
+            raise OfflineIndexError(f"{self._path}: the index is closed")
+        return self._records
+
+    def _decode(self, items: list[str]) -> U8Array:
+        """Hex digests to bytes in one pass; any bad one raises like ``normalize_digest``."""
+        width = _HEX_LENGTH[self.mode]
+        lengths = np.fromiter(map(len, items), dtype=np.intp, count=len(items))
+        wrong = np.flatnonzero(lengths != width)
+        if len(wrong):
+            normalize_digest(items[int(wrong[0])], self.mode)
+        try:
+            blob = "".join(items).encode("ascii")
+        except UnicodeEncodeError:
+            for item in items:
+                normalize_digest(item, self.mode)
+            raise  # pragma: no cover - normalize_digest has raised for a non-ASCII item
+        nibbles = _HEX_VALUES[np.frombuffer(blob, dtype=np.uint8).reshape(-1, width)]
+        bad = np.flatnonzero((nibbles > 15).any(axis=1))
+        if len(bad):
+            normalize_digest(items[int(bad[0])], self.mode)
+        return np.ascontiguousarray((nibbles[:, 0::2] << 4) | nibbles[:, 1::2])
+
+    def _lookup(self, raw: U8Array) -> U64Array:
+        """Vectorised binary search of every digest in its bucket; counts, 0 when absent."""
+        records = self._records_array()
+        table = self._table if self._table is not None else np.zeros(1, np.uint64)
+        keys = digest_words(raw[:, :8])[:, 0] >> np.uint64(self._shift)
+        fingerprints = keys & np.uint64(_FP_MASK)
+        buckets = (keys >> np.uint64(40)).astype(np.intp)
+        lo, end = table[buckets], table[buckets + 1]
+        hi = end.copy()
+        if not len(records):
+            return np.zeros(len(raw), dtype=np.uint64)
+        for _ in range(self._steps):
+            active = lo < hi
+            mid = (lo + hi) >> np.uint64(1)
+            less = _fingerprints(records[np.where(active, mid, 0).astype(np.intp)]) < fingerprints
+            lo = np.where(active & less, mid + np.uint64(1), lo)
+            hi = np.where(active & ~less, mid, hi)
+        found = lo < end
+        position = np.where(found, lo, 0).astype(np.intp)
+        rows = records[position]
+        found &= _fingerprints(rows) == fingerprints
+        counts = np.where(found, rows[:, 5], 0).astype(np.uint64)
+        for i in np.flatnonzero(counts == COUNT_OVERFLOW).tolist():
+            counts[i] = self._spilled(int(position[i]), raw[i].tobytes())
+        return counts
+
+    def _lower_bound(self, key: int) -> int:
+        """Position of the first record whose key is >= ``key`` (keys are bucket|fingerprint)."""
+        table = self._table if self._table is not None else np.zeros(1, np.uint64)
+        if key >> 40 >= len(table) - 1:
+            return self._header.record_count
+        lo, hi = int(table[key >> 40]), int(table[(key >> 40) + 1])
+        fingerprints = _fingerprints(self._records_array()[lo:hi])
+        return lo + int(np.searchsorted(fingerprints, np.uint64(key & _FP_MASK)))
+
+    def _overflow_value(self, position: int) -> int:
+        overflow = self._overflow if self._overflow is not None else np.zeros((0, 2), np.uint64)
+        at = int(np.searchsorted(overflow[:, 0], position))
+        if at == len(overflow) or int(overflow[at, 0]) != position:
+            raise CorruptIndex(
+                f"{self._path}: a record points to a missing overflow entry; "
+                "run 'pwhygiene index info --verify' and rebuild the index"
+            )
+        return int(overflow[at, 1])
+
+    def _spilled(self, position: int, raw: bytes) -> int:
+        count = self._overflow_value(position)
+        if count:
+            return count
+        return next((c for digest, c in self._group(raw) if digest == raw), 0)
+
+    def _group(self, raw: bytes) -> list[tuple[bytes, int]]:
+        """The collision-table rows sharing ``raw``'s key (several corpus hashes, one key)."""
+        header, mapped = self._header, self._open_map()
+        size = header.digest_bytes + 8
+        offset = header.collisions_offset
+        bits = header.bucket_bits + FINGERPRINT_BITS
+
+        def key_of(i: int) -> int:
+            at = offset + size * i
+            return int.from_bytes(mapped[at : at + 8], "big") >> (64 - bits)
+
+        wanted = int.from_bytes(raw[:8], "big") >> (64 - bits)
+        rows = range(header.collision_count)
+        first = bisect.bisect_left(rows, wanted, key=key_of)
+        last = bisect.bisect_right(rows, wanted, key=key_of)
+        group = []
+        for i in range(first, last):
+            at = offset + size * i
+            digest = mapped[at : at + header.digest_bytes]
+            (count,) = struct.unpack_from("<Q", mapped, at + header.digest_bytes)
+            group.append((digest, count))
+        if not group:
+            raise CorruptIndex(
+                f"{self._path}: a shared key has no collision rows; rebuild the index"
+            )
+        return group
+
+
+def len_table(header: Header) -> int:
+    """Number of uint64 entries in the bucket table."""
+    return (1 << header.bucket_bits) + 1
+
+
+def _view(mapped: mmap.mmap, dtype: str, offset: int, count: int) -> np.ndarray[Any, Any]:
+    """A read-only numpy view of ``count`` items of ``dtype`` at ``offset`` in the map."""
+    if count == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(mapped, dtype=dtype, count=count, offset=offset)
+
+
+def _fingerprints(rows: U8Array) -> U64Array:
+    """The 40-bit fingerprints of ``(m, 6)`` record rows."""
+    wide = np.zeros((len(rows), 8), dtype=np.uint8)
+    wide[:, 3:] = rows[:, :5]
+    return wide.view(">u8")[:, 0].astype(np.uint64)

@@ -1,0 +1,310 @@
+"""Build an offline index from the downloader's output in one streaming pass.
+
+Memory is bounded by one parsed chunk plus the bucket table (at most 2**24 x 8 bytes x 2), not
+by the corpus: records stream into a temporary file next to the target, the overflow,
+collision and suffix tables into spool files that are appended at the end. The result is
+fsynced and renamed over the target, so a half-built index never carries the final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+
+from pwhygiene._breach.index_corpus import Batch, Corpus, U8Array, U64Array, digest_words
+from pwhygiene._breach.index_format import (
+    COUNT_OVERFLOW,
+    DIGEST_BYTES,
+    FINGERPRINT_BITS,
+    HEADER_SIZE,
+    KEY_PREFIX_BYTES,
+    MAX_BUCKET_BITS,
+    Header,
+    IndexInfo,
+    align8,
+    head_digest,
+    index_info,
+    layout,
+)
+from pwhygiene._breach.source import HashMode
+from pwhygiene._errors import BadCorpus, InvalidInput
+from pwhygiene._version import __version__
+
+SAMPLE_ROWS = 1 << 16
+TARGET_BUCKET = 64
+_FP_MASK = np.uint64((1 << FINGERPRINT_BITS) - 1)
+
+
+def choose_bucket_bits(sample: U8Array, complete: bool) -> int:
+    """Bucket bits for about 64 records per bucket, estimated from the corpus's first rows.
+
+    Hashes are uniform, so the k-th smallest of n sits near k/n of the key space: the first
+    65,536 rows give n within ~1 % without a counting pass, and the estimate depends only on the
+    hashes, so the single file and the folder of the same corpus pick the same layout.
+    """
+    if complete:
+        estimate = float(len(sample))
+    else:
+        top = int(digest_words(sample[-1:])[0, 0])
+        estimate = len(sample) * 2.0**64 / (top + 1)
+    if estimate <= TARGET_BUCKET:
+        return 0
+    return min(MAX_BUCKET_BITS, math.ceil(math.log2(estimate / TARGET_BUCKET)))
+
+
+def build_index(
+    source: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    mode: HashMode = "sha1",
+    with_suffixes: bool = False,
+    bucket_bits: int | None = None,
+    source_name: str | None = None,
+    built_at: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IndexInfo:
+    """Build an index of ``source`` (the downloader's file or folder) at ``output``.
+
+    ``with_suffixes`` keeps the full digests (about 21 instead of 6 bytes per hash) so that
+    ``pwhygiene serve`` can answer the range API. ``source_name`` and ``built_at`` (Unix
+    seconds) default to the source's name and now; ``progress`` receives bytes read.
+    """
+    if mode not in DIGEST_BYTES:
+        raise InvalidInput(f"mode must be 'sha1' or 'ntlm', not {mode!r}")
+    if bucket_bits is not None and not 0 <= bucket_bits <= MAX_BUCKET_BITS:
+        raise InvalidInput(f"bucket_bits must be between 0 and {MAX_BUCKET_BITS}")
+    corpus = Corpus.open(source, mode)
+    target = Path(output)
+    metadata = json.dumps(
+        {"source": source_name or corpus.path.name, "builder": f"pwhygiene {__version__}"},
+        sort_keys=True,
+    ).encode()
+    stamp = int(time.time()) if built_at is None else built_at
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w+b") as out, contextlib.ExitStack() as stack:
+            names = ("overflow", "collisions", *(("suffixes",) if with_suffixes else ()))
+            spools = {
+                n: stack.enter_context(tempfile.TemporaryFile(dir=target.parent)) for n in names
+            }
+            writer = _Writer(out, mode, metadata, spools)
+            batches = _report(corpus.batches(), progress)
+            sample, rest = _peek(batches)
+            if not len(sample.digests):
+                raise BadCorpus(f"{corpus.path}: no hashes in the corpus; is the download empty?")
+            bits = (
+                choose_bucket_bits(sample.digests, rest is None)
+                if bucket_bits is None
+                else bucket_bits
+            )
+            writer.start(bits)
+            writer.add(sample, final=rest is None)
+            for batch, last in _with_last(rest):
+                writer.add(batch, final=last)
+            header = writer.finish(stamp)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    _fsync_directory(target.parent)
+    return index_info(target, header, metadata)
+
+
+class _Writer:
+    """Streams records into the output and spools the side tables."""
+
+    def __init__(
+        self, out: IO[bytes], mode: HashMode, metadata: bytes, spools: dict[str, IO[bytes]]
+    ) -> None:
+        self.out = out
+        self.mode = mode
+        self.metadata = metadata
+        self.spools = spools
+        self.data = hashlib.sha256()
+        self.bits = 0
+        self.records = self.hashes = self.occurrences = self.overflow = self.collisions = 0
+        self.sizes: U64Array = np.zeros(1, dtype=np.uint64)
+        self.carry: Batch | None = None
+
+    def start(self, bits: int) -> None:
+        self.bits = bits
+        self.sizes = np.zeros(1 << bits, dtype=np.uint64)
+        self.table_offset = align8(HEADER_SIZE + len(self.metadata))
+        self.records_offset = self.table_offset + 8 * ((1 << bits) + 1)
+        self.out.truncate(self.records_offset)
+        self.out.seek(self.records_offset)
+
+    def add(self, batch: Batch, *, final: bool) -> None:
+        """Write the batch's records, holding back a trailing run of equal keys (it may go on)."""
+        if self.carry is not None:
+            batch = Batch(
+                np.concatenate([self.carry.digests, batch.digests]),
+                np.concatenate([self.carry.counts, batch.counts]),
+                batch.source_bytes,
+            )
+            self.carry = None
+        if not len(batch.digests):
+            return
+        keys = digest_words(batch.digests[:, :8])[:, 0] >> np.uint64(MAX_BUCKET_BITS - self.bits)
+        cut = len(keys) if final else int(np.searchsorted(keys, keys[-1], side="left"))
+        if cut < len(keys):
+            self.carry = Batch(batch.digests[cut:], batch.counts[cut:], 0)
+        if cut:
+            self._write(keys[:cut], batch.digests[:cut], batch.counts[:cut])
+
+    def _write(self, keys: U64Array, digests: U8Array, counts: U64Array) -> None:
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        run = np.cumsum(first) - 1
+        shared = np.bincount(run)[run] > 1  # rows whose key another corpus hash shares
+        record_keys = keys[first]
+        grouped = shared[first]
+        stored = np.where(grouped, 0, counts[first])
+        count_byte = np.minimum(stored, COUNT_OVERFLOW)
+        count_byte[grouped] = COUNT_OVERFLOW
+        value = ((record_keys & _FP_MASK) << np.uint64(8)) | count_byte
+        self._emit(value.astype(">u8").view(np.uint8).reshape(-1, 8)[:, 2:].tobytes())
+        spill = count_byte == COUNT_OVERFLOW
+        table = np.empty((int(spill.sum()), 2), dtype="<u8")
+        table[:, 0] = self.records + np.flatnonzero(spill)
+        table[:, 1] = stored[spill]
+        self.spools["overflow"].write(table.tobytes())
+        if shared.any():
+            rows = np.empty(
+                int(shared.sum()), [("digest", "u1", digests.shape[1]), ("count", "<u8")]
+            )
+            rows["digest"] = digests[shared]
+            rows["count"] = counts[shared]
+            self.spools["collisions"].write(rows.tobytes())
+        if "suffixes" in self.spools:
+            self.spools["suffixes"].write(digests[first][:, KEY_PREFIX_BYTES:].tobytes())
+        buckets = record_keys >> np.uint64(FINGERPRINT_BITS)
+        starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
+        self.sizes[buckets[starts]] += np.diff(np.r_[starts, len(buckets)]).astype(np.uint64)
+        self.records += len(record_keys)
+        self.hashes += len(keys)
+        self.occurrences += int(counts.sum(dtype=np.uint64))
+        self.overflow += len(table)
+        self.collisions += int(shared.sum())
+
+    def _emit(self, data: bytes) -> None:
+        self.out.write(data)
+        self.data.update(data)
+
+    def finish(self, built_at: int) -> Header:
+        """Append the side tables, write the bucket table and the header."""
+        end = self.records_offset + 6 * self.records
+        self._emit(b"\0" * (align8(end) - end))
+        for name, spool in self.spools.items():
+            if name == "suffixes":
+                here = self.out.tell()
+                self._emit(b"\0" * (align8(here) - here))
+            spool.seek(0)
+            while block := spool.read(16 << 20):
+                self._emit(block)
+        places = layout(
+            mode=self.mode,
+            bucket_bits=self.bits,
+            has_suffixes="suffixes" in self.spools,
+            metadata_length=len(self.metadata),
+            record_count=self.records,
+            overflow_count=self.overflow,
+            collision_count=self.collisions,
+        )
+        table = np.zeros(len(self.sizes) + 1, dtype="<u8")
+        np.cumsum(self.sizes, out=table[1:])
+        pad = b"\0" * (self.table_offset - HEADER_SIZE - len(self.metadata))
+        head_region = self.metadata + pad + table.tobytes()
+        header = Header(
+            mode=self.mode,
+            bucket_bits=self.bits,
+            has_suffixes="suffixes" in self.spools,
+            record_count=self.records,
+            hash_count=self.hashes,
+            occurrences=self.occurrences,
+            overflow_count=self.overflow,
+            collision_count=self.collisions,
+            max_bucket=int(self.sizes.max()),
+            built_at=built_at,
+            metadata_length=len(self.metadata),
+            data_sha256=self.data.digest(),
+            **places,
+        )
+        header = dataclasses.replace(header, head_sha256=head_digest(header, head_region))
+        self.out.seek(0)
+        self.out.write(header.pack() + head_region)
+        return header
+
+
+def _peek(batches: Iterator[Batch]) -> tuple[Batch, Iterator[Batch] | None]:
+    """The first ``SAMPLE_ROWS`` rows (or all, when fewer) and the iterator of the rest."""
+    taken: list[Batch] = []
+    rows = 0
+    for batch in batches:
+        taken.append(batch)
+        rows += len(batch.digests)
+        if rows > SAMPLE_ROWS:
+            break
+    else:
+        return _concat(taken), None
+    joined = _concat(taken)
+    head = Batch(joined.digests[:SAMPLE_ROWS], joined.counts[:SAMPLE_ROWS], joined.source_bytes)
+    tail = Batch(joined.digests[SAMPLE_ROWS:], joined.counts[SAMPLE_ROWS:], 0)
+    return head, _chain(tail, batches)
+
+
+def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
+    yield first
+    yield from rest
+
+
+def _concat(batches: list[Batch]) -> Batch:
+    digests = [b.digests for b in batches]
+    return Batch(
+        np.concatenate(digests) if digests else np.zeros((0, 20), np.uint8),
+        np.concatenate([b.counts for b in batches]) if batches else np.zeros(0, np.uint64),
+        sum(b.source_bytes for b in batches),
+    )
+
+
+def _with_last(batches: Iterator[Batch] | None) -> Iterator[tuple[Batch, bool]]:
+    if batches is None:
+        return
+    previous: Batch | None = None
+    for batch in batches:
+        if previous is not None:
+            yield previous, False
+        previous = batch
+    if previous is not None:
+        yield previous, True
+
+
+def _report(batches: Iterator[Batch], progress: Callable[[int], None] | None) -> Iterator[Batch]:
+    for batch in batches:
+        if progress is not None:
+            progress(batch.source_bytes)
+        yield batch
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make the rename durable (POSIX); a no-op where directories cannot be opened."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
