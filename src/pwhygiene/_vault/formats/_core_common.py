@@ -7,13 +7,14 @@ place so every reader behaves the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from pwhygiene._errors import MalformedExport
-from pwhygiene._vault.io import parse_timestamp
+from pwhygiene._vault.io import CsvRow, csv_header, parse_timestamp
 from pwhygiene._vault.model import Timestamp, Vault, VaultItem
+from pwhygiene._vault.registry import Sample
 
 T = TypeVar("T")
 
@@ -85,3 +86,25 @@ def make_vault(
         encrypted=encrypted,
         warnings=tuple(warnings),
     )
+
+
+def checked_rows(
+    rows: Iterable[CsvRow], path: Path, required: Sequence[str], what: str
+) -> Iterator[CsvRow]:
+    """``rows`` after checking, on the first one, that the header has every required column.
+
+    A file that is only a header yields nothing (an empty export is a valid export).
+    """
+    checked = False
+    for row in rows:
+        if not checked:
+            missing = [c for c in required if c not in row.values]
+            if missing:
+                raise MalformedExport(path, "line 1", f"{what} columns {', '.join(missing)}")
+            checked = True
+        yield row
+
+
+def header_has(sample: Sample, required: Iterable[str]) -> bool:
+    """Whether the sample's CSV header contains every column in ``required`` (exact case)."""
+    return set(required) <= set(csv_header(sample.path, sample.text))

@@ -9,18 +9,20 @@ encrypted JSON is decrypted in :mod:`.bitwarden_encrypted` and then read by
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
 from pwhygiene._vault.formats._core_common import (
+    checked_rows,
     collect,
+    header_has,
     make_vault,
     nonempty,
     split_urls,
     timestamp,
 )
-from pwhygiene._vault.io import CsvRow, csv_header, csv_rows, get, load_json, opt
+from pwhygiene._vault.io import CsvRow, csv_rows, get, load_json, opt
 from pwhygiene._vault.model import (
     ItemKind,
     PasswordHistoryEntry,
@@ -214,31 +216,21 @@ def _csv_item(row: CsvRow, path: Path) -> VaultItem:
     )
 
 
-def _rows(path: Path) -> Iterator[CsvRow]:
-    """The CSV's rows, after checking (on the first one) that the header is Bitwarden's."""
-    checked = False
-    for row in csv_rows(path):
-        if not checked:
-            missing = [c for c in _CSV_REQUIRED if c not in row.values]
-            if missing:
-                raise MalformedExport(path, "line 1", f"Bitwarden CSV columns {', '.join(missing)}")
-            checked = True
-        yield row
-
-
 def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read a Bitwarden CSV export (individual or organization)."""
     warnings: list[str] = []
     items = collect(
-        _rows(path), lambda row: _csv_item(row, path), strict=options.strict, warnings=warnings
+        checked_rows(csv_rows(path), path, _CSV_REQUIRED, "Bitwarden CSV"),
+        lambda row: _csv_item(row, path),
+        strict=options.strict,
+        warnings=warnings,
     )
     return make_vault(items, CSV_NAME, path, warnings)
 
 
 def sniff_csv(sample: Sample) -> Detection:
     """YES when the header has Bitwarden's ``login_*`` columns (no other exporter uses them)."""
-    header = set(csv_header(sample.path, sample.text))
-    return Detection.YES if set(_CSV_REQUIRED) <= header else Detection.NO
+    return Detection.YES if header_has(sample, _CSV_REQUIRED) else Detection.NO
 
 
 register(
