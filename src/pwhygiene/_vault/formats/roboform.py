@@ -1,0 +1,167 @@
+"""RoboForm's CSV export: ``Name,Url,MatchUrl,Login,Pwd,Note,Folder,RfFieldsV2``, with a BOM.
+
+``RfFieldsV2`` holds the saved form fields, one per cell, each shaped ``Label$,,,type,value``.
+RoboForm writes *one cell per field* past the header, so a row with several form fields has
+more cells than the header: that spill-over is not damage, it is the rest of ``RfFieldsV2``,
+and the cells are joined back into one list of form fields. A spilled cell that is not shaped
+like a form field means the columns shifted (for example a note with an unquoted comma): that
+row is an error naming its line (a warning in lenient mode). A ``TOTP KEY$`` field (or an
+``otpauth://`` value) marks the login as having TOTP; a ``pwd`` field stands in for an empty
+``Pwd`` column. Rows with a URL but no login or password are bookmarks (``OTHER``); rows with
+only a note are safenotes (``NOTE``). Folders start with ``/`` in the export; it is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+from pwhygiene._errors import MalformedExport
+from pwhygiene._vault.formats._more_common import (
+    Ids,
+    collect,
+    header_of,
+    text_or_none,
+    vault,
+    with_columns,
+)
+from pwhygiene._vault.io import CsvRow, csv_rows
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem
+from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+
+NAME = "roboform-csv"
+
+REQUIRED = ("Name", "Url", "Login", "Pwd", "Note")
+SIGNATURE = ("Name", "Url", "MatchUrl", "Login", "Pwd")
+FIELD_COLUMNS = ("RfFieldsV2", "Rf_fields")  # current and legacy name of the form-field column
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One saved form field of ``RfFieldsV2``; ``value`` may be a secret, so no repr."""
+
+    label: str
+    kind: str
+    value: str = field(repr=False)
+
+
+def parse_field(cell: str) -> FormField | None:
+    """``Label$,,,type,value`` → a :class:`FormField`; ``None`` if the cell is not one.
+
+    The value is everything after the type, commas included (an ``otpauth://`` URI has some).
+    """
+    label, dollar, rest = cell.partition("$")
+    parts = rest.split(",", 4)
+    if not dollar or len(parts) < 5:
+        return None
+    return FormField(label.strip(), parts[3].strip().lower(), parts[4])
+
+
+def _legacy_field(cell: str) -> FormField | None:
+    """The older ``Rf_fields`` cell: ``name:value:type``-style, colon separated."""
+    parts = cell.split(":")
+    if len(parts) < 3:
+        return None
+    return FormField(parts[0], parts[-1].strip().lower(), parts[1])
+
+
+def _form_fields(row: CsvRow, path: Path, column: str | None) -> list[FormField]:
+    """The row's form fields: its field column joined with every spilled cell after it."""
+    cells = ([row.values[column]] if column else []) + list(row.extra)
+    parse = _legacy_field if column == "Rf_fields" else parse_field
+    fields = []
+    for offset, cell in enumerate(cells):
+        if not cell.strip():
+            continue
+        parsed = parse(cell)
+        if parsed is None:
+            spilled = offset if column else offset + 1  # 1-based count past the header
+            place = column if column and offset == 0 else f"cell {len(row.values) + spilled}"
+            raise MalformedExport(
+                path,
+                f"line {row.line} {place}",
+                "RoboForm form fields shaped 'Label$,,,type,value' (the columns may have "
+                "shifted: check this row's note for unquoted commas)",
+            )
+        fields.append(parsed)
+    return fields
+
+
+def _kind(login: str | None, password: str | None, url: str | None, note: bool) -> ItemKind:
+    if login or password:
+        return ItemKind.LOGIN
+    if url:
+        return ItemKind.OTHER  # a bookmark
+    return ItemKind.NOTE if note else ItemKind.OTHER
+
+
+def _item(row: CsvRow, path: Path, ids: Ids, column: str | None) -> VaultItem:
+    v = row.values
+    fields = _form_fields(row, path, column)
+    password = v["Pwd"] or next((f.value for f in fields if f.kind == "pwd" and f.value), None)
+    username = text_or_none(v["Login"])
+    url = text_or_none(v["Url"])
+    match_url = text_or_none(v.get("MatchUrl"))
+    urls = tuple(dict.fromkeys(u for u in (url, match_url) if u))
+    kind = _kind(username, password, url, bool(v["Note"].strip()))
+    login = kind is ItemKind.LOGIN
+    folder = (v.get("Folder") or "").strip().lstrip("/") or None
+    totp = any(
+        f.label.upper() == "TOTP KEY" or f.value.strip().lower().startswith("otpauth://")
+        for f in fields
+        if f.value.strip()
+    )
+    return VaultItem(
+        id=ids.make(v["Name"], username, *urls, folder),
+        title=v["Name"],
+        source_format=NAME,
+        kind=kind,
+        username=username if login else None,
+        password=password if login else None,
+        urls=urls,
+        totp=login and totp,
+        folder=folder,
+        notes_present=bool(v["Note"].strip()),
+    )
+
+
+def _field_column(header: Sequence[str]) -> str | None:
+    return next((c for c in FIELD_COLUMNS if c in header), None)
+
+
+def read(path: Path, options: ReadOptions) -> Vault:
+    """Read a RoboForm CSV, joining spilled ``RfFieldsV2`` cells back to their row."""
+    warnings: list[str] = []
+    ids = Ids()
+    rows = with_columns(csv_rows(path, allow_extra=True), REQUIRED, path, "RoboForm")
+    first = next(rows, None)
+    if first is None:
+        return vault((), NAME, path, warnings)
+    column = _field_column(list(first.values))
+    items = collect(
+        chain((first,), rows),
+        lambda r: _item(r, path, ids, column),
+        strict=options.strict,
+        warnings=warnings,
+    )
+    return vault(items, NAME, path, warnings)
+
+
+def sniff(sample: Sample) -> Detection:
+    """YES for RoboForm's header: ``Name,Url,MatchUrl,Login,Pwd`` (``Pwd`` is RoboForm's)."""
+    header = header_of(sample)
+    return Detection.YES if tuple(header[: len(SIGNATURE)]) == SIGNATURE else Detection.NO
+
+
+register(
+    FormatSpec(
+        name=NAME,
+        description="RoboForm CSV export (logins, bookmarks, safenotes)",
+        detection="header Name,Url,MatchUrl,Login,Pwd,...",
+        sniff=sniff,
+        read=read,
+        extensions=(".csv",),
+    )
+)
