@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from pwhygiene._audit import sites
@@ -32,7 +32,11 @@ class Entry:
     breach_status: BreachStatus = "not_checked"
     breach_count: int | None = None
     breach_label: str = ""
-    email_account: bool = field(default=False)
+    email_account: bool | None = None  # None: judge from the item (see sites.is_email_account)
+
+    def __post_init__(self) -> None:
+        if self.email_account is None:
+            object.__setattr__(self, "email_account", sites.is_email_account(self.item))
 
     @property
     def password(self) -> str | None:
@@ -98,7 +102,7 @@ def reuse_groups(entries: Sequence[Entry]) -> list[ReuseGroup]:
         ReuseGroup(
             number,
             tuple(m.item.id for m in members),
-            any(m.email_account for m in members),
+            any(bool(m.email_account) for m in members),
         )
         for number, members in enumerate(groups, start=1)
     ]
@@ -329,3 +333,22 @@ def duplicate(entries: Sequence[Entry]) -> list[Finding]:
             )
         )
     return found
+
+
+def run_checks(entries: Sequence[Entry], *, as_of: datetime, max_age_days: int) -> list[Finding]:
+    """Every check over ``entries``, findings of excluded items dropped, in vault order."""
+    found = [
+        *empty(entries),
+        *breached(entries),
+        *weak(entries),
+        *reused(entries),
+        *similar(entries),
+        *history_reuse(entries),
+        *personal_info(entries),
+        *insecure_url(entries),
+        *old(entries, as_of=as_of, max_age_days=max_age_days),
+        *duplicate(entries),
+    ]
+    order = {e.item.id: n for n, e in enumerate(entries)}
+    excluded = {e.item.id for e in entries if e.item.excluded}
+    return sorted((f for f in found if f.item_id not in excluded), key=lambda f: order[f.item_id])

@@ -1,0 +1,145 @@
+"""Breach status for an audit: one lookup per distinct password, never "clean" by default.
+
+The outcome maps passwords to counts in memory only (it is never rendered, logged or stored:
+the mapping is excluded from ``repr``). When the source fails, what was answered is kept, the
+rest falls back to the embedded blocklist of common passwords: a blocklisted password is
+reported breached (labelled as coming from the blocklist), anything else is *unknown*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+from pwhygiene import _blocklist
+from pwhygiene._audit.report import BreachInfo, BreachStatus
+from pwhygiene._breach.digests import password_digest
+from pwhygiene._breach.source import BreachSource
+from pwhygiene._errors import BreachLookupError
+
+BLOCKLIST_LABEL = "embedded blocklist of common passwords (offline; not the full breach corpus)"
+
+
+@runtime_checkable
+class _Streaming(Protocol):
+    def iter_counts(self, digests: Iterable[str]) -> Iterator[tuple[str, int]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BreachOutcome:
+    """Per-password answers: ``(count, label)``; absent passwords are unknown."""
+
+    info: BreachInfo
+    answers: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
+    checked: bool = True
+    warnings: tuple[str, ...] = ()
+
+    def status(self, password: str | None) -> BreachStatus:
+        """``breached``, ``clean``, ``unknown`` or ``not_checked`` for one password."""
+        if not password or not self.checked:
+            return "not_checked"
+        answer = self.answers.get(password)
+        if answer is None:
+            return "unknown"
+        return "breached" if answer[0] > 0 else "clean"
+
+    def count(self, password: str | None) -> int | None:
+        """The breach count, or ``None`` when unknown or not checked."""
+        answer = self.answers.get(password) if password else None
+        return None if answer is None else answer[0]
+
+    def label_for(self, password: str | None) -> str:
+        """Which source answered for this password."""
+        answer = self.answers.get(password) if password else None
+        return "" if answer is None else answer[1]
+
+
+SourceKind = Literal["range", "offline", "custom"]
+
+
+def source_label(source: BreachSource) -> tuple[SourceKind, str]:
+    """(kind, human label) for a breach source, for the report header."""
+    name = type(source).__name__
+    if name == "RangeClient":
+        url = getattr(source, "base_url", None)
+        return "range", f"Pwned Passwords range API{f' ({url})' if url else ''}"
+    if name == "OfflineIndex":
+        return "offline", f"offline breach index{_path_suffix(source)}"
+    return "custom", f"breach source {name}"
+
+
+def _path_suffix(source: object) -> str:
+    path = getattr(source, "path", None)
+    return f" ({path})" if path else ""
+
+
+def lookup(
+    passwords: Sequence[str],
+    source: BreachSource | None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> BreachOutcome:
+    """Look every distinct password up once; fall back to the blocklist for what failed."""
+    if source is None:
+        answers = _from_blocklist(passwords)
+        warning = (
+            "breach status comes from the embedded blocklist of common passwords only; "
+            "use --range-url or --offline INDEX for the full Pwned Passwords corpus"
+        )
+        return BreachOutcome(
+            BreachInfo(
+                "blocklist",
+                BLOCKLIST_LABEL,
+                checked=len(passwords),
+                unknown=len(passwords) - len(answers),
+            ),
+            answers,
+            warnings=(warning,),
+        )
+    kind, label = source_label(source)
+    digest_of = {pw: password_digest(pw, source.mode) for pw in passwords}
+    counts: dict[str, int] = {}
+    warnings: list[str] = []
+    try:
+        if isinstance(source, _Streaming):
+            for digest, count in source.iter_counts(list(digest_of.values())):
+                counts[digest.upper()] = count
+                if progress:
+                    progress("breach", len(counts), len(digest_of))
+        else:
+            counts = {k.upper(): v for k, v in source.count_many(digest_of.values()).items()}
+            if progress:
+                progress("breach", len(counts), len(digest_of))
+    except BreachLookupError as exc:
+        failed = len(digest_of) - sum(1 for d in digest_of.values() if d in counts)
+        warnings.append(
+            f"breach lookups failed for {failed} of {len(digest_of)} distinct passwords "
+            f"({type(exc).__name__}: {exc}); their status is unknown, except those found in "
+            "the embedded blocklist, which are reported breached"
+        )
+    answers = {pw: (counts[d], label) for pw, d in digest_of.items() if d in counts}
+    missing = [pw for pw in passwords if pw not in answers]
+    answers.update(_from_blocklist(missing))
+    unknown = len(passwords) - len(answers)
+    return BreachOutcome(
+        BreachInfo(kind, label, checked=len(passwords), unknown=unknown),
+        answers,
+        warnings=tuple(warnings),
+    )
+
+
+def _from_blocklist(passwords: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """Blocklisted passwords only: absence from a short list proves nothing."""
+    return {pw: (_blocklist_count(pw), BLOCKLIST_LABEL) for pw in passwords if _listed(pw)}
+
+
+def _listed(password: str) -> bool:
+    return bool(_blocklist.contains(password))
+
+
+def _blocklist_count(password: str) -> int:
+    return (
+        0
+        if not _listed(password)
+        else max(1, int(getattr(_blocklist, "count", lambda _: 1)(password)))
+    )

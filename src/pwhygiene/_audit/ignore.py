@@ -1,0 +1,155 @@
+"""The audit ignore file: accepted risks, each with a reason and an optional expiry.
+
+Two spellings of one structure, chosen by extension: TOML (``.toml``, needs Python 3.11's
+:mod:`tomllib`) or JSON (anything else)::
+
+    version = 1
+
+    [[ignore]]
+    item = "5f0c2a1e-..."     # an item id, or its fingerprint ("fp-...") from the JSON report
+    check = "old"             # a check name, or "*" for every check
+    reason = "shared family account, rotated by the bank"
+    expires = 2027-01-31      # optional; after this date the finding is reported again
+
+An expired rule no longer applies and produces a warning, so waivers cannot silently outlive
+their reason. Errors name the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from pwhygiene._audit.report import CHECKS, Finding
+from pwhygiene._errors import IgnoreFileError
+
+IGNORE_VERSION = 1
+_FIELDS = frozenset({"item", "check", "reason", "expires"})
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreRule:
+    """One accepted finding: which item, which check (or ``"*"``), why, and until when."""
+
+    item: str
+    check: str
+    reason: str
+    expires: date | None = None
+
+    def applies_to(self, finding: Finding, fingerprint: str) -> bool:
+        """Whether this rule covers ``finding`` (expiry is judged by :class:`IgnoreList`)."""
+        return self.item in (finding.item_id, fingerprint) and self.check in ("*", finding.check)
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreList:
+    """The rules of one ignore file."""
+
+    rules: tuple[IgnoreRule, ...] = ()
+    path: Path | None = None
+
+    def active(self, today: date) -> tuple[IgnoreRule, ...]:
+        """Rules that have not expired on ``today`` (a rule expiring today still applies)."""
+        return tuple(r for r in self.rules if r.expires is None or r.expires >= today)
+
+    def expired(self, today: date) -> tuple[IgnoreRule, ...]:
+        """Rules past their expiry date on ``today``."""
+        return tuple(r for r in self.rules if r.expires is not None and r.expires < today)
+
+    def match(self, finding: Finding, fingerprint: str, today: date) -> IgnoreRule | None:
+        """The first active rule covering ``finding``, if any."""
+        for rule in self.active(today):
+            if rule.applies_to(finding, fingerprint):
+                return rule
+        return None
+
+
+def load_ignore(path: str | PathLike[str]) -> IgnoreList:
+    """Read and validate an ignore file; raise :class:`~pwhygiene.IgnoreFileError` if bad."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IgnoreFileError(
+            f"{file}: cannot read the ignore file ({exc.__class__.__name__})"
+        ) from exc
+    return parse_ignore(text, toml=file.suffix.lower() == ".toml", path=file)
+
+
+def parse_ignore(text: str, *, toml: bool = False, path: Path | None = None) -> IgnoreList:
+    """Parse ignore-file text (TOML or JSON) into an :class:`IgnoreList`."""
+    where = str(path) if path is not None else "ignore file"
+    data = _load_toml(text, where) if toml else _load_json(text, where)
+    if not isinstance(data, Mapping):
+        raise IgnoreFileError(f"{where}: expected a table/object at the top level")
+    version = data.get("version", IGNORE_VERSION)
+    if version != IGNORE_VERSION:
+        raise IgnoreFileError(f"{where}: version {version!r} is not supported; use version = 1")
+    unknown = set(data) - {"version", "ignore"}
+    if unknown:
+        raise IgnoreFileError(f"{where}: unknown top-level key(s) {sorted(unknown)}")
+    entries = data.get("ignore", [])
+    if not isinstance(entries, Sequence) or isinstance(entries, str):
+        raise IgnoreFileError(f"{where}: 'ignore' must be a list of entries")
+    return IgnoreList(tuple(_rule(e, f"{where}: ignore[{n}]") for n, e in enumerate(entries)), path)
+
+
+def _load_toml(text: str, where: str) -> Any:  # noqa: ANN401 -- parser output, validated next
+    try:
+        import tomllib  # noqa: PLC0415 -- Python 3.11+; 3.10 users write JSON instead
+    except ModuleNotFoundError as exc:  # pragma: no cover - exercised only on Python 3.10
+        raise IgnoreFileError(f"{where}: TOML ignore files need Python 3.11+; use JSON") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise IgnoreFileError(f"{where}: not valid TOML ({exc})") from exc
+
+
+def _load_json(text: str, where: str) -> Any:  # noqa: ANN401 -- parser output, validated next
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IgnoreFileError(
+            f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+
+
+def _rule(entry: object, where: str) -> IgnoreRule:
+    if not isinstance(entry, Mapping):
+        raise IgnoreFileError(f"{where}: expected a table/object with item, check and reason")
+    unknown = set(entry) - _FIELDS
+    if unknown:
+        raise IgnoreFileError(f"{where}: unknown field(s) {sorted(unknown)}")
+    item, check, reason = (_text(entry, key, where) for key in ("item", "check", "reason"))
+    if check != "*" and check not in CHECKS:
+        raise IgnoreFileError(
+            f"{where}.check: unknown check {check!r}; expected '*' or one of {', '.join(CHECKS)}"
+        )
+    return IgnoreRule(item, check, reason, _expiry(entry.get("expires"), where))
+
+
+def _text(entry: Mapping[str, object], key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise IgnoreFileError(f"{where}.{key}: required, a non-empty string")
+    return value.strip()
+
+
+def _expiry(value: object, where: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise IgnoreFileError(f"{where}.expires: expected a date such as 2027-01-31")

@@ -1,0 +1,93 @@
+"""Terminal output with rich: a summary line, a findings table, then warnings.
+
+Item texts go in as :class:`rich.text.Text`, never as markup, so a title like ``[bold]`` or an
+ANSI escape sequence is shown literally instead of styling (or hijacking) the terminal.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from pwhygiene._audit.report import CHECKS, AuditReport, Severity
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def score_style(score: int) -> str:
+    """Green when healthy, yellow in between, red when poor."""
+    return "bold green" if score >= 80 else "bold yellow" if score >= 50 else "bold red"
+
+
+def _clean(text: str) -> Text:
+    """Item text with control characters made visible (no terminal escapes get through)."""
+    return Text("".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in text))
+
+
+def renderable(report: AuditReport) -> RenderableType:
+    """The whole report as one rich renderable (the CLI prints it to a console)."""
+    s = report.summary
+    head = Text.assemble(
+        ("Vault health ", "bold"),
+        (f"{s.score}/100", score_style(s.score)),
+        f"  ·  {s.items_audited} items audited, {s.items_with_findings} with findings",
+        f", {s.items_excluded} excluded" if s.items_excluded else "",
+        f", {s.suppressed} findings ignored" if s.suppressed else "",
+    )
+    counts = Text("  ".join(f"{c}: {s.by_check[c]}" for c in CHECKS if s.by_check[c]) or "")
+    breach = Text(f"Breach source: {report.breach.label}", style="dim")
+    parts: list[RenderableType] = [head, counts, breach]
+    findings = report.findings
+    if findings:
+        titles = {i.id: i for i in report.items}
+        table = Table(show_lines=False, header_style="bold", expand=False)
+        table.add_column("Severity", no_wrap=True)
+        table.add_column("Check", no_wrap=True)
+        table.add_column("Item", overflow="fold", max_width=32)
+        table.add_column("Username", overflow="fold", max_width=28)
+        table.add_column("Finding", overflow="fold")
+        for f in findings:
+            item = titles[f.item_id]
+            table.add_row(
+                Text(f.severity.value, style=SEVERITY_STYLE[f.severity]),
+                Text(f.check),
+                _clean(item.title or item.id),
+                _clean(item.username or ""),
+                _clean(f.message),
+            )
+        parts.append(table)
+    else:
+        parts.append(Text("No findings.", style="bold green"))
+    parts.extend(Text(f"warning: {w}", style="yellow") for w in _printable(report.warnings))
+    return Group(*parts)
+
+
+def _printable(lines: tuple[str, ...]) -> list[str]:
+    return [
+        "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in w) for w in lines
+    ]
+
+
+def render(report: AuditReport, *, color: bool = False, width: int = 120) -> str:
+    """The table as text; ANSI colour only when ``color`` (the CLI passes "stdout is a TTY")."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        emoji=False,
+    )
+    console.print(renderable(report))
+    return buffer.getvalue()
