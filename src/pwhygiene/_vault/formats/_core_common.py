@@ -8,6 +8,7 @@ place so every reader behaves the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -78,9 +79,18 @@ def make_vault(
     *,
     encrypted: bool = False,
 ) -> Vault:
-    """The :class:`Vault` every reader returns."""
+    """The :class:`Vault` every reader returns, with repeated ids made unique.
+
+    Fingerprint ids repeat when an export holds two identical entries; the second becomes
+    ``<id>-2`` (in file order, so ids stay stable across runs).
+    """
+    seen: dict[str, int] = {}
+    unique: list[VaultItem] = []
+    for item in items:
+        count = seen[item.id] = seen.get(item.id, 0) + 1
+        unique.append(item if count == 1 else replace(item, id=f"{item.id}-{count}"))
     return Vault(
-        items=tuple(items),
+        items=tuple(unique),
         source_format=name,
         path=path,
         encrypted=encrypted,
