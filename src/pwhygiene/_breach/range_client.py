@@ -118,6 +118,8 @@ class RangeClient:
     def count(self, digest: str) -> int:
         """Times ``digest`` was seen in breaches; 0 only when the answer says it is absent."""
         upper = normalize_digest(digest, self._mode)
+        if self._closed:
+            raise RuntimeError("RangeClient is closed")
         rows = self._fetcher.fetch(upper[:5])
         return rows.get(upper[5:], 0)
 

@@ -1,0 +1,340 @@
+"""RangeClient against the real loopback server: privacy, correctness, retries, concurrency."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pwhygiene import (
+    BadRangeResponse,
+    BreachServiceUnavailable,
+    BreachSource,
+    InvalidInput,
+    RangeClient,
+    __version__,
+    ntlm_digest,
+    sha1_digest,
+)
+from pwhygiene._breach.source import HashMode
+from pwhygiene.testing import FaultKind, RangeServer
+from strategies.range_bodies import suffixes
+
+PREFIX_PATH = re.compile(r"/range/[0-9A-F]{5}")
+passwords = st.text(min_size=1, max_size=24)
+
+
+class MutableCorpus:
+    """A provider the tests fill as they go, so one server can serve many examples."""
+
+    def __init__(self, mode: HashMode) -> None:
+        self.mode: HashMode = mode
+        self.rows: dict[str, dict[str, int]] = {}
+
+    def add(self, digest: str, count: int) -> None:
+        """Hold ``digest`` with ``count`` (0 makes a row that looks like padding)."""
+        self.rows.setdefault(digest[:5], {})[digest[5:]] = count
+
+    def range(self, prefix: str) -> list[tuple[str, int]]:
+        """The sorted rows under ``prefix``."""
+        return sorted(self.rows.get(prefix, {}).items())
+
+
+def fast_client(url: str, **options: Any) -> RangeClient:
+    """A client whose retries sleep microseconds and whose read timeout is short."""
+    options.setdefault("backoff", 0.0005)
+    options.setdefault("timeout", (2.0, 0.3))
+    return RangeClient(url, **options)
+
+
+@pytest.fixture(scope="module")
+def corpora() -> Iterator[tuple[RangeServer, MutableCorpus, MutableCorpus]]:
+    """A padded SHA-1 + NTLM server over mutable corpora, shared by the property tests."""
+    sha1, ntlm = MutableCorpus("sha1"), MutableCorpus("ntlm")
+    with RangeServer(sha1, ntlm, padding_rows=(10, 40), seed=11) as server:
+        yield server, sha1, ntlm
+
+
+@given(st.dictionaries(passwords, st.integers(1, 10**9), max_size=6), passwords)
+def test_counts_equal_the_corpus_in_both_modes(
+    corpora: tuple[RangeServer, MutableCorpus, MutableCorpus],
+    counts: dict[str, int],
+    absent: str,
+) -> None:
+    """Oracle: every password's count is what the server holds; an unknown one counts 0."""
+    server, sha1, ntlm = corpora
+    for password, count in counts.items():
+        sha1.add(sha1_digest(password), count)
+        ntlm.add(ntlm_digest(password), count)
+    other = sha1_digest(absent)
+    held = sha1.rows.get(other[:5], {}).get(other[5:], 0)  # 0 unless an example added it
+    with fast_client(server.url, cache=False) as client:
+        many = client.count_many(sha1_digest(pw) for pw in counts)
+        assert many == {sha1_digest(pw): n for pw, n in counts.items()}
+        assert client.count(other.lower()) == held
+    with fast_client(server.url, mode="ntlm", cache=False) as client:
+        for password, count in counts.items():
+            assert client.count(ntlm_digest(password)) == count
+
+
+@given(st.lists(passwords, min_size=1, max_size=5), st.sampled_from(["sha1", "ntlm"]))
+def test_only_five_hex_prefixes_ever_leave(
+    corpora: tuple[RangeServer, MutableCorpus, MutableCorpus], secrets: list[str], mode: HashMode
+) -> None:
+    """The request log holds 5-hex prefixes only: never a password, a digest or a suffix."""
+    server, _, _ = corpora
+    server.clear_log()
+    digest_of = sha1_digest if mode == "sha1" else ntlm_digest
+    digests = [digest_of(pw) for pw in secrets]
+    with fast_client(server.url, mode=mode, cache=False) as client:
+        client.count_many(digests)
+        client.count(digests[0])
+    logged = server.requests
+    assert {r.prefix for r in logged} == {d[:5] for d in digests}
+    for request in logged:
+        assert PREFIX_PATH.fullmatch(request.path)
+        assert request.query == ("mode=ntlm" if mode == "ntlm" else "")
+        assert request.header("Add-Padding") == "true"
+        assert request.header("User-Agent") == f"pwhygiene/{__version__}"
+        seen = (request.path + request.query + repr(request.headers)).upper()
+        for password, digest in zip(secrets, digests, strict=True):
+            assert digest[5:] not in seen
+            assert digest[4:] not in seen
+            if len(password) >= 6:
+                assert password.upper() not in seen
+
+
+@given(st.lists(suffixes("sha1"), min_size=1, max_size=20, unique=True), st.data())
+def test_padding_rows_never_produce_a_hit(
+    corpora: tuple[RangeServer, MutableCorpus, MutableCorpus],
+    zero_suffixes: list[str],
+    data: st.DataObject,
+) -> None:
+    """Rows with count 0 (what padding looks like) always answer 0, never a count."""
+    server, sha1, _ = corpora
+    prefix = data.draw(st.integers(0, 16**5 - 1).map(lambda n: f"{n:05X}"))
+    for suffix in zero_suffixes:
+        sha1.add(prefix + suffix, 0)
+    with fast_client(server.url, cache=False) as client:
+        answers = client.count_many(prefix + suffix for suffix in zero_suffixes)
+    assert set(answers.values()) == {0}
+
+
+def test_count_many_dedups_prefixes_and_keeps_input_order() -> None:
+    """Digests sharing a prefix cost one request; keys are upper-cased, in input order."""
+    a, b, c = "ABCDE" + "1" * 35, "ABCDE" + "2" * 35, "01234" + "F" * 35
+    with RangeServer.from_digests({a: 3, c: 9}) as server, fast_client(server.url) as client:
+        result = client.count_many([c.lower(), a, b, a.lower()])
+        assert list(result.items()) == [(c, 9), (a, 3), (b, 0)]
+        assert sorted(r.prefix or "" for r in server.requests) == ["01234", "ABCDE"]
+        assert client.count_many([]) == {}
+
+
+def test_padding_can_be_turned_off() -> None:
+    """padding=False sends no Add-Padding header."""
+    with RangeServer.from_passwords({"x": 1}) as server:
+        with fast_client(server.url, padding=False) as client:
+            client.count(sha1_digest("x"))
+        assert server.requests[0].header("Add-Padding") is None
+
+
+FAULT_ERRORS: list[tuple[FaultKind, type[Exception]]] = [
+    ("server_error", BreachServiceUnavailable),
+    ("unavailable", BreachServiceUnavailable),
+    ("rate_limited", BreachServiceUnavailable),
+    ("reset", BreachServiceUnavailable),
+    ("hang", BreachServiceUnavailable),
+    ("truncated", BadRangeResponse),
+    ("html", BadRangeResponse),
+    ("garbage", BadRangeResponse),
+]
+
+
+@pytest.mark.parametrize(("fault", "error"), FAULT_ERRORS)
+def test_each_fault_is_retried_to_the_right_answer(
+    fault: FaultKind, error: type[Exception]
+) -> None:
+    """One fault of each kind is retried and the count comes out right."""
+    with RangeServer.from_passwords({"hunter2": 17}, padding_rows=(50, 80)) as server:
+        server.inject(fault)
+        with fast_client(server.url) as client:
+            assert client.count(sha1_digest("hunter2")) == 17
+        assert [r.fault for r in server.requests] == [fault, None]
+
+
+@pytest.mark.parametrize(("fault", "error"), FAULT_ERRORS)
+def test_persistent_faults_raise_never_zero(fault: FaultKind, error: type[Exception]) -> None:
+    """When every attempt fails the caller gets the matching error, not a count of 0."""
+    with RangeServer.from_passwords(
+        {"hunter2": 17}, fault_rate=1.0, fault_kinds=[fault], padding_rows=(50, 80)
+    ) as server:
+        with fast_client(server.url, retries=2) as client, pytest.raises(error) as info:
+            client.count(sha1_digest("hunter2"))
+        assert len(server.requests) == 3
+    assert "3 attempts" in str(info.value)
+    assert sha1_digest("hunter2")[:5] not in str(info.value)
+
+
+def test_retry_after_beyond_the_cap_fails_at_once() -> None:
+    """A 429 asking for longer than max_retry_after is reported now rather than waited out."""
+    with RangeServer.from_passwords({"a": 1}, retry_after=120) as server:
+        server.inject("rate_limited")
+        client = fast_client(server.url, max_retry_after=60)
+        with client, pytest.raises(BreachServiceUnavailable, match="wait 120 s"):
+            client.count(sha1_digest("a"))
+        assert len(server.requests) == 1
+
+
+def test_client_errors_are_not_retried() -> None:
+    """A 404 (wrong base_url) is a BadRangeResponse at once: retrying cannot fix it."""
+    with RangeServer.from_passwords({"a": 1}) as server:
+        with (
+            fast_client(server.url + "/v2") as client,
+            pytest.raises(BadRangeResponse, match="404"),
+        ):
+            client.count(sha1_digest("a"))
+        assert len(server.requests) == 1
+
+
+def test_connection_refused_is_unavailable() -> None:
+    """Nothing listening: BreachServiceUnavailable after the budget."""
+    server = RangeServer.from_passwords({"a": 1})
+    url = server.url
+    server.close()
+    with fast_client(url, retries=1) as client, pytest.raises(BreachServiceUnavailable):
+        client.count(sha1_digest("a"))
+
+
+def test_iter_counts_reports_unknowns_and_keeps_the_rest() -> None:
+    """A prefix that fails yields count None with its error; the others still arrive."""
+    counts = {"alpha": 1, "bravo": 2, "charlie": 3}
+    with RangeServer.from_passwords(counts) as server:
+        server.inject("unavailable")
+        with fast_client(server.url, retries=0, max_workers=1) as client:
+            results = list(client.iter_counts(sha1_digest(pw) for pw in counts))
+    failed = [r for r in results if r.error is not None]
+    assert len(results) == 3
+    assert len(failed) == 1
+    assert failed[0].count is None
+    assert isinstance(failed[0].error, BreachServiceUnavailable)
+    by_digest = {sha1_digest(pw): n for pw, n in counts.items()}
+    assert all(r.count == by_digest[r.digest] for r in results if r.error is None)
+    assert failed[0].digest not in repr(failed[0])
+
+
+def test_count_many_raises_when_a_prefix_stays_unknown() -> None:
+    """count_many never fills an unknown with 0: it raises."""
+    with RangeServer.from_passwords({"alpha": 1, "bravo": 2}) as server:
+        server.inject("html")
+        client = fast_client(server.url, retries=0, max_workers=1)
+        with client, pytest.raises(BadRangeResponse):
+            client.count_many([sha1_digest("alpha"), sha1_digest("bravo")])
+
+
+@pytest.mark.parametrize("bad", ["", "xyz", "A" * 39, "G" * 40, "A" * 32])
+def test_invalid_digests_raise_before_any_request(bad: str) -> None:
+    """A malformed digest is InvalidInput (a ValueError) and nothing is sent."""
+    with RangeServer.from_passwords({"a": 1}) as server, fast_client(server.url) as client:
+        with pytest.raises(InvalidInput):
+            client.count(bad)
+        with pytest.raises(ValueError, match="40-character"):
+            client.count_many([sha1_digest("a"), bad])
+        assert server.requests == ()
+
+
+def test_constructor_rejects_bad_configuration() -> None:
+    """Bad URLs, modes and sizes are InvalidInput."""
+    for kwargs in ({"base_url": "ftp://x"}, {"mode": "md5"}, {"max_workers": 0}, {"retries": -1}):
+        with pytest.raises(InvalidInput):
+            RangeClient(**kwargs)
+
+
+def test_cache_answers_repeats_without_requests() -> None:
+    """A fresh cached prefix is not fetched again; cache=False fetches every time."""
+    with RangeServer.from_passwords({"a": 1}) as server:
+        with fast_client(server.url) as client:
+            assert [client.count(sha1_digest("a")) for _ in range(3)] == [1, 1, 1]
+        assert len(server.requests) == 1
+        with fast_client(server.url, cache=False) as client:
+            assert [client.count(sha1_digest("a")) for _ in range(2)] == [1, 1]
+        assert len(server.requests) == 3
+
+
+def test_caller_session_is_used_and_left_open() -> None:
+    """A session passed in carries the requests and is not closed with the client."""
+    with RangeServer.from_passwords({"a": 1}) as server, requests.Session() as session:
+        session.headers["X-Probe"] = "yes"
+        with fast_client(server.url, session=session) as client:
+            client.count(sha1_digest("a"))
+        assert server.requests[0].header("X-Probe") == "yes"
+        assert session.get(server.url + "/range/00000", timeout=5).status_code == 200
+
+
+def test_closed_client_refuses_work() -> None:
+    """After close() lookups raise RuntimeError instead of silently reopening."""
+    client = RangeClient("http://127.0.0.1:9")
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.count(sha1_digest("a"))
+    with pytest.raises(RuntimeError, match="closed"):
+        client.count_many([sha1_digest("a")])
+
+
+def test_client_is_a_breach_source() -> None:
+    """RangeClient satisfies the BreachSource protocol shared with the offline index."""
+    with RangeClient() as client:
+        assert isinstance(client, BreachSource)
+        assert "RangeClient(" in repr(client)
+
+
+def test_one_client_shared_across_threads() -> None:
+    """Eight threads sharing one client (count and count_many) all get correct answers."""
+    counts = {f"shared-{i}": i + 1 for i in range(120)}
+    expected = {sha1_digest(pw): n for pw, n in counts.items()}
+    digests = list(expected)
+    failures: list[BaseException] = []
+    with (
+        RangeServer.from_passwords(counts, padding_rows=(5, 10), fault_rate=0.05, seed=5) as srv,
+        fast_client(srv.url, max_workers=4) as client,
+    ):
+
+        def work(offset: int) -> None:
+            try:
+                mine = digests[offset::8]
+                assert client.count_many(mine) == {d: expected[d] for d in mine}
+                assert all(client.count(d) == expected[d] for d in mine[:5])
+            except BaseException as exc:  # reported to the main thread
+                failures.append(exc)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+
+
+def test_default_budget_survives_five_percent_faults_on_3000_hashes() -> None:
+    """With the default retry budget, 5 % random faults of every kind leave no digest unanswered."""
+    counts = {f"batch-{i}": i % 97 + 1 for i in range(3000)}
+    with RangeServer.from_passwords(counts, padding_rows=(0, 0), fault_rate=0.05, seed=2024) as srv:
+        with fast_client(srv.url, timeout=(2.0, 0.25)) as client:
+            answers = client.count_many(sha1_digest(pw) for pw in counts)
+        faults = [r.fault for r in srv.requests if r.fault is not None]
+    assert answers == {sha1_digest(pw): n for pw, n in counts.items()}
+    assert len(faults) > 100
+
+
+@pytest.mark.online
+def test_real_api_knows_password() -> None:
+    """Against the real service: 'password' is breached in SHA-1 and NTLM mode (online only)."""
+    with RangeClient() as client:
+        assert client.count(sha1_digest("password")) > 1000
+    with RangeClient(mode="ntlm") as client:
+        assert client.count(ntlm_digest("password")) > 1000
