@@ -45,6 +45,9 @@ from pwhygiene._breach.range_client import RangeClient as RangeClient
 from pwhygiene._breach.source import RangeProvider as RangeProvider
 
 # --- offline index (issue 4) ---
+from pwhygiene._breach.index import OfflineIndex as OfflineIndex
+from pwhygiene._breach.index_build import build_index as build_index
+from pwhygiene._breach.index_format import IndexInfo as IndexInfo
 
 # --- vault readers (issue 5) ---
 from pwhygiene._vault.registry import FormatInfo as FormatInfo

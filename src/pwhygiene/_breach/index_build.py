@@ -95,9 +95,9 @@ def build_index(
     try:
         with os.fdopen(fd, "w+b") as out, contextlib.ExitStack() as stack:
             names = ("overflow", "collisions", *(("suffixes",) if with_suffixes else ()))
-            spools = {
-                n: stack.enter_context(tempfile.TemporaryFile(dir=target.parent)) for n in names
-            }
+            spools: dict[str, IO[bytes]] = {}
+            for name in names:
+                spools[name] = stack.enter_context(tempfile.TemporaryFile(dir=target.parent))
             writer = _Writer(out, mode, metadata, spools)
             batches = _report(corpus.batches(), progress)
             sample, rest = _peek(batches)
@@ -197,7 +197,7 @@ class _Writer:
         self.sizes[buckets[starts]] += np.diff(np.r_[starts, len(buckets)]).astype(np.uint64)
         self.records += len(record_keys)
         self.hashes += len(keys)
-        self.occurrences += int(counts.sum(dtype=np.uint64))
+        self.occurrences += _exact_sum(counts)
         self.overflow += len(table)
         self.collisions += int(shared.sum())
 
@@ -235,7 +235,7 @@ class _Writer:
             has_suffixes="suffixes" in self.spools,
             record_count=self.records,
             hash_count=self.hashes,
-            occurrences=self.occurrences,
+            occurrences=min(self.occurrences, 2**64 - 1),  # saturates; real totals are ~1e10
             overflow_count=self.overflow,
             collision_count=self.collisions,
             max_bucket=int(self.sizes.max()),
@@ -248,6 +248,12 @@ class _Writer:
         self.out.seek(0)
         self.out.write(header.pack() + head_region)
         return header
+
+
+def _exact_sum(counts: U64Array) -> int:
+    """The sum as a Python int: 64-bit counts can add up past 2**64."""
+    high = int((counts >> np.uint64(32)).sum(dtype=np.uint64))
+    return (high << 32) + int((counts & np.uint64(0xFFFFFFFF)).sum(dtype=np.uint64))
 
 
 def _peek(batches: Iterator[Batch]) -> tuple[Batch, Iterator[Batch] | None]:

@@ -172,16 +172,17 @@ def _parse(text: bytes, prefixes: U8Array | None, digest_bytes: int) -> tuple[U8
     starts[1:] = ends[:-1] + 1
     ends = ends - (buf[ends - 1] == 13)
     width = 2 * digest_bytes - (0 if prefixes is None else PREFIX_HEX)
+    hint = "an NTLM download needs --ntlm" if digest_bytes == 20 else "is it a SHA-1 download?"
     digits = ends - starts - width - 1
     _first(
         (digits < 1) | (digits > _MAX_DIGITS),
-        f"expected HASH:COUNT with a {width}-character hexadecimal hash and a count",
+        f"expected HASH:COUNT with a {width}-character hexadecimal hash and a count ({hint})",
     )
     padded = np.zeros(len(buf) + _MAX_DIGITS + 1, dtype=np.uint8)
     padded[: len(buf)] = buf
     _first(
         padded[starts + width] != ord(":"),
-        f"expected ':' after a {width}-character hash (is this the other hash kind?)",
+        f"expected ':' after a {width}-character hash ({hint})",
     )
     nibbles = _HEX_VALUES[sliding_window_view(padded, width)[starts]]
     _first((nibbles > 15).any(axis=1), "the hash is not hexadecimal")

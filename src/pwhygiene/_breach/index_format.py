@@ -15,10 +15,10 @@ bucket, the next 40 are the fingerprint. A count byte of 1..254 is the count; 25
 reader to the overflow table, where count 0 means "several corpus digests share this key: look
 the full digest up in the collision table".
 
-``head_sha256`` covers the header up to itself plus everything from the metadata to the end of
-the bucket table (checked on every open); ``data_sha256`` covers the records to the end of the
-file (checked by ``verify``/``index info --verify``: hashing gigabytes on every open would be a
-load step).
+``head_sha256`` covers the header fields before it, ``data_sha256``, and everything from the
+metadata to the end of the bucket table (checked on every open); ``data_sha256`` covers the
+records to the end of the file (checked by ``verify``/``index info --verify``: hashing
+gigabytes on every open would be a load step).
 """
 
 from __future__ import annotations
@@ -158,8 +158,8 @@ def layout(
 
 
 def head_digest(header: Header, head_region: bytes | memoryview) -> bytes:
-    """SHA-256 of the header fields and of the metadata + bucket table region."""
-    h = hashlib.sha256(header.pack()[:_CHECKED_PREFIX])
+    """SHA-256 of the header fields, ``data_sha256``, and the metadata + bucket table region."""
+    h = hashlib.sha256(header.pack()[:_CHECKED_PREFIX] + header.data_sha256)
     h.update(head_region)
     return h.digest()
 
