@@ -58,8 +58,10 @@ def test_every_present_digest_has_its_exact_count_and_absent_ones_zero(
 
 
 def _fingerprint_match(corpus: Corpus, digest: str, bucket_bits: int) -> int:
-    """The documented false positive: an absent digest whose key (first bucket_bits + 40 bits)
-    is that of exactly one corpus digest reports that digest's count; otherwise 0.
+    """The documented false positive, as an oracle.
+
+    An absent digest whose key (first bucket_bits + 40 bits) is that of exactly one corpus
+    digest reports that digest's count; otherwise 0.
 
     Random digests hit this with probability <= 2**-33; the strategies force shared keys.
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -164,8 +165,6 @@ def test_invalid_options_raise_invalid_input(tmp_path: Path) -> None:
 )
 def test_bucket_bits_aim_at_64_records_per_bucket(count: int, bits: int) -> None:
     """The layout estimate from the first rows picks about 64 records per bucket, at most 2**24."""
-    import numpy as np
-
     if count <= 1 << 16:
         sample = np.zeros((count, 20), dtype=np.uint8)
         assert choose_bucket_bits(sample, complete=True) == bits
