@@ -23,7 +23,18 @@ BLOCKLIST_LABEL = "embedded blocklist of common passwords (offline; not the full
 
 @runtime_checkable
 class _Streaming(Protocol):
-    def iter_counts(self, digests: Iterable[str]) -> Iterator[tuple[str, int]]: ...
+    """A source that streams per-digest answers (``RangeClient.iter_counts``)."""
+
+    def iter_counts(self, digests: Iterable[str]) -> Iterator[_Answer]: ...
+
+
+class _Answer(Protocol):
+    @property
+    def digest(self) -> str: ...
+    @property
+    def count(self) -> int | None: ...
+    @property
+    def error(self) -> BreachLookupError | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,22 +111,29 @@ def lookup(
     digest_of = {pw: password_digest(pw, source.mode) for pw in passwords}
     counts: dict[str, int] = {}
     warnings: list[str] = []
+    errors: list[BreachLookupError] = []
     try:
         if isinstance(source, _Streaming):
-            for digest, count in source.iter_counts(list(digest_of.values())):
-                counts[digest.upper()] = count
+            for answer in source.iter_counts(list(digest_of.values())):
+                if answer.count is not None:
+                    counts[answer.digest.upper()] = answer.count
+                elif answer.error is not None:
+                    errors.append(answer.error)
                 if progress:
-                    progress("breach", len(counts), len(digest_of))
+                    progress("breach", len(counts) + len(errors), len(digest_of))
         else:
             counts = {k.upper(): v for k, v in source.count_many(digest_of.values()).items()}
             if progress:
                 progress("breach", len(counts), len(digest_of))
     except BreachLookupError as exc:
+        errors.append(exc)
+    if errors:
         failed = len(digest_of) - sum(1 for d in digest_of.values() if d in counts)
+        first = errors[0]
         warnings.append(
             f"breach lookups failed for {failed} of {len(digest_of)} distinct passwords "
-            f"({type(exc).__name__}: {exc}); their status is unknown, except those found in "
-            "the embedded blocklist, which are reported breached"
+            f"({type(first).__name__}: {first}); their status is unknown, except those found "
+            "in the embedded blocklist, which are reported breached"
         )
     answers = {pw: (counts[d], label) for pw, d in digest_of.items() if d in counts}
     missing = [pw for pw in passwords if pw not in answers]

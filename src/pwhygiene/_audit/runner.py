@@ -28,6 +28,7 @@ from pwhygiene._audit.report import (
     summarize,
 )
 from pwhygiene._breach.source import BreachSource
+from pwhygiene._policy import user_tokens
 from pwhygiene._errors import InvalidInput
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
 
@@ -158,13 +159,18 @@ def _measure(
 
 
 def _score_job(item: VaultItem) -> ScoreJob:
-    """The zxcvbn input for an item: its words only if some could match inside the password."""
+    """The zxcvbn input for an item: its words only if one could match inside the password.
+
+    zxcvbn matches user inputs as lower-cased, possibly reversed, possibly leet-substituted
+    substrings of the NFKC-normalised password; the skeleton folds every leet alternative into
+    one letter, so "no token's skeleton occurs" proves the words cannot change the estimate.
+    """
     password = item.password or ""
     words = sites.user_inputs(item)
-    skeleton = password.lower().translate(_SKELETON)
-    for word in words:
-        w = word.lower().translate(_SKELETON)
-        if w in skeleton or w[::-1] in skeleton:
+    skeleton = _strength.normalise(password).text.lower().translate(_SKELETON)
+    for token in user_tokens(words):
+        w = token.lower().translate(_SKELETON)
+        if w and (w in skeleton or w[::-1] in skeleton):
             return password, words
     return password, ()
 

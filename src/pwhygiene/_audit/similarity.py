@@ -8,8 +8,8 @@ names (:data:`Transform`), so nothing about the passwords leaves this module.
 How a password is reduced to its *base*: case-fold it, remove the site names of its items,
 split off the leading and trailing runs of non-letters (the affixes people bump), and undo
 look-alike substitutions (``@`` -> ``a``, ``0`` -> ``o``, ...) in what remains. Two passwords
-are similar when their bases are equal (possibly after removing the site names of either
-item), or differ by one edit when the base has at least :data:`MIN_EDIT_BASE` letters.
+are similar when their bases are equal (possibly after removing each item's own site
+names), or differ by one edit when the base has at least :data:`MIN_EDIT_BASE` letters.
 
 Candidates are found by hashing bases and their one-deletion neighbourhoods, so the work is
 near linear in the number of distinct passwords, not quadratic.
@@ -99,8 +99,7 @@ def explain(
     plain = _compare(a, b, shape(a), shape(b))
     if plain is not None:
         return plain
-    names = tuple(dict.fromkeys((*sites_a, *sites_b)))
-    sa, sb = shape(a, names), shape(b, names)
+    sa, sb = shape(a, sites_a), shape(b, sites_b)
     if sa.base != shape(a).base or sb.base != shape(b).base:
         sited = _compare(a, b, sa, sb)
         if sited is not None:
@@ -129,8 +128,8 @@ def _compare(a: str, b: str, sa: Shape, sb: Shape) -> tuple[Transform, ...] | No
 
 
 def _case_changed(a: str, b: str) -> bool:
-    letters_a = [c for c in a if c.isalpha()]
-    letters_b = [c for c in b if c.isalpha()]
+    letters_a = [c for c in a.translate(_LEET) if c.isalpha()]
+    letters_b = [c for c in b.translate(_LEET) if c.isalpha()]
     folded_a = [c.casefold() for c in letters_a]
     return folded_a == [c.casefold() for c in letters_b] and letters_a != letters_b
 
