@@ -11,11 +11,14 @@ import base64
 import csv
 import hashlib
 import hmac
+import html
 import io
 import json
 import os
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives import padding
@@ -240,3 +243,132 @@ def mutations(draw: st.DrawFn, valid: bytes) -> bytes:
 
 marked_passwords = passwords.map(lambda p: "PW\u2603" + p)
 """Passwords with a marker no message could contain by accident, for leak tests."""
+
+
+# --- 1Password, LastPass, browsers ---------------------------------------------------------
+
+
+def onepux(items: list[Login], vault: str = "Personal") -> bytes:
+    """A 1PUX archive (zip bytes) holding ``items`` in one vault."""
+    data = {
+        "accounts": [
+            {
+                "attrs": {"name": "test", "uuid": "ACC"},
+                "vaults": [
+                    {
+                        "attrs": {"uuid": "V", "name": vault, "type": "P"},
+                        "items": [
+                            {
+                                "uuid": f"uuid-{n}",
+                                "createdAt": int(i.created.timestamp()),
+                                "updatedAt": int(i.changed.timestamp()),
+                                "state": "archived" if i.trashed else "active",
+                                "categoryUuid": "001",
+                                "details": {
+                                    "loginFields": [
+                                        {"value": i.username, "designation": "username"},
+                                        {"value": i.password, "designation": "password"},
+                                    ],
+                                    "notesPlain": i.notes,
+                                    "sections": [
+                                        {"fields": [{"value": {"totp": "otpauth://totp/x"}}]}
+                                    ]
+                                    if i.totp
+                                    else [],
+                                    "passwordHistory": [
+                                        {"value": pw, "time": int(at.timestamp())}
+                                        for pw, at in i.history
+                                    ],
+                                },
+                                "overview": {
+                                    "title": i.title,
+                                    "url": i.urls[0] if i.urls else "",
+                                    "urls": [{"label": "", "url": u} for u in i.urls],
+                                },
+                            }
+                            for n, i in enumerate(items)
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("export.attributes", json.dumps({"version": 3}))
+        zf.writestr("export.data", json.dumps(data))
+    return buf.getvalue()
+
+
+def onepassword_csv(items: list[Login]) -> str:
+    """A 1Password 8 CSV export of ``items`` (first URL only, as 1Password writes)."""
+    header = ["Title", "Url", "Username", "Password", "OTPAuth", "Favorite", "Archived", "Tags",
+              "Notes"]  # fmt: skip
+    rows = [
+        [i.title, i.urls[0] if i.urls else "", i.username, i.password,
+         "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP" if i.totp else "", "false",
+         "true" if i.trashed else "false", "", i.notes]
+        for i in items
+    ]  # fmt: skip
+    return csv_text(header, rows, line_end="\n")
+
+
+def lastpass_csv(items: list[Login], *, escape: bool = False) -> str:
+    """A LastPass CSV export; ``escape`` HTML-escapes every field as the web vault does."""
+
+    def cell(value: str) -> str:
+        return html.escape(value) if escape else value
+
+    header = ["url", "username", "password", "totp", "extra", "name", "grouping", "fav"]
+    rows = [
+        [cell(i.urls[0] if i.urls else "http://"), cell(i.username), cell(i.password),
+         "JBSWY3DPEHPK3PXP" if i.totp else "", cell(i.notes), cell(i.title),
+         cell((i.folder or "").replace("/", "\\")), "0"]
+        for i in items
+    ]  # fmt: skip
+    return csv_text(header, rows)
+
+
+def chrome_csv(items: list[Login], *, note: bool) -> str:
+    """A Chromium CSV export (4 columns, or 5 with ``note``)."""
+    header = ["name", "url", "username", "password", *(["note"] if note else [])]
+    rows = [
+        [i.title, i.urls[0] if i.urls else "", i.username, i.password,
+         *([i.notes] if note else [])]
+        for i in items
+    ]  # fmt: skip
+    return csv_text(header, rows)
+
+
+FIREFOX_HEADER = ["url", "username", "password", "httpRealm", "formActionOrigin", "guid",
+                  "timeCreated", "timeLastUsed", "timePasswordChanged"]  # fmt: skip
+
+
+def firefox_csv(items: list[Login]) -> str:
+    """A Firefox CSV export (epoch-millisecond times, every field quoted, CR LF)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(FIREFOX_HEADER)
+    for n, i in enumerate(items):
+        ms = [str(int(t.timestamp() * 1000)) for t in (i.created, i.changed, i.changed)]
+        writer.writerow([i.urls[0] if i.urls else "", i.username, i.password, "", "",
+                         f"{{guid-{n}}}", *ms])  # fmt: skip
+    return buf.getvalue()
+
+
+def safari_csv(items: list[Login]) -> str:
+    """A Safari / Apple Passwords CSV export."""
+    header = ["Title", "URL", "Username", "Password", "Notes", "OTPAuth"]
+    rows = [
+        [i.title, i.urls[0] if i.urls else "", i.username, i.password, i.notes,
+         "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP" if i.totp else ""]
+        for i in items
+    ]  # fmt: skip
+    return csv_text(header, rows)
+
+
+def write_file(factory: object, name: str, data: bytes | str) -> Path:
+    """Write ``data`` to a fresh temporary directory (hypothesis-safe: no function fixture)."""
+    path: Path = factory.mktemp("vault") / name  # type: ignore[attr-defined]
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
