@@ -1,0 +1,356 @@
+"""zxcvbn's pattern matching, re-composed to be bounded, re-entrant and up to date.
+
+zxcvbn 4.5.0's :func:`zxcvbn.matching.omnimatch` is correct but unsafe to call from a server:
+
+* it reads a module-global dictionary table that :func:`zxcvbn.zxcvbn` rewrites with each
+  call's ``user_inputs`` (so concurrent calls leak inputs into each other), and its repeat
+  matcher recurses through that global even when the caller passed its own tables;
+* its l33t matcher enumerates every substitution combination and re-runs dictionary matching
+  for each one (seconds for a 72-character string of l33t symbols);
+* its dictionary matcher tries every substring, although no dictionary word is longer than
+  23 characters; its date matcher filters candidates in quadratic time;
+* its year patterns stop at 2019 and measure distance from 2017.
+
+Here every call gets its own :class:`Dictionaries`, the l33t substitutions are capped, the
+dictionary scan stops at the longest word, and years are measured from ``reference_year``.
+The pure helpers of zxcvbn (spatial, sequence, regex, date arithmetic, l33t tables) are
+reused as they are, and the match dictionaries keep zxcvbn's exact shape so its scoring and
+feedback functions apply unchanged. With ``reference_year=2017`` and no l33t cap reached, the
+matches are exactly zxcvbn's (pinned by a test).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from zxcvbn import matching, scoring
+
+Match = dict[str, Any]
+"""One zxcvbn match, in zxcvbn's own shape (``pattern``, ``i``, ``j``, ``token``, ...)."""
+
+MAX_L33T_SUBS = 16
+"""At most this many l33t substitution tables are tried per string (zxcvbn tries them all)."""
+
+_REPEAT_GREEDY = re.compile(r"(.+)\1+", re.DOTALL)
+_REPEAT_LAZY = re.compile(r"(.+?)\1+", re.DOTALL)
+_REPEAT_LAZY_ANCHORED = re.compile(r"^(.+?)\1+$", re.DOTALL)
+_DATE_NO_SEPARATOR = re.compile(r"^\d{4,8}$")
+_DATE_WITH_SEPARATOR = re.compile(r"^(\d{1,4})([\s/\\_.-])(\d{1,2})\2(\d{1,4})$")
+
+
+@dataclass(frozen=True)
+class Dictionaries:
+    """The ranked word lists one call matches against; never shared mutable state.
+
+    ``base`` maps a word to its ``(list name, rank)`` pairs in zxcvbn's list order, so one
+    lookup per substring replaces zxcvbn's one lookup per list. ``user`` holds this call's
+    user inputs (rank = position, as in zxcvbn).
+    """
+
+    base: dict[str, tuple[tuple[str, int], ...]]
+    base_max_length: int
+    user: dict[str, int]
+    user_max_length: int
+
+    def with_user_inputs(self, words: Sequence[str]) -> Dictionaries:
+        """A copy holding ``words`` (already normalised, lower-case) as the user-input list."""
+        ranked = matching.build_ranked_dict(list(words))
+        longest = max((len(word) for word in ranked), default=0)
+        return Dictionaries(self.base, self.base_max_length, ranked, longest)
+
+
+_BASE_LOCK = threading.Lock()
+_BASE: Dictionaries | None = None
+
+
+def base_dictionaries() -> Dictionaries:
+    """The frequency lists of zxcvbn merged into one table; built once, on first use."""
+    global _BASE  # noqa: PLW0603 -- a lazily built, never mutated singleton
+    if _BASE is None:
+        with _BASE_LOCK:
+            if _BASE is None:
+                _BASE = _merge_frequency_lists()
+    return _BASE
+
+
+def _merge_frequency_lists() -> Dictionaries:
+    # zxcvbn's own ranked dicts for the bundled lists are built at import and never mutated
+    # (only the "user_inputs" entry of the enclosing table is); read them, in their order.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415 -- 800 kB, load lazily
+
+    merged: dict[str, list[tuple[str, int]]] = {}
+    for name in FREQUENCY_LISTS:
+        for word, rank in matching.RANKED_DICTIONARIES[name].items():
+            merged.setdefault(word, []).append((name, rank))
+    longest = max(len(word) for word in merged)
+    return Dictionaries({w: tuple(v) for w, v in merged.items()}, longest, {}, 0)
+
+
+def lower_aligned(text: str) -> str:
+    """``text.lower()`` with one output character per input character (``İ`` stays as is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def omnimatch(password: str, dicts: Dictionaries, reference_year: int) -> list[Match]:
+    """Every match zxcvbn's matchers find in ``password``, sorted by ``(i, j)``."""
+    matches: list[Match] = []
+    matches.extend(dictionary_match(password, dicts))
+    matches.extend(reverse_dictionary_match(password, dicts))
+    matches.extend(l33t_match(password, dicts))
+    matches.extend(matching.spatial_match(password))
+    matches.extend(repeat_match(password, dicts, reference_year))
+    matches.extend(matching.sequence_match(password))
+    matches.extend(regex_match(password, reference_year))
+    matches.extend(date_match(password, reference_year))
+    matches.sort(key=lambda m: (m["i"], m["j"]))
+    return matches
+
+
+def dictionary_match(password: str, dicts: Dictionaries) -> list[Match]:
+    """Dictionary matches in zxcvbn's order, scanning only substrings a word could fill."""
+    matches: list[Match] = []
+    n = len(password)
+    lower = lower_aligned(password)
+    base, user = dicts.base, dicts.user
+    span = max(dicts.base_max_length, dicts.user_max_length)
+    for i in range(n):
+        for j in range(i, min(n, i + span)):
+            word = lower[i : j + 1]
+            for name, rank in base.get(word, ()):
+                matches.append(_dictionary(password, i, j, word=word, rank=rank, name=name))
+            if user and word in user:
+                matches.append(
+                    _dictionary(password, i, j, word=word, rank=user[word], name="user_inputs")
+                )
+    return matches
+
+
+def _dictionary(password: str, i: int, j: int, *, word: str, rank: int, name: str) -> Match:
+    return {
+        "pattern": "dictionary",
+        "i": i,
+        "j": j,
+        "token": password[i : j + 1],
+        "matched_word": word,
+        "rank": rank,
+        "dictionary_name": name,
+        "reversed": False,
+        "l33t": False,
+    }
+
+
+def reverse_dictionary_match(password: str, dicts: Dictionaries) -> list[Match]:
+    """Dictionary words spelled backwards (``drowssap``)."""
+    n = len(password)
+    matches = dictionary_match(password[::-1], dicts)
+    for match in matches:
+        match["token"] = match["token"][::-1]
+        match["reversed"] = True
+        match["i"], match["j"] = n - 1 - match["j"], n - 1 - match["i"]
+    matches.sort(key=lambda m: (m["i"], m["j"]))
+    return matches
+
+
+def l33t_table(password: str) -> dict[str, list[str]]:
+    """The l33t substitutions present in ``password``, trimmed to at most MAX_L33T_SUBS combos.
+
+    zxcvbn picks one symbol per letter, so the combinations multiply. While the product is
+    over the cap, the letter with the most candidate symbols loses the symbol that occurs least
+    often in the password (the one that explains the fewest characters).
+    """
+    table: dict[str, list[str]] = matching.relevant_l33t_subtable(password, matching.L33T_TABLE)
+
+    def combinations() -> int:
+        product = 1
+        for symbols in table.values():
+            product *= len(symbols)
+        return product
+
+    while combinations() > MAX_L33T_SUBS:
+        letter = max(table, key=lambda key: len(table[key]))
+        weakest = min(reversed(table[letter]), key=password.count)
+        table[letter] = [s for s in table[letter] if s != weakest]
+    return table
+
+
+def l33t_match(password: str, dicts: Dictionaries) -> list[Match]:
+    """The l33t matches zxcvbn finds, over at most MAX_L33T_SUBS substitution tables."""
+    matches: list[Match] = []
+    subs = matching.enumerate_l33t_subs(l33t_table(password))[:MAX_L33T_SUBS]
+    for sub in subs:
+        if not sub:
+            break
+        subbed = matching.translate(password, sub)
+        for match in dictionary_match(subbed, dicts):
+            token = password[match["i"] : match["j"] + 1]
+            if lower_aligned(token) == match["matched_word"]:
+                continue  # no substitution was needed: the plain matcher has it
+            match_sub = {
+                subbed_chr: chr_ for subbed_chr, chr_ in sub.items() if subbed_chr in token
+            }
+            match["l33t"] = True
+            match["token"] = token
+            match["sub"] = match_sub
+            match["sub_display"] = ", ".join(f"{k} -> {v}" for k, v in match_sub.items())
+            matches.append(match)
+    matches = [m for m in matches if len(m["token"]) > 1]
+    matches.sort(key=lambda m: (m["i"], m["j"]))
+    return matches
+
+
+MostGuessable = Callable[[str, list[Match]], tuple[Any, list[Match]]]
+
+
+def repeat_match(password: str, dicts: Dictionaries, reference_year: int) -> list[Match]:
+    """Repeated strings (``aaa``, ``abcabc``), the repeated unit scored with this call's tables."""
+    from pwhygiene._strength_search import most_guessable  # noqa: PLC0415 -- mutual recursion
+
+    matches: list[Match] = []
+    last_index = 0
+    while last_index < len(password):
+        greedy = _REPEAT_GREEDY.search(password, last_index)
+        lazy = _REPEAT_LAZY.search(password, last_index)
+        if greedy is None or lazy is None:
+            break
+        if len(greedy.group(0)) > len(lazy.group(0)):
+            match = greedy
+            anchored = _REPEAT_LAZY_ANCHORED.search(match.group(0))
+            base_token = anchored.group(1) if anchored else match.group(1)
+        else:
+            match = lazy
+            base_token = match.group(1)
+        i, j = match.start(), match.end() - 1
+        base_guesses, base_matches = most_guessable(
+            base_token, omnimatch(base_token, dicts, reference_year)
+        )
+        matches.append(
+            {
+                "pattern": "repeat",
+                "i": i,
+                "j": j,
+                "token": match.group(0),
+                "base_token": base_token,
+                "base_guesses": base_guesses,
+                "base_matches": base_matches,
+                "repeat_count": len(match.group(0)) / len(base_token),
+            }
+        )
+        last_index = j + 1
+    return matches
+
+
+def recent_year_pattern(reference_year: int) -> re.Pattern[str]:
+    """Years 1900 to the end of the reference year's decade (zxcvbn: 1900-2019)."""
+    last_decade = max(0, min(9, (reference_year - 2000) // 10))
+    return re.compile(rf"19\d\d|20[0-{last_decade}]\d")
+
+
+def regex_match(password: str, reference_year: int) -> list[Match]:
+    """Recent years, priced by their distance from ``reference_year`` (zxcvbn: 2017)."""
+    regexen = {"recent_year": recent_year_pattern(reference_year)}
+    matches: list[Match] = matching.regex_match(password, _regexen=regexen)
+    for match in matches:
+        year_space = max(abs(int(match["token"]) - reference_year), scoring.MIN_YEAR_SPACE)
+        _price(match, password, year_space)
+    return matches
+
+
+def date_match(password: str, reference_year: int) -> list[Match]:
+    """Dates as zxcvbn finds them (``1.1.91``, ``19910101``), with a linear-time filter."""
+    candidates = _dates_without_separator(password, reference_year)
+    candidates += _dates_with_separator(password)
+    # Drop dates strictly inside another date (zxcvbn compares every pair; spans suffice).
+    n = len(password)
+    furthest_end = [-1] * (n + 1)
+    for m in candidates:
+        furthest_end[m["i"]] = max(furthest_end[m["i"]], m["j"])
+    covered_before = [-1] * (n + 1)
+    for i in range(1, n + 1):
+        covered_before[i] = max(covered_before[i - 1], furthest_end[i - 1])
+    kept = [
+        m
+        for m in candidates
+        if not (covered_before[m["i"]] >= m["j"] or furthest_end[m["i"]] > m["j"])
+    ]
+    kept.sort(key=lambda m: (m["i"], m["j"]))
+    for match in kept:
+        year_space = max(abs(match["year"] - reference_year), scoring.MIN_YEAR_SPACE)
+        _price(match, password, year_space * 365 * (4 if match["separator"] else 1))
+    return kept
+
+
+def _dates_without_separator(password: str, reference_year: int) -> list[Match]:
+    found: list[Match] = []
+    n = len(password)
+    for i in range(n - 3):
+        for j in range(i + 3, min(n, i + 8)):
+            token = password[i : j + 1]
+            if not _DATE_NO_SEPARATOR.match(token):
+                continue
+            best: dict[str, int] | None = None
+            for k, split in scoring_splits(len(token)):
+                ints = [int(token[:k]), int(token[k:split]), int(token[split:])]
+                dmy = matching.map_ints_to_dmy(ints)
+                # zxcvbn keeps the first candidate closest to its reference year
+                if dmy and (
+                    best is None
+                    or abs(dmy["year"] - reference_year) < abs(best["year"] - reference_year)
+                ):
+                    best = dmy
+            if best is not None:
+                found.append(_date(token, i, j, "", best))
+    return found
+
+
+def _dates_with_separator(password: str) -> list[Match]:
+    found: list[Match] = []
+    n = len(password)
+    for i in range(n - 5):
+        for j in range(i + 5, min(n, i + 10)):
+            token = password[i : j + 1]
+            rx = _DATE_WITH_SEPARATOR.match(token)
+            if not rx:
+                continue
+            dmy = matching.map_ints_to_dmy([int(rx.group(1)), int(rx.group(3)), int(rx.group(4))])
+            if dmy:
+                found.append(_date(token, i, j, rx.group(2), dmy))
+    return found
+
+
+def scoring_splits(length: int) -> list[list[int]]:
+    """The ways zxcvbn splits a separator-less date of ``length`` digits into d/m/y."""
+    splits: list[list[int]] = matching.DATE_SPLITS[length]
+    return splits
+
+
+def _date(token: str, i: int, j: int, separator: str, dmy: dict[str, int]) -> Match:
+    return {
+        "pattern": "date",
+        "token": token,
+        "i": i,
+        "j": j,
+        "separator": separator,
+        "year": dmy["year"],
+        "month": dmy["month"],
+        "day": dmy["day"],
+    }
+
+
+def _price(match: Match, password: str, guesses: int) -> None:
+    """Pre-set a match's guesses, as zxcvbn's estimate_guesses would with our reference year."""
+    if len(match["token"]) < len(password):
+        floor = (
+            scoring.MIN_SUBMATCH_GUESSES_SINGLE_CHAR
+            if len(match["token"]) == 1
+            else scoring.MIN_SUBMATCH_GUESSES_MULTI_CHAR
+        )
+    else:
+        floor = 1
+    match["guesses"] = max(guesses, floor)
