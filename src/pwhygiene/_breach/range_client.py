@@ -89,7 +89,10 @@ class RangeClient:
         headers = {"User-Agent": USER_AGENT}
         if padding:
             headers["Add-Padding"] = "true"
-        self._cache = RangeCache() if cache is True else (cache or None)
+        if isinstance(cache, RangeCache):
+            self._cache: RangeCache | None = cache
+        else:
+            self._cache = RangeCache() if cache else None
         self._fetcher = RangeFetcher(
             session=self._session,
             url=f"{self.base_url}/range/",

@@ -84,7 +84,7 @@ class RangeFetcher:
 
     def fetch(self, prefix: str) -> Mapping[str, int]:
         """The real rows under ``prefix`` (5 upper-case hex), from cache or the service."""
-        cached = self._cache.get(self._mode, prefix) if self._cache else None
+        cached = self._cache.get(self._mode, prefix) if self._cache is not None else None
         if cached is not None and self._cache is not None and self._cache.is_fresh(cached):
             return cached.rows
         attempts = self._policy.retries + 1
