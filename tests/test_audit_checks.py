@@ -7,6 +7,12 @@ from datetime import timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+
+from pwhygiene._audit import checks
+from pwhygiene._audit.checks import run_checks
+from pwhygiene._audit.report import Finding
+from pwhygiene._breach.digests import ntlm_digest, sha1_digest
+from pwhygiene._vault.model import PasswordHistoryEntry, Timestamp
 from strategies.audit_vaults import (
     AS_OF,
     MAX_AGE,
@@ -16,12 +22,6 @@ from strategies.audit_vaults import (
     planted_vaults,
     unrelated_strong_item,
 )
-
-from pwhygiene._audit import checks
-from pwhygiene._audit.report import Finding
-from pwhygiene._audit.checks import run_checks
-from pwhygiene._breach.digests import ntlm_digest, sha1_digest
-from pwhygiene._vault.model import PasswordHistoryEntry, Timestamp
 
 
 def _found(plan: Planted) -> dict[str, set[str]]:

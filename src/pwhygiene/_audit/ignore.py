@@ -18,6 +18,7 @@ their reason. Errors name the file, the entry and the field.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -100,14 +101,14 @@ def parse_ignore(text: str, *, toml: bool = False, path: Path | None = None) -> 
 
 
 def _load_toml(text: str, where: str) -> Any:  # noqa: ANN401 -- parser output, validated next
-    try:
-        import tomllib  # noqa: PLC0415 -- Python 3.11+; 3.10 users write JSON instead
-    except ModuleNotFoundError as exc:  # pragma: no cover - exercised only on Python 3.10
-        raise IgnoreFileError(f"{where}: TOML ignore files need Python 3.11+; use JSON") from exc
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise IgnoreFileError(f"{where}: not valid TOML ({exc})") from exc
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415 -- stdlib from Python 3.11 only
+
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise IgnoreFileError(f"{where}: not valid TOML ({exc})") from exc
+    raise IgnoreFileError(f"{where}: TOML ignore files need Python 3.11+; use JSON")
 
 
 def _load_json(text: str, where: str) -> Any:  # noqa: ANN401 -- parser output, validated next

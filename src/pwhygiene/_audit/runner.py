@@ -28,8 +28,8 @@ from pwhygiene._audit.report import (
     summarize,
 )
 from pwhygiene._breach.source import BreachSource
-from pwhygiene._policy import user_tokens
 from pwhygiene._errors import InvalidInput
+from pwhygiene._policy import user_tokens
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
 
 ProgressHook = Callable[[str, int, int], None]
@@ -227,12 +227,12 @@ def _apply_ignore(
     prints = {e.item.id: _fingerprint(e.item) for e in entries}
     kept, suppressed = [], []
     for f in findings:
-        rule = rules.match(f, prints[f.item_id], today)
-        if rule is None:
+        waiver = rules.match(f, prints[f.item_id], today)
+        if waiver is None:
             kept.append(f)
         else:
-            expiry = None if rule.expires is None else rule.expires.isoformat()
-            suppressed.append(Suppressed(f, rule.reason, expiry))
+            expiry = None if waiver.expires is None else waiver.expires.isoformat()
+            suppressed.append(Suppressed(f, waiver.reason, expiry))
     return kept, suppressed
 
 

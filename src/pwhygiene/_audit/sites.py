@@ -164,17 +164,12 @@ def email_local_part(username: str | None) -> str | None:
 
 
 def user_inputs(item: VaultItem) -> tuple[str, ...]:
-    """Words zxcvbn should treat as known to an attacker: username, e-mail, title, host."""
-    words: list[str] = []
-    sources = [item.username, email_local_part(item.username), item.title]
-    sources.extend(host_of(u) for u in item.urls)
-    for source in sources:
-        if source and len(source) >= MIN_TOKEN and source.lower() not in words:
-            words.append(source.lower())
-        for token in tokens(source):
-            if token not in words:
-                words.append(token)
-    return tuple(words)
+    """What an attacker knows about the item: username (or e-mail), title and URL hosts.
+
+    zxcvbn's wrapper splits these into tokens (e-mail local part, words, digit runs) itself.
+    """
+    sources = [item.username, item.title, *(host_of(u) for u in item.urls)]
+    return tuple(dict.fromkeys(s for s in sources if s))
 
 
 def is_email_account(item: VaultItem) -> bool:
