@@ -45,7 +45,9 @@ class _Context:
 
 def _credential(row: CsvRow, ctx: _Context) -> VaultItem:
     v = row.values
-    username = next((v[k] for k in ("username", "username2", "username3") if v.get(k)), None)
+    username = next(
+        (v[k] for k in ("username", "username2", "username3") if text_or_none(v.get(k))), None
+    )
     url = text_or_none(v.get("url"))
     title = v.get("title", "") or url or ""
     folder = text_or_none(v.get("category"))

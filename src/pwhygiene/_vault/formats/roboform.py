@@ -7,8 +7,9 @@ and the cells are joined back into one list of form fields. A spilled cell that 
 like a form field means the columns shifted (for example a note with an unquoted comma): that
 row is an error naming its line (a warning in lenient mode). A ``TOTP KEY$`` field (or an
 ``otpauth://`` value) marks the login as having TOTP; a ``pwd`` field stands in for an empty
-``Pwd`` column. Rows with a URL but no login or password are bookmarks (``OTHER``); rows with
-only a note are safenotes (``NOTE``). Folders start with ``/`` in the export; it is dropped.
+``Pwd`` column and a ``User ID$`` field for an empty ``Login``. Rows with a URL but no login or
+password are bookmarks (``OTHER``); rows with only a note are safenotes (``NOTE``). Folders
+start with ``/`` in the export; it is dropped.
 """
 
 from __future__ import annotations
@@ -101,7 +102,9 @@ def _item(row: CsvRow, path: Path, ids: Ids, column: str | None) -> VaultItem:
     v = row.values
     fields = _form_fields(row, path, column)
     password = v["Pwd"] or next((f.value for f in fields if f.kind == "pwd" and f.value), None)
-    username = text_or_none(v["Login"])
+    username = text_or_none(v["Login"]) or next(
+        (f.value for f in fields if f.label == "User ID" and text_or_none(f.value)), None
+    )
     url = text_or_none(v["Url"])
     match_url = text_or_none(v.get("MatchUrl"))
     urls = tuple(dict.fromkeys(u for u in (url, match_url) if u))
