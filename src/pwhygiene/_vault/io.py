@@ -13,6 +13,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -235,7 +236,7 @@ class SafeZip:
         try:
             with self._zip.open(info) as fh:
                 data = fh.read(MAX_ZIP_MEMBER_BYTES + 1)
-        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, OSError, EOFError) as exc:
             raise MalformedExport(self.path, name, "a readable zip member") from exc
         if len(data) > MAX_ZIP_MEMBER_BYTES:  # header lied about the size
             raise ExportTooLarge(f"{self.path}: member {name} is larger than declared")
