@@ -34,6 +34,20 @@ from pwhygiene._vault.model import (
 from pwhygiene._version import __version__
 
 # --- strength, policy, check (issue 2) ---
+from pwhygiene._blocklist import BlocklistSource as BlocklistSource
+from pwhygiene._checker import Accepted as Accepted
+from pwhygiene._checker import Checker as Checker
+from pwhygiene._checker import CheckResult as CheckResult
+from pwhygiene._checker import check as check
+from pwhygiene._policy import Policy as Policy
+from pwhygiene._policy import Violation as Violation
+from pwhygiene._policy import ViolationCode as ViolationCode
+from pwhygiene._strength import CrackTime as CrackTime
+from pwhygiene._strength import CrackTimes as CrackTimes
+from pwhygiene._strength import Feedback as Feedback
+from pwhygiene._strength import Segment as Segment
+from pwhygiene._strength import Strength as Strength
+from pwhygiene._strength import estimate as estimate_strength
 
 # --- range client and digests (issue 3) ---
 from pwhygiene._breach.cache import RangeCache as RangeCache

@@ -58,7 +58,7 @@ class ViolationCode(str, Enum):
 SUGGESTIONS: dict[ViolationCode, str] = {
     ViolationCode.TOO_SHORT: "Use a longer password: a few unrelated words are easy to remember.",
     ViolationCode.TOO_LONG: "Use a shorter password.",
-    ViolationCode.WEAK: "Add another word or two; uncommon words are better.",
+    ViolationCode.WEAK: "Add another word or two. Uncommon words are better.",  # zxcvbn's wording
     ViolationCode.COMMON: "Avoid common passwords.",
     ViolationCode.CONTEXT: "Avoid your name, e-mail address and other details about you.",
     ViolationCode.REPETITIVE: "Avoid repeated characters and words.",

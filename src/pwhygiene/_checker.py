@@ -1,0 +1,206 @@
+"""``check()`` and :class:`Checker`: strength, policy and breach lookup for one password.
+
+The checker normalises once, estimates strength once, applies the policy's rules in a fixed
+order (length, blocklist, context, strength, breach) and returns a :class:`CheckResult` that
+holds no trace of the password: numbers, codes and fixed messages only.
+
+Breach failure policy (``on_unavailable``), applied when the source raises
+:class:`~pwhygiene.BreachLookupError`:
+
+* ``"fallback"`` (default): the embedded blocklist, which every check applies anyway as the
+  ``common`` rule, is the only corpus consulted; ``breach_status`` is ``"fallback"``;
+* ``"allow"``: the password is judged without breach data; ``breach_status`` is ``"unknown"``;
+* ``"reject"``: the password is refused with the ``breach_unknown`` violation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from pwhygiene._blocklist import is_common
+from pwhygiene._breach.digests import password_digest
+from pwhygiene._breach.source import BreachSource
+from pwhygiene._errors import BreachLookupError, InvalidInput
+from pwhygiene._policy import (
+    Policy,
+    Violation,
+    ViolationCode,
+    breach_unknown_violation,
+    breached_violation,
+    common_violation,
+    context_violation,
+    length_violations,
+    match_context,
+    strength_violations,
+    user_tokens,
+)
+from pwhygiene._strength import (
+    NORMALISE_LIMIT,
+    CrackTimes,
+    Feedback,
+    Normalised,
+    estimate_normalised,
+    normalise,
+)
+
+OnUnavailable = Literal["reject", "allow", "fallback"]
+BreachStatus = Literal["not_checked", "clean", "breached", "unknown", "fallback"]
+_ON_UNAVAILABLE = ("reject", "allow", "fallback")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one password; safe to log, store or return from an API."""
+
+    score: int
+    guesses: float
+    guesses_log10: float
+    crack_times: CrackTimes
+    feedback: Feedback
+    """zxcvbn's warning and suggestions, then one suggestion per violated rule."""
+    violations: tuple[Violation, ...]
+    breach_count: int | None
+    """Times seen in breaches; None when not checked or unknown."""
+    breach_status: BreachStatus
+
+    @property
+    def acceptable(self) -> bool:
+        """True when no rule is violated."""
+        return not self.violations
+
+    @property
+    def codes(self) -> tuple[ViolationCode, ...]:
+        """The violated rules' codes, in order."""
+        return tuple(v.code for v in self.violations)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: numbers, strings, lists and dicts only (``json.dumps`` takes it as is)."""
+        data = asdict(self)
+        data["acceptable"] = self.acceptable
+        data["feedback"]["suggestions"] = list(self.feedback.suggestions)
+        data["violations"] = [{"code": v.code.value, "message": v.message} for v in self.violations]
+        return data
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The outcome of :meth:`Checker.accept`: the verdict and, if acceptable, a hash to store."""
+
+    result: CheckResult
+    hash: str | None = field(repr=False)
+    """argon2id (pwhygiene.hashing) of the password as given; None when not acceptable."""
+
+
+class Checker:
+    """Checks passwords against one policy and, optionally, one breach source.
+
+    Thread-safe and cheap to share: holds configuration only. ``breach`` is any
+    :class:`~pwhygiene.BreachSource` (range client, offline index); ``on_unavailable`` says
+    what happens when it cannot answer (see the module documentation).
+    """
+
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        *,
+        breach: BreachSource | None = None,
+        on_unavailable: OnUnavailable = "fallback",
+    ) -> None:
+        if on_unavailable not in _ON_UNAVAILABLE:
+            raise InvalidInput(
+                f"on_unavailable must be one of {', '.join(_ON_UNAVAILABLE)}, "
+                f"got {on_unavailable!r}"
+            )
+        self.policy = policy if policy is not None else Policy.nist()
+        self.breach = breach
+        self.on_unavailable: OnUnavailable = on_unavailable
+
+    def __repr__(self) -> str:
+        return (
+            f"Checker(policy={self.policy!r}, breach={self.breach!r}, "
+            f"on_unavailable={self.on_unavailable!r})"
+        )
+
+    def check(self, password: str, *, user_inputs: Sequence[str] = ()) -> CheckResult:
+        """Judge ``password``; never raises for any ``str`` (a breach outage is a status)."""
+        normalised = normalise(password)
+        tokens = user_tokens(user_inputs)
+        strength = estimate_normalised(normalised, tokens)
+        violations = length_violations(self.policy, normalised.length)
+        if is_common(normalised.text):
+            violations.append(common_violation())
+        if tokens and self._context_problem(normalised, tokens):
+            violations.append(context_violation())
+        violations += strength_violations(self.policy, strength)
+        count, status = self._breach_lookup(password, normalised)
+        if count:
+            violations.append(breached_violation(count))
+        elif status == "unknown" and self.on_unavailable == "reject":
+            violations.append(breach_unknown_violation())
+        suggestions = dict.fromkeys(strength.feedback.suggestions)
+        suggestions.update(dict.fromkeys(v.suggestion for v in violations))
+        warning = strength.feedback.warning or (violations[0].message if violations else "")
+        return CheckResult(
+            score=strength.score,
+            guesses=strength.guesses,
+            guesses_log10=strength.guesses_log10,
+            crack_times=strength.crack_times,
+            feedback=Feedback(warning, tuple(suggestions)),
+            violations=tuple(violations),
+            breach_count=count,
+            breach_status=status,
+        )
+
+    async def acheck(self, password: str, *, user_inputs: Sequence[str] = ()) -> CheckResult:
+        """:meth:`check` in a worker thread, so a breach lookup never blocks the event loop."""
+        return await asyncio.to_thread(self.check, password, user_inputs=user_inputs)
+
+    def accept(self, password: str, *, user_inputs: Sequence[str] = ()) -> Accepted:
+        """Check ``password`` and, when acceptable, hash it with argon2id for storage.
+
+        The hash covers the password exactly as given (see :mod:`pwhygiene.hashing`).
+        """
+        result = self.check(password, user_inputs=user_inputs)
+        if not result.acceptable:
+            return Accepted(result, None)
+        from pwhygiene.hashing import hash as hash_password  # noqa: PLC0415 -- argon2 is heavy
+
+        return Accepted(result, hash_password(password))
+
+    def _context_problem(self, normalised: Normalised, tokens: Sequence[str]) -> bool:
+        """Mostly the user's own tokens, or too weak once they are taken out."""
+        found = match_context(normalised.text, tokens)
+        if not found.covered:
+            return False
+        if found.mostly:
+            return True
+        residual = normalise(found.residual)
+        return estimate_normalised(residual).score < self.policy.min_score
+
+    def _breach_lookup(
+        self, password: str, normalised: Normalised
+    ) -> tuple[int | None, BreachStatus]:
+        """Ask the breach source about the password as typed (and its NFKC form if different)."""
+        if self.breach is None:
+            return None, "not_checked"
+        forms = [password]
+        if len(password) <= NORMALISE_LIMIT and normalised.text != password:
+            forms.append(normalised.text)
+        try:
+            count = max(self.breach.count(password_digest(f, self.breach.mode)) for f in forms)
+        except BreachLookupError:
+            return None, "fallback" if self.on_unavailable == "fallback" else "unknown"
+        return count, "breached" if count else "clean"
+
+
+def check(
+    password: str, *, user_inputs: Sequence[str] = (), policy: Policy | None = None
+) -> CheckResult:
+    """Judge one password under ``policy`` (default :meth:`Policy.nist`), without breach data.
+
+    For breach lookups or repeated use, build a :class:`Checker`.
+    """
+    return Checker(policy).check(password, user_inputs=user_inputs)
