@@ -172,7 +172,11 @@ def _parse(text: bytes, prefixes: U8Array | None, digest_bytes: int) -> tuple[U8
     starts[1:] = ends[:-1] + 1
     ends = ends - (buf[ends - 1] == 13)
     width = 2 * digest_bytes - (0 if prefixes is None else PREFIX_HEX)
-    hint = "an NTLM download needs --ntlm" if digest_bytes == 20 else "is it a SHA-1 download?"
+    hint = (
+        "an NTLM download needs --ntlm"
+        if digest_bytes == 20
+        else "a SHA-1 download is built without --ntlm"
+    )
     digits = ends - starts - width - 1
     _first(
         (digits < 1) | (digits > _MAX_DIGITS),

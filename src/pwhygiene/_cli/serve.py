@@ -1,9 +1,91 @@
-"""The ``pwhygiene serve``  sub-command (under construction in this session)."""
+"""``pwhygiene serve``: a Pwned Passwords range-API mirror over an offline index.
+
+It serves ``GET /range/{PREFIX}`` (``?mode=ntlm`` for an NTLM index) with ``Add-Padding``
+support, from an index built ``--with-suffixes``, through :class:`pwhygiene.testing.RangeServer`.
+It binds to loopback unless told otherwise: a mirror for one machine or, behind your own TLS
+proxy, for a network.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from pwhygiene._breach.index import OfflineIndex
+from pwhygiene._errors import OfflineIndexError
+from pwhygiene.testing import RangeServer
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+LOG_CLEAR_SECONDS = 60.0  # the server keeps a request log; a long-running mirror must trim it
+_LOOPBACK = ("127.", "::1", "localhost")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the sub-command to the parser."""
+    """Add ``serve`` to the parser."""
+    parser = sub.add_parser(
+        "serve",
+        help="serve an offline index as a range-API mirror",
+        description="Answer the Pwned Passwords range API (GET /range/PREFIX) from an index "
+        "built with 'pwhygiene index build --with-suffixes'.",
+    )
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=os.environ.get("PWHYGIENE_INDEX"),
+        required="PWHYGIENE_INDEX" not in os.environ,
+        metavar="INDEX",
+        help="the index file (default: $PWHYGIENE_INDEX)",
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address (default {DEFAULT_HOST})")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"0 picks a free port (default {DEFAULT_PORT})",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(
+    args: argparse.Namespace,
+    *,
+    ready: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Serve until ``stop`` is set or Ctrl-C; ``ready`` receives the base URL once listening."""
+    stop = stop or threading.Event()
+    with OfflineIndex.open(args.index) as index:
+        if not index.info.has_suffixes:
+            raise OfflineIndexError(
+                f"{args.index}: built without suffixes, so it cannot answer range queries; "
+                "rebuild it with 'pwhygiene index build SOURCE -o INDEX --with-suffixes'"
+            )
+        if not str(args.host).startswith(_LOOPBACK):
+            print(
+                f"pwhygiene: warning: serving on {args.host}, reachable beyond this machine; "
+                "put it behind a TLS proxy",
+                file=sys.stderr,
+            )
+        try:
+            server = RangeServer(index, host=args.host, port=args.port)
+        except OSError as exc:
+            raise OfflineIndexError(
+                f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port"
+            ) from exc
+        with server:
+            server.start()
+            print(
+                f"serving {index.info.hash_count:,} {index.mode.upper()} hashes from "
+                f"{args.index} at {server.url}/range/PREFIX (Ctrl-C stops)",
+                file=sys.stderr,
+            )
+            if ready is not None:
+                ready(server.url)
+            while not stop.wait(LOG_CLEAR_SECONDS):
+                server.clear_log()
+    return 0
