@@ -301,15 +301,24 @@ def write_kdbx4(
     minor: int = 1,
     block_size: int = 1 << 20,
     recycle_bin: bytes | None = None,
+    claimed_kdf: KdfSpec | None = None,
 ) -> bytes:
-    """A complete KDBX 4.x file (header, HMACs, HMAC block stream, inner header, XML)."""
+    """A complete KDBX 4.x file (header, HMACs, HMAC block stream, inner header, XML).
+
+    ``claimed_kdf`` puts other KDF parameters in the header than the ones used (a KDF bomb
+    with a valid header SHA-256: the reader must refuse it before deriving anything).
+    """
     spec = kdf or KdfSpec()
     seed, salt = os.urandom(32), os.urandom(32)
     iv = os.urandom(12 if cipher == "chacha20" else 16)
     cipher_id = {"aes": AES256, "chacha20": CHACHA20, "twofish": TWOFISH}[cipher]
     header = SIGNATURES + struct.pack("<HH", minor, 4)
     header += _field(2, cipher_id, True) + _field(3, struct.pack("<I", int(compress)), True)
-    header += _field(4, seed, True) + _field(7, iv, True) + _field(11, _kdf4(spec, salt), True)
+    header += (
+        _field(4, seed, True)
+        + _field(7, iv, True)
+        + _field(11, _kdf4(claimed_kdf or spec, salt), True)
+    )
     header += _field(0, b"\r\n\r\n", True)
     transformed = _transform(composite_key(password, key_file_key), spec, salt)
     hmac_base = hashlib.sha512(seed + transformed + b"\x01").digest()

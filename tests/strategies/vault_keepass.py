@@ -362,9 +362,5 @@ def regenerate_fixtures(directory: Path) -> None:
 def _bomb() -> bytes:
     """A header claiming Argon2 with 64 GiB of memory: refused before any derivation."""
     root = Group("Root", entries=[Entry("x", password="y")])
-    spec = KdfSpec("argon2id", memory=64 * 1024, iterations=1)
-    data = bytearray(write_kdbx4(root, password="pw", kdf=spec))
-    marker = (64 * 1024).to_bytes(8, "little")
-    at = data.index(b"M\x08\x00\x00\x00" + marker)  # the "M" entry: name, value size, value
-    data[at + 5 : at + 13] = (64 * 2**30).to_bytes(8, "little")
-    return bytes(data)
+    claimed = KdfSpec("argon2id", memory=64 * 2**30, iterations=1)
+    return write_kdbx4(root, password="pw", claimed_kdf=claimed)

@@ -37,17 +37,31 @@ class Decrypted:
     xml: bytes = field(repr=False)
     stream: InnerStream | None = field(repr=False)
     header: OuterHeader
-    header_sha256: bytes
+
+    @property
+    def header_sha256(self) -> bytes:
+        """SHA-256 of the plaintext header, which KDBX 3.1 repeats in ``Meta/HeaderHash``."""
+        return hashlib.sha256(self.header.raw).digest()
 
 
 def open_kdbx(data: bytes, path: Path, password: str | None, key_file: Path | None) -> Decrypted:
-    """Decrypt a whole KDBX 3.1 or 4.x file held in memory."""
+    """Decrypt a whole KDBX 3.1 or 4.x file held in memory.
+
+    Everything that can be checked without the key (header integrity, cipher, KDF bounds) is
+    checked before the KDF runs, so a damaged or hostile file fails fast.
+    """
     header, offset = parse_outer_header(data, path)
     _check_cipher(header, path)
+    if header.major >= 4:
+        cursor = Cursor(data, path, offset)
+        header_sha = cursor.take(32, "the header SHA-256")
+        header_mac = cursor.take(32, "the header HMAC")
+        if not hmac.compare_digest(hashlib.sha256(header.raw).digest(), header_sha):
+            raise MalformedExport(path, "header", "a header matching its SHA-256 (damaged file)")
     composite = composite_key(password, key_file, path)
     transformed = transform_key(composite, header.kdf, path)
     if header.major >= 4:
-        return _open_kdbx4(data, path, header, offset, transformed)
+        return _open_kdbx4(cursor, header, header_mac, transformed)
     return _open_kdbx3(data, path, header, offset, transformed)
 
 
@@ -67,14 +81,9 @@ def _check_cipher(header: OuterHeader, path: Path) -> None:
 
 
 def _open_kdbx4(
-    data: bytes, path: Path, header: OuterHeader, offset: int, transformed: bytes
+    cursor: Cursor, header: OuterHeader, header_mac: bytes, transformed: bytes
 ) -> Decrypted:
-    cursor = Cursor(data, path, offset)
-    header_sha = cursor.take(32, "the header SHA-256")
-    header_mac = cursor.take(32, "the header HMAC")
-    raw_sha = hashlib.sha256(header.raw).digest()
-    if not hmac.compare_digest(raw_sha, header_sha):
-        raise MalformedExport(path, "header", "a header matching its SHA-256 (damaged file)")
+    path = cursor.path
     hmac_base = hashlib.sha512(header.master_seed + transformed + b"\x01").digest()
     expected = hmac.digest(_block_key(hmac_base, _HEADER_HMAC_INDEX), header.raw, "sha256")
     if not hmac.compare_digest(expected, header_mac):
@@ -86,7 +95,7 @@ def _open_kdbx4(
         plaintext = _gunzip(plaintext, path)
     inner = parse_inner_header(plaintext, path)
     stream = make_inner_stream(inner.stream_id, inner.stream_key)
-    return Decrypted(plaintext[inner.xml_offset :], stream, header, raw_sha)
+    return Decrypted(plaintext[inner.xml_offset :], stream, header)
 
 
 def _block_key(hmac_base: bytes, index: int) -> bytes:
@@ -126,7 +135,7 @@ def _open_kdbx3(
         blocks = _gunzip(blocks, path)
     stream_id = header.inner_stream_id if header.inner_stream_id is not None else -1
     stream = make_inner_stream(stream_id, header.protected_stream_key or b"")
-    return Decrypted(blocks, stream, header, hashlib.sha256(header.raw).digest())
+    return Decrypted(blocks, stream, header)
 
 
 def _hashed_blocks(cursor: Cursor) -> bytes:
