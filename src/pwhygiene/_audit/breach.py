@@ -39,10 +39,13 @@ class _Answer(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class BreachOutcome:
-    """Per-password answers: ``(count, label)``; absent passwords are unknown."""
+    """Per-password answers: ``(count, label)``; absent passwords are unknown.
+
+    A count of ``None`` means "breached, count unknown": the password is on the blocklist.
+    """
 
     info: BreachInfo
-    answers: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
+    answers: dict[str, tuple[int | None, str]] = field(default_factory=dict, repr=False)
     checked: bool = True
     warnings: tuple[str, ...] = ()
 
@@ -53,7 +56,7 @@ class BreachOutcome:
         answer = self.answers.get(password)
         if answer is None:
             return "unknown"
-        return "breached" if answer[0] > 0 else "clean"
+        return "breached" if answer[0] is None or answer[0] > 0 else "clean"
 
     def count(self, password: str | None) -> int | None:
         """The breach count, or ``None`` when unknown or not checked."""
@@ -92,7 +95,7 @@ def lookup(
 ) -> BreachOutcome:
     """Look every distinct password up once; fall back to the blocklist for what failed."""
     if source is None:
-        answers = _from_blocklist(passwords)
+        listed = _from_blocklist(passwords)
         warning = (
             "breach status comes from the embedded blocklist of common passwords only; "
             "use --range-url or --offline INDEX for the full Pwned Passwords corpus"
@@ -102,9 +105,9 @@ def lookup(
                 "blocklist",
                 BLOCKLIST_LABEL,
                 checked=len(passwords),
-                unknown=len(passwords) - len(answers),
+                unknown=len(passwords) - len(listed),
             ),
-            answers,
+            listed,
             warnings=(warning,),
         )
     kind, label = source_label(source)
@@ -135,7 +138,9 @@ def lookup(
             f"({type(first).__name__}: {first}); their status is unknown, except those found "
             "in the embedded blocklist, which are reported breached"
         )
-    answers = {pw: (counts[d], label) for pw, d in digest_of.items() if d in counts}
+    answers: dict[str, tuple[int | None, str]] = {
+        pw: (counts[d], label) for pw, d in digest_of.items() if d in counts
+    }
     missing = [pw for pw in passwords if pw not in answers]
     answers.update(_from_blocklist(missing))
     unknown = len(passwords) - len(answers)
@@ -146,18 +151,6 @@ def lookup(
     )
 
 
-def _from_blocklist(passwords: Sequence[str]) -> dict[str, tuple[int, str]]:
-    """Blocklisted passwords only: absence from a short list proves nothing."""
-    return {pw: (_blocklist_count(pw), BLOCKLIST_LABEL) for pw in passwords if _listed(pw)}
-
-
-def _listed(password: str) -> bool:
-    return bool(_blocklist.contains(password))
-
-
-def _blocklist_count(password: str) -> int:
-    return (
-        0
-        if not _listed(password)
-        else max(1, int(getattr(_blocklist, "count", lambda _: 1)(password)))
-    )
+def _from_blocklist(passwords: Sequence[str]) -> dict[str, tuple[int | None, str]]:
+    """Blocklisted passwords only (count unknown): absence from a short list proves nothing."""
+    return {pw: (None, BLOCKLIST_LABEL) for pw in passwords if _blocklist.is_common(pw)}

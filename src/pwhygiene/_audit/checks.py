@@ -63,7 +63,7 @@ def weak(entries: Sequence[Entry]) -> list[Finding]:
                 e.item.id,
                 "weak",
                 severity,
-                f"weak password (strength {e.strength.score}/4, about "
+                f"weak password (zxcvbn score {e.strength.score}/4, about "
                 f"10^{e.strength.guesses_log10:.0f} guesses)",
                 {"score": e.strength.score, "guesses_log10": round(e.strength.guesses_log10, 2)},
             )
@@ -78,13 +78,17 @@ def breached(entries: Sequence[Entry]) -> list[Finding]:
         if e.breach_status != "breached":
             continue
         count = e.breach_count
-        times = f"{count:,} times" if count else "in a list of common passwords"
+        message = (
+            f"password seen {count:,} times in data breaches"
+            if count
+            else "password is on the list of most common passwords (embedded blocklist)"
+        )
         found.append(
             Finding(
                 e.item.id,
                 "breached",
                 Severity.CRITICAL,
-                f"password found in breaches ({times}; source: {e.breach_label})",
+                message,
                 {"count": count, "source": e.breach_label},
             )
         )
@@ -115,14 +119,13 @@ def reused(entries: Sequence[Entry]) -> list[Finding]:
         severity = Severity.CRITICAL if group.includes_email_account else Severity.HIGH
         for item_id in group.item_ids:
             others = [i for i in group.item_ids if i != item_id]
-            mail = " including an e-mail account" if group.includes_email_account else ""
+            mail = "; includes an e-mail account" if group.includes_email_account else ""
             found.append(
                 Finding(
                     item_id,
                     "reused",
                     severity,
-                    f"same password as {len(others)} other item(s){mail}: "
-                    f"{_names(entries, others)} (reuse group {group.group})",
+                    f"same password as {_names(entries, others)} (reuse group {group.group}{mail})",
                     {
                         "group": group.group,
                         "other_item_ids": others,
@@ -251,8 +254,8 @@ def old(entries: Sequence[Entry], *, as_of: datetime, max_age_days: int) -> list
                 e.item.id,
                 "old",
                 Severity.LOW,
-                f"password is {days} days old (limit {max_age_days}; judged from "
-                f"{model_field}, export field {ts.source!r})",
+                f"password unchanged for {days} days (limit {max_age_days}; from the "
+                f"export's {ts.source!r})",
                 {
                     "age_days": days,
                     "max_age_days": max_age_days,

@@ -98,6 +98,21 @@ _WEIGHTS = {
 }
 EMAIL_RADIUS = 3
 
+# The usual severity of each check (some raise or lower it per finding: reuse with an e-mail
+# account is critical, a zxcvbn score of 0-1 is high); used for legends and SARIF rules.
+DEFAULT_SEVERITY: dict[CheckName, Severity] = {
+    "breached": Severity.CRITICAL,
+    "weak": Severity.HIGH,
+    "reused": Severity.HIGH,
+    "similar": Severity.MEDIUM,
+    "history_reuse": Severity.MEDIUM,
+    "personal_info": Severity.MEDIUM,
+    "insecure_url": Severity.MEDIUM,
+    "empty": Severity.MEDIUM,
+    "old": Severity.LOW,
+    "duplicate": Severity.LOW,
+}
+
 
 def _freeze(details: Mapping[str, JSONValue] | None) -> Mapping[str, JSONValue]:
     return MappingProxyType(dict(details or {}))

@@ -9,7 +9,13 @@ from __future__ import annotations
 from html import escape
 
 from pwhygiene._audit.render import svg
-from pwhygiene._audit.report import CHECKS, AuditReport, ItemResult, Severity
+from pwhygiene._audit.report import (
+    CHECKS,
+    DEFAULT_SEVERITY,
+    AuditReport,
+    ItemResult,
+    Severity,
+)
 from pwhygiene._version import __version__
 
 STRENGTH_COLORS = ("#b91c1c", "#ea580c", "#ca8a04", "#65a30d", "#15803d")
@@ -67,7 +73,9 @@ def _charts(report: AuditReport) -> str:
         (str(n), sum(1 for i in items if i.strength and i.strength.score == n), STRENGTH_COLORS[n])
         for n in range(5)
     ]
-    per_check = [(c, report.summary.by_check[c], "#4f46e5") for c in CHECKS]
+    per_check = [
+        (c, report.summary.by_check[c], SEVERITY_COLORS[DEFAULT_SEVERITY[c]]) for c in CHECKS
+    ]
     ages = [
         (
             name,

@@ -9,7 +9,7 @@ import re
 
 from pwhygiene._audit.report import CHECKS, AuditReport, Severity
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def escape(text: str) -> str:
@@ -63,7 +63,7 @@ def render(report: AuditReport) -> str:
             mail = " (includes an e-mail account)" if g.includes_email_account else ""
             lines.append(f"- Group {g.group}: {len(g.item_ids)} items{mail}: {names}")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _title(report: AuditReport, item_id: str) -> str:

@@ -11,31 +11,30 @@ from __future__ import annotations
 import hashlib
 import json
 
-from pwhygiene._audit.report import CHECKS, AuditReport, CheckName, JSONValue, Severity
+from pwhygiene._audit.report import (
+    CHECKS,
+    DEFAULT_SEVERITY,
+    AuditReport,
+    CheckName,
+    JSONValue,
+    Severity,
+)
 from pwhygiene._version import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://example.invalid/pwhygiene/audit/"
 
-RULES: dict[CheckName, tuple[str, str, Severity]] = {
-    "weak": ("WeakPassword", "Password is easy to guess (zxcvbn score 2 or less).", Severity.HIGH),
-    "breached": ("BreachedPassword", "Password appears in known breaches.", Severity.CRITICAL),
-    "reused": ("ReusedPassword", "The same password is used on several items.", Severity.HIGH),
-    "similar": ("SimilarPassword", "Password is a small variation of another.", Severity.MEDIUM),
-    "history_reuse": (
-        "PasswordReusedFromHistory",
-        "Current password was used before.",
-        Severity.MEDIUM,
-    ),
-    "insecure_url": ("InsecureLoginUrl", "Login URL uses http:// without TLS.", Severity.MEDIUM),
-    "old": ("OldPassword", "Password has not been changed for a long time.", Severity.LOW),
-    "personal_info": (
-        "PersonalInfoInPassword",
-        "Password contains the username or site name.",
-        Severity.MEDIUM,
-    ),
-    "empty": ("EmptyPassword", "Login has no password.", Severity.MEDIUM),
-    "duplicate": ("DuplicateLogin", "Same username stored twice for one site.", Severity.LOW),
+RULES: dict[CheckName, tuple[str, str]] = {
+    "weak": ("WeakPassword", "Password is easy to guess (zxcvbn score 2 or less)."),
+    "breached": ("BreachedPassword", "Password appears in known breaches."),
+    "reused": ("ReusedPassword", "The same password is used on several items."),
+    "similar": ("SimilarPassword", "Password is a small variation of another."),
+    "history_reuse": ("PasswordReusedFromHistory", "Current password was used before."),
+    "insecure_url": ("InsecureLoginUrl", "Login URL uses http:// without TLS."),
+    "old": ("OldPassword", "Password has not been changed for a long time."),
+    "personal_info": ("PersonalInfoInPassword", "Password contains the username or site name."),
+    "empty": ("EmptyPassword", "Login has no password."),
+    "duplicate": ("DuplicateLogin", "Same username stored twice for one site."),
 }
 
 LEVEL = {
@@ -55,7 +54,8 @@ SECURITY_SEVERITY = {
 
 
 def _rule(check: CheckName) -> dict[str, JSONValue]:
-    name, text, severity = RULES[check]
+    name, text = RULES[check]
+    severity = DEFAULT_SEVERITY[check]
     return {
         "id": check,
         "name": name,

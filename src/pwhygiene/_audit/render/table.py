@@ -33,6 +33,15 @@ def _clean(text: str) -> Text:
     return Text("".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in text))
 
 
+def _item_cell(title: str, username: str | None) -> Text:
+    cell = _clean(title)
+    if username:
+        cell.append("\n")
+        cell.append_text(_clean(username))
+        cell.stylize("dim", len(title) + 1)
+    return cell
+
+
 def renderable(report: AuditReport) -> RenderableType:
     """The whole report as one rich renderable (the CLI prints it to a console)."""
     s = report.summary
@@ -49,19 +58,17 @@ def renderable(report: AuditReport) -> RenderableType:
     findings = report.findings
     if findings:
         titles = {i.id: i for i in report.items}
-        table = Table(show_lines=False, header_style="bold", expand=False)
+        table = Table(show_lines=False, header_style="bold", expand=True)
         table.add_column("Severity", no_wrap=True)
         table.add_column("Check", no_wrap=True)
-        table.add_column("Item", overflow="fold", max_width=32)
-        table.add_column("Username", overflow="fold", max_width=28)
-        table.add_column("Finding", overflow="fold")
+        table.add_column("Item", overflow="fold", max_width=30)
+        table.add_column("Finding", overflow="fold", ratio=1)
         for f in findings:
             item = titles[f.item_id]
             table.add_row(
                 Text(f.severity.value, style=SEVERITY_STYLE[f.severity]),
                 Text(f.check),
-                _clean(item.title or item.id),
-                _clean(item.username or ""),
+                _item_cell(item.title or item.id, item.username),
                 _clean(f.message),
             )
         parts.append(table)
