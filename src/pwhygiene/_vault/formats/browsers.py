@@ -173,8 +173,7 @@ def sniff_safari(sample: Sample) -> Detection:
 register(
     FormatSpec(
         name=CHROME,
-        description="Chrome, Edge and Brave CSV export (Chromium's name,url,username,password"
-        "[,note])",
+        description="Chrome, Edge and Brave CSV export (one Chromium exporter; 4 or 5 columns)",
         detection="CSV header exactly name,url,username,password (optionally ,note)",
         sniff=sniff_chrome,
         read=read_chrome,
@@ -194,8 +193,7 @@ register(
 register(
     FormatSpec(
         name=SAFARI,
-        description="Safari / Apple Passwords CSV export (Title,URL,Username,Password,Notes,"
-        "OTPAuth)",
+        description="Safari / Apple Passwords CSV export (logins with notes and TOTP)",
         detection="CSV header with Title, URL, Username, Password and OTPAuth",
         sniff=sniff_safari,
         read=read_safari,
