@@ -1,0 +1,127 @@
+"""Range lookups against a loopback RangeServer with injected latency: pwhygiene vs pwnedpasswords.
+
+The peer is the loop most code uses: ``pwnedpasswords.check(password)`` once per password,
+sequential, a new connection each time. pwhygiene's ``count_many`` deduplicates prefixes and
+fetches them concurrently over one pooled session. The server runs in its own process (so the
+client's threads do not compete with it for the GIL) and sleeps ``--latency-ms`` per request,
+roughly a real round trip to the API's CDN.
+
+    python benchmarks/bench_range.py            # 2,500 distinct prefixes, 50 ms latency
+    python benchmarks/bench_range.py --quick    # 200 prefixes
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import multiprocessing.connection
+import time
+from collections.abc import Callable, Mapping
+
+import pwnedpasswords
+import pwnedpasswords.pwnedpasswords as peer_module
+
+from pwhygiene import RangeClient, sha1_digest
+from pwhygiene.testing import RangeServer
+
+
+def make_corpus(prefixes: int) -> dict[str, int]:
+    """Passwords with distinct SHA-1 prefixes, each with a known count."""
+    corpus: dict[str, int] = {}
+    seen: set[str] = set()
+    n = 0
+    while len(corpus) < prefixes:
+        password = f"bench-password-{n}"
+        n += 1
+        if (prefix := sha1_digest(password)[:5]) not in seen:
+            seen.add(prefix)
+            corpus[password] = n % 5000 + 1
+    return corpus
+
+
+def serve(
+    conn: multiprocessing.connection.Connection, corpus: dict[str, int], latency: float
+) -> None:
+    """Child process: run the server until the parent says stop."""
+    with RangeServer.from_passwords(corpus, latency_ms=latency) as server:
+        conn.send(server.url)
+        conn.recv()
+
+
+def point_peer_at(base_url: str) -> None:
+    """Redirect the peer to loopback: it hard-codes its base URL in a static method."""
+
+    def url(*components: str, **kwargs: str) -> str:
+        return f"{base_url}/" + "/".join(components)
+
+    peer_module.PwnedPasswordsAPI.url = staticmethod(url)
+
+
+def timed(run: Callable[[], Mapping[str, int]]) -> tuple[float, Mapping[str, int]]:
+    """Wall time of ``run`` and its answers."""
+    start = time.perf_counter()
+    answers = run()
+    return time.perf_counter() - start, answers
+
+
+def main() -> None:
+    """Run the comparison and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="200 prefixes instead of 2,500")
+    parser.add_argument("--prefixes", type=int, default=None)
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--workers", type=int, nargs="*", default=[16, 32, 64])
+    args = parser.parse_args()
+    size = args.prefixes or (200 if args.quick else 2500)
+    corpus = make_corpus(size)
+    expected = dict(corpus)
+    passwords = list(corpus)
+
+    parent, child = multiprocessing.Pipe()
+    process = multiprocessing.Process(target=serve, args=(child, corpus, args.latency_ms))
+    process.start()
+    url = parent.recv()
+    rows: list[tuple[str, float, int, int]] = []
+    try:
+        point_peer_at(url)
+        peer_time, peer_answers = timed(lambda: {pw: pwnedpasswords.check(pw) for pw in passwords})
+        peer_wrong = sum(peer_answers[pw] != n for pw, n in expected.items())
+        rows.append(("pwnedpasswords.check loop (peer)", peer_time, size, peer_wrong))
+
+        with RangeClient(url, cache=False) as client:
+            sample = passwords[: max(1, size // 10)]
+            loop_time, loop_answers = timed(
+                lambda: {pw: client.count(sha1_digest(pw)) for pw in sample}
+            )
+        loop_wrong = sum(loop_answers[pw] != expected[pw] for pw in sample)
+        rows.append(("pwhygiene count() loop (10 % sample)", loop_time, len(sample), loop_wrong))
+
+        for workers in args.workers:
+            with RangeClient(url, cache=False, max_workers=workers) as client:
+
+                def batch(client: RangeClient = client) -> dict[str, int]:
+                    digests = {pw: sha1_digest(pw) for pw in passwords}
+                    counts = client.count_many(digests.values())
+                    return {pw: counts[d] for pw, d in digests.items()}
+
+                batch_time, batch_answers = timed(batch)
+            wrong = sum(batch_answers[pw] != n for pw, n in expected.items())
+            rows.append((f"pwhygiene count_many, {workers} workers", batch_time, size, wrong))
+    finally:
+        parent.send("stop")
+        process.join()
+
+    peer_rate = size / peer_time
+    print(f"{size} distinct prefixes, {args.latency_ms:g} ms injected latency")
+    print("pwhygiene asks for padding (800-1000 rows per answer); the peer does not (1 row)")
+    print(f"{'client':<40} {'requests':>8} {'wall s':>8} {'req/s':>8} {'vs peer':>8} {'wrong':>6}")
+    for name, seconds, requests, wrong in rows:
+        rate = requests / seconds
+        print(
+            f"{name:<40} {requests:>8} {seconds:>8.2f} {rate:>8.1f} "
+            f"{rate / peer_rate:>7.1f}x {wrong:>6}"
+        )
+
+
+if __name__ == "__main__":
+    main()
