@@ -1,0 +1,202 @@
+"""``pwhygiene.audit`` end to end: real zxcvbn, a real loopback range server, real files."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies.audit_vaults import AS_OF, clean_item, planted_vaults
+
+from pwhygiene import _strength
+from pwhygiene._audit import runner, sites
+from pwhygiene._audit.ignore import parse_ignore
+from pwhygiene._audit.runner import audit
+from pwhygiene._breach.digests import sha1_digest
+from pwhygiene._breach.range_client import RangeClient
+from pwhygiene._errors import IgnoreFileError, InvalidInput
+from pwhygiene._vault.model import Vault, VaultItem
+from pwhygiene.testing import RangeServer
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SAMPLE = EXAMPLES / "sample-bitwarden.json"
+SAMPLE_AS_OF = datetime(2026, 11, 25, tzinfo=timezone.utc)
+
+
+def _checks(report: object) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for item in report.items:  # type: ignore[attr-defined]
+        if item.findings:
+            out[item.title] = {f.check for f in item.findings}
+    return out
+
+
+def test_sample_export_fires_every_check_on_the_intended_items() -> None:
+    """The bundled sample shows each check, offline, on exactly the items built for it."""
+    report = audit(SAMPLE, as_of=SAMPLE_AS_OF)
+    assert _checks(report) == {
+        "Gmail": {"reused"},
+        "ShopMart": {"reused", "duplicate"},
+        "Hobby forum": {"reused", "insecure_url"},
+        "Example Bank": {"weak", "similar"},
+        "Work VPN": {"weak", "similar"},
+        "StreamFlix": {"breached", "weak"},
+        "Photo sharing": {"weak", "personal_info"},
+        "Code hosting": {"history_reuse"},
+        "Old newsletter": {"old"},
+        "ShopMart (second copy)": {"duplicate"},
+        "Home Wi-Fi router": {"empty"},
+    }
+    assert report.summary.items_total == 15
+    assert report.summary.items_audited == 13
+    assert report.breach.source == "blocklist"
+    assert any("blocklist" in w for w in report.warnings)
+    assert {f.severity.value for f in report.item(_id(report, "Gmail")).findings} == {"critical"}
+
+
+def _id(report: object, title: str) -> str:
+    return next(i.id for i in report.items if i.title == title)  # type: ignore[attr-defined]
+
+
+def test_breach_counts_come_from_the_range_server_one_lookup_per_password() -> None:
+    """Counts are the server's; a password shared by items is looked up once; clean is 0."""
+    a, b, c = (clean_item(n, n + 7) for n in range(3))
+    b = replace(b, password=a.password)
+    counts = {a.password or "": 1234}
+    with RangeServer.from_passwords(counts) as server, RangeClient(server.url) as client:
+        report = audit(Vault((a, b, c), "generated"), breach=client, as_of=AS_OF)
+        prefixes = [r.prefix for r in server.requests]
+    assert [i.breach_count for i in report.items] == [1234, 1234, 0]
+    assert [i.breach_status for i in report.items] == ["breached", "breached", "clean"]
+    assert sorted(p for p in prefixes if p) == sorted(
+        {sha1_digest(a.password or "")[:5], sha1_digest(c.password or "")[:5]}
+    )
+    assert report.breach.source == "range"
+    assert report.breach.unknown == 0
+
+
+def test_a_failing_breach_service_gives_unknown_never_clean() -> None:
+    """When every lookup fails: unknown status, a warning, blocklisted passwords breached."""
+    strong = clean_item(0, 1)
+    common = replace(clean_item(1, 2), password="password123")
+    with (
+        RangeServer.from_passwords({}, fault_rate=1.0, fault_kinds=["unavailable"]) as server,
+        RangeClient(server.url, retries=0) as client,
+    ):
+        report = audit(Vault((strong, common), "generated"), breach=client, as_of=AS_OF)
+    first, second = report.items
+    assert (first.breach_status, first.breach_count) == ("unknown", None)
+    assert second.breach_status == "breached"
+    assert "blocklist" in second.findings[0].details["source"]  # type: ignore[operator]
+    assert report.breach.unknown == 1
+    assert report.summary.breach_unknown == 1
+    assert any("failed" in w and "unknown" in w for w in report.warnings)
+
+
+def test_ignore_rules_suppress_by_id_or_fingerprint_and_expire() -> None:
+    """A rule silences its finding (kept with its reason); an expired one warns and lapses."""
+    report = audit(SAMPLE, as_of=SAMPLE_AS_OF)
+    shop = report.item(_id(report, "ShopMart"))
+    old = report.item(_id(report, "Old newsletter"))
+    rules = parse_ignore(
+        json.dumps(
+            {
+                "version": 1,
+                "ignore": [
+                    {"item": shop.fingerprint, "check": "duplicate", "reason": "two shops"},
+                    {"item": old.id, "check": "*", "reason": "later", "expires": "2026-01-01"},
+                ],
+            }
+        )
+    )
+    waived = audit(SAMPLE, as_of=SAMPLE_AS_OF, ignore=rules)
+    assert {f.check for f in waived.item(shop.id).findings} == {"reused"}
+    assert [(s.finding.check, s.reason) for s in waived.suppressed] == [("duplicate", "two shops")]
+    assert {f.check for f in waived.item(old.id).findings} == {"old"}
+    assert any("expired on 2026-01-01" in w for w in waived.warnings)
+    assert waived.summary.suppressed == 1
+
+
+def test_the_bundled_ignore_example_parses_and_applies() -> None:
+    """examples/sample-ignore.toml is valid and waives what it says."""
+    report = audit(SAMPLE, as_of=SAMPLE_AS_OF, ignore=EXAMPLES / "sample-ignore.toml")
+    assert {(s.finding.check) for s in report.suppressed} == {"duplicate", "old"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[", "not valid JSON (line 1"),
+        ('{"version": 2}', "version 2 is not supported"),
+        ('{"ignore": [{"item": "x", "check": "wek", "reason": "r"}]}', "ignore[0].check"),
+        ('{"ignore": [{"item": "x", "check": "old"}]}', "ignore[0].reason: required"),
+        (
+            '{"ignore": [{"item": "x", "check": "old", "reason": "r", "expires": "soon"}]}',
+            "ignore[0].expires",
+        ),
+        ('{"ignore": [{"item": "x", "check": "old", "reason": "r", "why": 1}]}', "unknown field"),
+    ],
+)
+def test_bad_ignore_files_name_the_entry_and_field(text: str, message: str) -> None:
+    """Malformed ignore files raise IgnoreFileError (a ValueError) saying where."""
+    with pytest.raises(IgnoreFileError, match=re.escape(message)):
+        parse_ignore(text)
+    assert issubclass(IgnoreFileError, ValueError)
+
+
+def test_negative_max_age_is_rejected() -> None:
+    """A negative age limit is a usage error, not an empty audit."""
+    with pytest.raises(InvalidInput, match="max_age_days"):
+        audit(Vault((), "generated"), max_age_days=-1)
+
+
+def test_parallel_scoring_matches_in_process_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scoring on a process pool gives the same strengths, in the same order, as in-process."""
+    items = tuple(clean_item(n, n) for n in range(12)) + (
+        replace(clean_item(12, 99), password="Summer2024!"),
+    )
+    vault = Vault(items, "generated")
+    serial = audit(vault, as_of=AS_OF, workers=1)
+    monkeypatch.setattr(runner, "PARALLEL_MIN_JOBS", 2)
+    monkeypatch.setattr(runner, "CHUNK", 3)
+    parallel = audit(vault, as_of=AS_OF, workers=2)
+    assert [i.strength for i in parallel.items] == [i.strength for i in serial.items]
+
+
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0134@!.", min_size=3, max_size=10)
+
+
+@settings(max_examples=30)
+@given(words, words, words, st.text(alphabet="xyz0123456789!", max_size=6), st.booleans())
+def test_item_words_are_dropped_only_when_they_cannot_change_the_estimate(
+    user: str, title: str, host: str, extra: str, embed: bool
+) -> None:
+    """Oracle: scoring with the reduced inputs equals scoring with all of the item's words."""
+    password = (user[::-1] if embed else "Qv") + extra + title[:4]
+    item = VaultItem(
+        id="i",
+        title=title,
+        source_format="t",
+        username=user,
+        password=password,
+        urls=(f"https://{host.strip('.@!') or 'h'}.test",),
+    )
+    full = _strength.estimate(password, user_inputs=sites.user_inputs(item))
+    _, used = runner._score_job(item)
+    reduced = _strength.estimate(password, user_inputs=used)
+    assert (reduced.score, reduced.guesses_log10) == (full.score, full.guesses_log10)
+
+
+@settings(max_examples=10)
+@given(planted_vaults(max_clean=3))
+def test_every_audited_login_is_reported_once_in_vault_order(plan: object) -> None:
+    """Items are all logins, clean ones included, each once, excluded ones left out."""
+    vault = plan.vault  # type: ignore[attr-defined]
+    report = audit(vault, as_of=AS_OF, workers=1)
+    assert [i.id for i in report.items] == [i.id for i in vault.logins() if not i.excluded]
+    assert 0 <= report.summary.score <= 100
