@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies.audit_vaults import AS_OF, clean_item, planted_vaults
 
 from pwhygiene import _strength
 from pwhygiene._audit import runner, sites
@@ -22,6 +21,7 @@ from pwhygiene._breach.range_client import RangeClient
 from pwhygiene._errors import IgnoreFileError, InvalidInput
 from pwhygiene._vault.model import Vault, VaultItem
 from pwhygiene.testing import RangeServer
+from strategies.audit_vaults import AS_OF, clean_item, planted_vaults
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SAMPLE = EXAMPLES / "sample-bitwarden.json"
@@ -157,7 +157,8 @@ def test_negative_max_age_is_rejected() -> None:
 
 def test_parallel_scoring_matches_in_process_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
     """Scoring on a process pool gives the same strengths, in the same order, as in-process."""
-    items = tuple(clean_item(n, n) for n in range(12)) + (
+    items = (
+        *tuple(clean_item(n, n) for n in range(12)),
         replace(clean_item(12, 99), password="Summer2024!"),
     )
     vault = Vault(items, "generated")
