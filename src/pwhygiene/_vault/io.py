@@ -168,7 +168,7 @@ def load_json(path: Path, text: str | None = None) -> object:
 
 def get(obj: object, key: str, kind: type[T], path: Path, where: str) -> T:
     """``obj[key]`` checked to be a ``kind``; the error names the JSON path, not the value."""
-    if not isinstance(obj, Mapping):
+    if not isinstance(obj, dict) and not isinstance(obj, Mapping):  # dict first: no ABC cost
         raise MalformedExport(path, where, "an object")
     if key not in obj:
         raise MalformedExport(path, f"{where}.{key}", f"a field {key!r}")
@@ -180,7 +180,7 @@ def get(obj: object, key: str, kind: type[T], path: Path, where: str) -> T:
 
 def opt(obj: object, key: str, kind: type[T], path: Path, where: str) -> T | None:
     """Like :func:`get` but ``None`` when the key is absent or null."""
-    if not isinstance(obj, Mapping):
+    if not isinstance(obj, dict) and not isinstance(obj, Mapping):  # dict first: no ABC cost
         raise MalformedExport(path, where, "an object")
     if obj.get(key) is None:
         return None
