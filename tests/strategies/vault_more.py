@@ -18,6 +18,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from pwhygiene import ItemKind, VaultItem
+
 # Anything a user can type, including CR/LF, quotes and commas; not NUL (no exporter writes
 # it), not lone surrogates (not UTF-8) and not U+FEFF (a decoder drops it at file start).
 _CHARS = st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\x00\ufeff")
@@ -370,3 +372,36 @@ def write_file(directory: Path, name: str, data: bytes | str) -> Path:
     path = directory / name
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     return path
+
+
+def observed(item: VaultItem) -> tuple[object, ...]:
+    """The fields a round trip compares, in a fixed order (see ``expected`` in each test)."""
+    return (
+        item.source_format, item.kind, item.title, item.username, item.password, item.urls,
+        item.folder, item.totp, item.notes_present, item.trashed,
+        None if item.created is None else item.created.at,
+        None if item.modified is None else item.modified.at,
+        None if item.password_changed is None else item.password_changed.at,
+        tuple((h.password, h.changed) for h in item.history),
+    )  # fmt: skip
+
+
+def expected(
+    e: Entry,
+    fmt: str,
+    *,
+    urls: tuple[str, ...] | None = None,
+    folder: str | None = None,
+    trashed: bool = False,
+    created: bool = False,
+    modified: bool = False,
+    changed: bool = False,
+    history: bool = False,
+) -> tuple[object, ...]:
+    """What a reader of ``fmt`` should report for ``e``, given what that format carries."""
+    return (
+        fmt, ItemKind.LOGIN, e.title, e.expected_username, e.password,
+        e.urls if urls is None else urls, folder, e.totp, bool(e.note), trashed,
+        e.created if created else None, e.modified if modified else None,
+        e.changed if changed else None, e.history if history else (),
+    )  # fmt: skip
