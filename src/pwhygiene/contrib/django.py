@@ -1,0 +1,192 @@
+"""Django: ``PasswordHygieneValidator`` for ``AUTH_PASSWORD_VALIDATORS``.
+
+::
+
+    AUTH_PASSWORD_VALIDATORS = [
+        {
+            "NAME": "pwhygiene.contrib.django.PasswordHygieneValidator",
+            "OPTIONS": {"policy": "nist", "breach": True, "on_unavailable": "fallback"},
+        },
+    ]
+
+Every violation becomes its own ``ValidationError`` with code ``password_<code>`` (stable:
+``password_too_short``, ``password_breached``, ...) and a translatable message; where Django
+already has the sentence (``"This password is too common."``) its msgid is reused, so Django's
+own translations apply. The password never appears in a message, and ``validate()`` is wrapped
+in ``sensitive_variables()`` so Django's error reports hide every local of it and of the
+frames it calls (the checker's included).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar, cast
+
+try:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext, ngettext
+    from django.views.decorators.debug import sensitive_variables
+except ImportError as exc:  # pragma: no cover - exercised by test_missing_framework
+    raise ImportError(
+        "pwhygiene.contrib.django needs Django: pip install 'pwhygiene[django]'"
+    ) from exc
+
+from pwhygiene._checker import OnUnavailable
+from pwhygiene.contrib._options import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    CheckerOptions,
+    PolicyPreset,
+)
+
+if TYPE_CHECKING:
+    from pwhygiene._checker import Checker
+    from pwhygiene._policy import Policy, Violation
+
+__all__ = ["DEFAULT_USER_ATTRIBUTES", "PasswordHygieneValidator"]
+
+_F = TypeVar("_F", bound=Callable[..., object])
+# Hide every local of validate() and of the frames it calls from Django's error reports.
+_hide_all_locals = cast("Callable[[_F], _F]", sensitive_variables())
+
+DEFAULT_USER_ATTRIBUTES: tuple[str, ...] = ("username", "first_name", "last_name", "email")
+"""The user fields whose values a password must not be built from (Django's own default)."""
+
+
+class PasswordHygieneValidator:
+    """Refuse short, guessable, personal, common or breached passwords (NIST SP 800-63B-4).
+
+    OPTIONS: ``policy`` (``"nist"``: 15 characters, the password is the only factor;
+    ``"nist_mfa"``: 8 characters behind a second factor), ``min_score`` (0-4), ``breach``
+    (look it up at all), ``range_url`` or ``offline_index`` (where), ``timeout`` (seconds per
+    request), ``on_unavailable`` (what to do when the breach source cannot answer; see the
+    Django guide) and ``user_attributes``. ``checker`` takes a ready :class:`pwhygiene.Checker`
+    instead of all but ``user_attributes``.
+    """
+
+    def __init__(
+        self,
+        *,
+        policy: PolicyPreset | Policy = "nist",
+        min_score: int | None = None,
+        breach: bool = True,
+        range_url: str | None = None,
+        offline_index: str | os.PathLike[str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        on_unavailable: OnUnavailable = "fallback",
+        user_attributes: Iterable[str] = DEFAULT_USER_ATTRIBUTES,
+        checker: Checker | None = None,
+    ) -> None:
+        self.user_attributes = tuple(user_attributes)
+        if checker is not None:
+            self._checker = checker
+            return
+        options = CheckerOptions(
+            policy=policy,
+            min_score=min_score,
+            breach=breach,
+            range_url=range_url,
+            offline_index=offline_index,
+            timeout=timeout,
+            retries=retries,
+            on_unavailable=on_unavailable,
+        )
+        self._checker = options.build()
+
+    @_hide_all_locals
+    def validate(self, password: str, user: object = None) -> None:
+        """Raise ``ValidationError`` (one entry per violation) unless *password* is acceptable."""
+        result = self._checker.check(password, user_inputs=self._user_inputs(user))
+        if not result.acceptable:
+            raise ValidationError(
+                [
+                    ValidationError(
+                        self._message(violation), code=f"password_{violation.code.value}"
+                    )
+                    for violation in result.violations
+                ]
+            )
+
+    def get_help_text(self) -> str:
+        """What the signup form says under the password field."""
+        policy = self._checker.policy
+        text = str(
+            ngettext(
+                "Your password must contain at least %(min_length)d character.",
+                "Your password must contain at least %(min_length)d characters.",
+                policy.min_length,
+            )
+            % {"min_length": policy.min_length}
+        )
+        return " ".join(
+            (
+                text,
+                _text(
+                    "It must not be a commonly used or previously breached password, "
+                    "nor be based on your personal information."
+                ),
+            )
+        )
+
+    def _user_inputs(self, user: object) -> tuple[str, ...]:
+        if user is None:
+            return ()
+        words = []
+        for name in self.user_attributes:
+            value = getattr(user, name, None)
+            if isinstance(value, str) and value:
+                words.append(value)
+        return tuple(words)
+
+    def _message(self, violation: Violation) -> str:
+        render = _MESSAGES.get(violation.code.value)
+        return render(self._checker.policy) if render else violation.message
+
+
+def _too_short(policy: Policy) -> str:
+    # Django's own msgid (django/contrib/auth/password_validation.py, 5.x): already translated.
+    return str(
+        ngettext(
+            "This password is too short. It must contain at least %d character.",
+            "This password is too short. It must contain at least %d characters.",
+            policy.min_length,
+        )
+        % policy.min_length
+    )
+
+
+def _too_long(policy: Policy) -> str:
+    return str(
+        ngettext(
+            "This password is too long. It must contain at most %(max_length)d character.",
+            "This password is too long. It must contain at most %(max_length)d characters.",
+            policy.max_length,
+        )
+        % {"max_length": policy.max_length}
+    )
+
+
+def _text(message: str) -> str:
+    return str(gettext(message))
+
+
+_MESSAGES: dict[str, Callable[[Policy], str]] = {
+    "too_short": _too_short,
+    "too_long": _too_long,
+    "weak": lambda _: _text("This password is too easy to guess."),
+    "common": lambda _: _text("This password is too common."),
+    "context": lambda _: _text("This password is too similar to your personal information."),
+    "repetitive": lambda _: _text("This password is built mostly from repetition."),
+    "sequential": lambda _: _text(
+        "This password is built mostly from sequences or keyboard patterns."
+    ),
+    "breached": lambda _: _text(
+        "This password has appeared in a data breach and must not be used."
+    ),
+    "breach_unknown": lambda _: _text(
+        "This password could not be checked against known data breaches right now. "
+        "Please try again in a moment."
+    ),
+}
