@@ -15,22 +15,23 @@ from hypothesis import strategies as st
 from pwhygiene import _strength
 from pwhygiene._audit import runner, sites
 from pwhygiene._audit.ignore import parse_ignore
+from pwhygiene._audit.report import AuditReport
 from pwhygiene._audit.runner import audit
 from pwhygiene._breach.digests import sha1_digest
 from pwhygiene._breach.range_client import RangeClient
 from pwhygiene._errors import IgnoreFileError, InvalidInput
 from pwhygiene._vault.model import Vault, VaultItem
 from pwhygiene.testing import RangeServer
-from strategies.audit_vaults import AS_OF, clean_item, planted_vaults
+from strategies.audit_vaults import AS_OF, Planted, clean_item, planted_vaults
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SAMPLE = EXAMPLES / "sample-bitwarden.json"
 SAMPLE_AS_OF = datetime(2026, 11, 25, tzinfo=timezone.utc)
 
 
-def _checks(report: object) -> dict[str, set[str]]:
+def _checks(report: AuditReport) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for item in report.items:  # type: ignore[attr-defined]
+    for item in report.items:
         if item.findings:
             out[item.title] = {f.check for f in item.findings}
     return out
@@ -59,8 +60,8 @@ def test_sample_export_fires_every_check_on_the_intended_items() -> None:
     assert {f.severity.value for f in report.item(_id(report, "Gmail")).findings} == {"critical"}
 
 
-def _id(report: object, title: str) -> str:
-    return next(i.id for i in report.items if i.title == title)  # type: ignore[attr-defined]
+def _id(report: AuditReport, title: str) -> str:
+    return next(i.id for i in report.items if i.title == title)
 
 
 def test_breach_counts_come_from_the_range_server_one_lookup_per_password() -> None:
@@ -195,9 +196,9 @@ def test_item_words_are_dropped_only_when_they_cannot_change_the_estimate(
 
 @settings(max_examples=10)
 @given(planted_vaults(max_clean=3))
-def test_every_audited_login_is_reported_once_in_vault_order(plan: object) -> None:
+def test_every_audited_login_is_reported_once_in_vault_order(plan: Planted) -> None:
     """Items are all logins, clean ones included, each once, excluded ones left out."""
-    vault = plan.vault  # type: ignore[attr-defined]
+    vault = plan.vault
     report = audit(vault, as_of=AS_OF, workers=1)
     assert [i.id for i in report.items] == [i.id for i in vault.logins() if not i.excluded]
     assert 0 <= report.summary.score <= 100

@@ -168,13 +168,10 @@ def planted_vaults(  # noqa: PLR0912 -- one branch per check keeps the plants si
             days = MAX_AGE + draw(st.integers(1, 5000))
             item = new_item()
             stamp = Timestamp(AS_OF - timedelta(days=days), "revisionDate")
-            use_modified = draw(st.booleans())
-            changed = (
-                {"modified": stamp, "password_changed": None}
-                if use_modified
-                else {"password_changed": stamp}
-            )
-            plan.items[-1] = replace(item, **changed)  # type: ignore[arg-type]
+            if draw(st.booleans()):
+                plan.items[-1] = replace(item, modified=stamp, password_changed=None)
+            else:
+                plan.items[-1] = replace(item, password_changed=stamp)
             expect(plan.items[-1], "old")
         elif check == "personal_info":
             item = new_item()

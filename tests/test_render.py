@@ -1,0 +1,181 @@
+"""Every renderer: no secret in any output, item text escaped, formats well-formed."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+from pwhygiene._audit.render import OUTPUT_FORMATS, render
+from pwhygiene._audit.render import table as table_renderer
+from pwhygiene._audit.report import CHECKS, SCHEMA_VERSION, AuditReport
+from pwhygiene._audit.runner import audit
+from pwhygiene._breach.digests import ntlm_digest, sha1_digest
+from pwhygiene._vault.model import Vault
+from strategies.audit_vaults import AS_OF, Planted, clean_item, planted_vaults
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-bitwarden.json"
+SAMPLE_AS_OF = datetime(2026, 11, 25, tzinfo=timezone.utc)
+HOSTILE = '<script>alert("x")</script> | [link](http://evil.test) **b** `c` \x1b[31mred & ok'
+
+
+def _outputs(report: AuditReport) -> dict[str, str]:
+    out = {fmt: render(report, fmt) for fmt in OUTPUT_FORMATS}
+    out["table-color"] = table_renderer.render(report, color=True)
+    out["repr"] = repr(report)
+    return out
+
+
+@settings(max_examples=15)
+@given(planted_vaults(max_clean=3))
+def test_no_renderer_ever_contains_a_password_or_its_full_hash(plan: Planted) -> None:
+    """Search every output for every generated password and its SHA-1 and NTLM hex: no hits."""
+    report = audit(plan.vault, as_of=AS_OF, workers=1)
+    secrets = plan.passwords()
+    for name, text in _outputs(report).items():
+        upper = text.upper()
+        for pw in secrets:
+            assert pw not in text, name
+            assert sha1_digest(pw) not in upper, name
+            assert ntlm_digest(pw) not in upper, name
+
+
+@pytest.fixture(scope="module")
+def sample_report() -> AuditReport:
+    """The bundled sample, audited offline on a fixed date."""
+    return audit(SAMPLE, as_of=SAMPLE_AS_OF)
+
+
+@pytest.fixture(scope="module")
+def hostile_report() -> AuditReport:
+    """A vault whose item texts try to inject markup into every format."""
+    a = replace(clean_item(0, 1), title=HOSTILE, username=HOSTILE, urls=("http://x.test/<b>",))
+    b = replace(clean_item(1, 2), title=HOSTILE, password=a.password)
+    return audit(Vault((a, b), "generated"), as_of=AS_OF, workers=1)
+
+
+def test_json_follows_the_versioned_schema(sample_report: AuditReport) -> None:
+    """Top-level keys, every audited item (clean too) with its fields, reuse groups by number."""
+    data = json.loads(render(sample_report, "json"))
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert set(data) >= {"schema_version", "summary", "items", "reuse_groups"}
+    assert len(data["items"]) == data["summary"]["items_audited"] == 13
+    assert set(data["summary"]["by_check"]) == set(CHECKS)
+    for item in data["items"]:
+        assert set(item) >= {"id", "title", "username", "urls", "strength", "breach_count"}
+        for finding in item["findings"]:
+            assert set(finding) == {"check", "severity", "message", "details"}
+    clean = [i for i in data["items"] if not i["findings"]]
+    assert [i["title"] for i in clean] == ["Cloud storage", "Tax portal"]
+    (group,) = data["reuse_groups"]
+    assert (group["group"], group["size"], group["includes_email_account"]) == (1, 3, True)
+
+
+def test_sarif_is_a_valid_2_1_0_log(sample_report: AuditReport) -> None:
+    """SARIF has the version, one rule per check, and results that point at rules and items."""
+    log = json.loads(render(sample_report, "sarif"))
+    assert log["version"] == "2.1.0"
+    (run,) = log["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == list(CHECKS)
+    assert len(run["results"]) == len(sample_report.findings)
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in {"error", "warning", "note"}
+        (location,) = result["locations"]
+        assert location["physicalLocation"]["artifactLocation"]["uri"].endswith(".json")
+        assert location["logicalLocations"][0]["fullyQualifiedName"]
+        assert len(result["partialFingerprints"]["pwhygieneFinding/v1"]) == 32
+
+
+def test_markdown_lists_every_finding_in_one_table_row(sample_report: AuditReport) -> None:
+    """Each finding is one table row; the summary table has a row per check."""
+    text = render(sample_report, "markdown")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "`" in line]
+    assert len(rows) == len(CHECKS) + len(sample_report.findings)
+    assert "**Score: " in text
+
+
+def test_item_text_cannot_inject_markup(hostile_report: AuditReport) -> None:
+    """HTML escapes tags, Markdown escapes pipes and links, the terminal shows no escapes."""
+    html = render(hostile_report, "html")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "x.test/<b>" not in html
+    md = render(hostile_report, "markdown")
+    assert "<script>" not in md
+    rows = [line for line in md.splitlines() if "alert" in line and line.startswith("| ")]
+    assert rows
+    for line in rows:
+        assert len(re.findall(r"(?<!\\)\|", line)) == 6
+    assert "[link](" not in md
+    plain = table_renderer.render(hostile_report)
+    coloured = table_renderer.render(hostile_report, color=True)
+    for text in (plain, coloured):
+        assert "\x1b[31mred" not in text
+    data = json.loads(render(hostile_report, "json"))
+    assert data["items"][0]["title"] == HOSTILE
+
+
+def test_table_has_colour_only_when_asked(sample_report: AuditReport) -> None:
+    """No ANSI escapes unless colour is on (the CLI turns it on for a TTY only)."""
+    assert "\x1b[" not in table_renderer.render(sample_report)
+    assert "\x1b[" in table_renderer.render(sample_report, color=True)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_html_renders_in_headless_chromium(sample_report: AuditReport, tmp_path: Path) -> None:
+    """Chromium loads the self-contained page: summary, four charts and the findings table."""
+    page = tmp_path / "report.html"
+    page.write_text(render(sample_report, "html"), encoding="utf-8")
+    shot = tmp_path / "report.png"
+    base = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run(
+        [*base, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert 'id="summary"' in dom
+    assert "Vault health report" in dom
+    assert dom.count('class="chart"') == 4
+    assert dom.count("<tr>") >= len(sample_report.findings)
+    subprocess.run(
+        [*base, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000  # a blank page compresses to a few kB
+
+
+def test_html_fetches_nothing(sample_report: AuditReport) -> None:
+    """No script, no external URL in src/href, and a CSP that forbids loading anything."""
+    html = render(sample_report, "html")
+    assert "<script" not in html
+    assert 'src="http' not in html
+    assert 'href="http' not in html
+    assert "default-src 'none'" in html
