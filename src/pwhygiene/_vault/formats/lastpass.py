@@ -37,7 +37,7 @@ _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#0*39|#x0*27);")
 _AMPERSAND = re.compile(r"&")
 _NOTE_KINDS = {
     "credit card": ItemKind.CARD,
-    "bank account": ItemKind.CARD,
+    "bank account": ItemKind.OTHER,
     "address": ItemKind.IDENTITY,
     "ssh key": ItemKind.SSH_KEY,
 }
