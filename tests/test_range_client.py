@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from pwhygiene import (
     ntlm_digest,
     sha1_digest,
 )
+from pwhygiene._breach import range_fetch
 from pwhygiene._breach.source import HashMode
 from pwhygiene.testing import FaultKind, RangeServer
 from strategies.range_bodies import suffixes
@@ -152,6 +155,7 @@ FAULT_ERRORS: list[tuple[FaultKind, type[Exception]]] = [
     ("hang", BreachServiceUnavailable),
     ("truncated", BadRangeResponse),
     ("html", BadRangeResponse),
+    ("redirect", BadRangeResponse),
     ("garbage", BadRangeResponse),
 ]
 
@@ -338,3 +342,95 @@ def test_real_api_knows_password() -> None:
         assert client.count(sha1_digest("password")) > 1000
     with RangeClient(mode="ntlm") as client:
         assert client.count(ntlm_digest("password")) > 1000
+
+
+@given(st.lists(passwords, min_size=1, max_size=3), st.sampled_from(FAULT_ERRORS))
+def test_errors_and_reprs_never_contain_a_secret(
+    secrets: list[str], fault_error: tuple[FaultKind, type[Exception]]
+) -> None:
+    """Messages, reprs and chained causes name no password, digest, suffix or even prefix."""
+    fault, _ = fault_error
+    digests = [sha1_digest(pw) for pw in secrets]
+    with (
+        RangeServer.from_passwords(
+            dict.fromkeys(secrets, 5), fault_rate=1.0, fault_kinds=[fault], hang_seconds=5
+        ) as server,
+        fast_client(server.url, retries=0, timeout=(2.0, 0.05)) as client,
+    ):
+        answers = list(client.iter_counts(digests))
+        outputs = [repr(client), repr(server), *(repr(a) for a in answers)]
+        for answer in answers:
+            assert answer.error is not None
+            outputs += [str(answer.error), repr(answer.error)]
+    text = "\n".join(outputs).upper()
+    for password, digest in zip(secrets, digests, strict=True):
+        assert digest[:5] not in text
+        if len(password) >= 6:
+            assert password.upper() not in text
+
+
+def test_redirects_are_not_followed() -> None:
+    """A 302 (captive portal) is a bad response; the prefix is never taken to another host."""
+    with RangeServer.from_passwords({"a": 1}, fault_rate=1.0, fault_kinds=["redirect"]) as server:
+        client = fast_client(server.url, retries=1)
+        with client, pytest.raises(BadRangeResponse, match="redirect"):
+            client.count(sha1_digest("a"))
+        assert len(server.requests) == 2
+
+
+def test_oversized_bodies_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body beyond MAX_BODY_BYTES is not read to the end but rejected as a bad response."""
+    monkeypatch.setattr(range_fetch, "MAX_BODY_BYTES", 1000)
+    with RangeServer.from_passwords({"a": 1}, padding_rows=(100, 100)) as server:
+        client = fast_client(server.url, retries=0)
+        with client, pytest.raises(BadRangeResponse, match="larger than 1000 bytes"):
+            client.count(sha1_digest("a"))
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("7", 7.0),
+        (" 0 ", 0.0),
+        ("soon", None),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # a date in the past: retry now
+    ],
+)
+def test_retry_after_parsing(header: str | None, expected: float | None) -> None:
+    """Retry-After is read as delay-seconds or an HTTP date; anything else is ignored."""
+    assert range_fetch._retry_after(header) == expected
+
+
+def test_retry_after_http_date_in_the_future() -> None:
+    """An HTTP-date Retry-After becomes the seconds until that date."""
+    future = datetime.now(timezone.utc) + timedelta(seconds=90)
+    wait = range_fetch._retry_after(format_datetime(future, usegmt=True))
+    assert wait is not None
+    assert 60 < wait <= 90
+
+
+def test_close_interrupts_a_retry_backoff() -> None:
+    """Closing the client makes a lookup waiting out a long backoff fail promptly."""
+    with RangeServer.from_passwords(
+        {"a": 1}, fault_rate=1.0, fault_kinds=["unavailable"]
+    ) as server:
+        client = RangeClient(server.url, backoff=600, max_backoff=600, retries=3)
+        errors: list[BaseException] = []
+
+        def lookup() -> None:
+            try:
+                client.count(sha1_digest("a"))
+            except BreachServiceUnavailable as exc:
+                errors.append(exc)
+
+        worker = threading.Thread(target=lookup)
+        worker.start()
+        while not server.requests:
+            threading.Event().wait(0.01)
+        client.close()
+        worker.join(timeout=60)
+    assert not worker.is_alive()
+    assert len(errors) == 1
+    assert "closed" in str(errors[0])

@@ -30,6 +30,7 @@ import random
 import re
 import socket
 import struct
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -59,6 +60,7 @@ FaultKind = Literal[
     "hang",  # no answer until well past the client's read timeout
     "truncated",  # the body stops short of its Content-Length
     "html",  # a captive-portal page, 200 text/html
+    "redirect",  # 302 to a captive portal's login page elsewhere
     "garbage",  # 200 text/plain with bytes that are no range body
 ]
 FAULT_KINDS: tuple[FaultKind, ...] = (
@@ -69,6 +71,7 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
     "hang",
     "truncated",
     "html",
+    "redirect",
     "garbage",
 )
 
@@ -328,6 +331,11 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     range_server: RangeServer
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Stay quiet when a client drops its connection (clients time out on purpose here)."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class _Handler(BaseHTTPRequestHandler):
     """One request: log it, maybe misbehave, else answer like the real API."""
@@ -410,6 +418,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.TOO_MANY_REQUESTS, b"Rate limit exceeded", retry)
         elif fault == "html":
             self._send(HTTPStatus.OK, _PORTAL_PAGE, content_type="text/html; charset=utf-8")
+        elif fault == "redirect":
+            portal = {"Location": "http://portal.invalid/login?continue=/range"}
+            self._send(HTTPStatus.FOUND, b"Moved", portal, content_type="text/html")
         elif fault == "garbage":
             with owner._lock:
                 noise = bytes(owner._rng.getrandbits(8) for _ in range(64))
