@@ -96,7 +96,7 @@ def _csv_item(row: CsvRow, path: Path, ids: Ids) -> VaultItem:
         urls=(url,) if url else (),
         totp=login and totp,
         folder=folder,
-        notes_present=bool(v["notes"].strip()),
+        notes_present=bool(v["notes"]),
     )
 
 
