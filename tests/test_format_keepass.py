@@ -353,3 +353,18 @@ def test_multi_block_streams_and_attachments(tmp_path: Path) -> None:
         path.write_bytes(data)
         passwords = [i.password for i in read_vault(path, password="pw")]
         assert passwords == [f"p{i}" * 20 for i in range(30)]
+
+
+def test_deeply_nested_groups_do_not_exhaust_the_stack(tmp_path: Path) -> None:
+    """Thousands of nested groups are walked without recursion (no RecursionError)."""
+    depth = 3000
+    path = tmp_path / "deep.xml"
+    path.write_text(
+        "<KeePassFile><Root>"
+        + "<Group><Name>g</Name>" * depth
+        + "<Entry><String><Key>Password</Key><Value>x</Value></String></Entry>"
+        + "</Group>" * depth
+        + "</Root></KeePassFile>"
+    )
+    (item,) = read_vault(path)
+    assert item.folder == "/".join(["g"] * (depth - 1))

@@ -161,11 +161,31 @@ class _EntryReader:
         self.warnings: list[str] = []
 
     def walk(
-        self, group: ET.Element, where: str, folders: tuple[str, ...], *, trashed: bool
+        self, top: ET.Element, where: str, folders: tuple[str, ...], *, trashed: bool
     ) -> Iterator[VaultItem]:
-        """Items of ``group`` and its subgroups; the root group's own name is not a folder."""
-        trashed = trashed or (group.findtext("UUID") or "").strip() == self.recycle_bin
-        folder = "/".join(folders) or None
+        """Items of ``top`` and its subgroups, depth-first, without recursion (any depth).
+
+        The root group's own name is not part of a folder path.
+        """
+        stack = [(top, where, folders, trashed)]
+        while stack:
+            group, where, folders, trashed = stack.pop()
+            trashed = trashed or (group.findtext("UUID") or "").strip() == self.recycle_bin
+            yield from self._entries(group, where, "/".join(folders) or None, trashed)
+            children = [
+                (
+                    child,
+                    f"{where}/Group[{index}]",
+                    (*folders, child.findtext("Name") or ""),
+                    trashed,
+                )
+                for index, child in enumerate(group.findall("Group"), 1)
+            ]
+            stack.extend(reversed(children))
+
+    def _entries(
+        self, group: ET.Element, where: str, folder: str | None, trashed: bool
+    ) -> Iterator[VaultItem]:
         for index, entry in enumerate(group.findall("Entry"), 1):
             location = f"{where}/Entry[{index}]"
             try:
@@ -176,11 +196,6 @@ class _EntryReader:
                         raise
                     raise MalformedExport(self.path, location, f"a valid entry ({exc})") from None
                 self.warnings.append(f"{self.path}: {location}: skipped an unreadable entry")
-        for index, child in enumerate(group.findall("Group"), 1):
-            name = child.findtext("Name") or ""
-            yield from self.walk(
-                child, f"{where}/Group[{index}]", (*folders, name), trashed=trashed
-            )
 
     def item(
         self, entry: ET.Element, location: str, folder: str | None, trashed: bool
