@@ -129,9 +129,10 @@ class OfflineIndex:
         items = list(digests)
         if not items:
             return {}
-        raw = self._decode(items)
+        raw, lower = self._decode(items)
         counts = self._lookup(raw).tolist()
-        return dict(zip([item.upper() for item in items], counts, strict=True))
+        keys = [item.upper() for item in items] if lower else items
+        return dict(zip(keys, counts, strict=True))
 
     def range(self, prefix: str) -> list[tuple[str, int]]:
         """Every ``(SUFFIX, count)`` under a 5-hex ``prefix``, as the range API answers it.
@@ -221,24 +222,28 @@ class OfflineIndex:
             raise OfflineIndexError(f"{self._path}: the index is closed")
         return self._records
 
-    def _decode(self, items: list[str]) -> U8Array:
-        """Hex digests to bytes in one pass; any bad one raises like ``normalize_digest``."""
+    def _decode(self, items: list[str]) -> tuple[U8Array, bool]:
+        """Hex digests to bytes, and whether any has lower-case letters.
+
+        Validation is vectorised; the first bad digest raises like ``normalize_digest``.
+        """
         width = _HEX_LENGTH[self.mode]
-        lengths = np.fromiter(map(len, items), dtype=np.intp, count=len(items))
-        wrong = np.flatnonzero(lengths != width)
-        if len(wrong):
-            normalize_digest(items[int(wrong[0])], self.mode)
+        if set(map(len, items)) != {width}:
+            for item in items:
+                normalize_digest(item, self.mode)
         try:
             blob = "".join(items).encode("ascii")
         except UnicodeEncodeError:
             for item in items:
                 normalize_digest(item, self.mode)
             raise  # pragma: no cover - normalize_digest has raised for a non-ASCII item
-        nibbles = _HEX_VALUES[np.frombuffer(blob, dtype=np.uint8).reshape(-1, width)]
+        text = np.frombuffer(blob, dtype=np.uint8).reshape(-1, width)
+        nibbles = _HEX_VALUES[text]
         bad = np.flatnonzero((nibbles > 15).any(axis=1))
         if len(bad):
             normalize_digest(items[int(bad[0])], self.mode)
-        return np.ascontiguousarray((nibbles[:, 0::2] << 4) | nibbles[:, 1::2])
+        lower = bool((text >= ord("a")).any())
+        return np.ascontiguousarray((nibbles[:, 0::2] << 4) | nibbles[:, 1::2]), lower
 
     def _lookup(self, raw: U8Array) -> U64Array:
         """Vectorised binary search of every digest in its bucket; counts, 0 when absent."""

@@ -31,7 +31,6 @@ _PREFIX_FILE = re.compile(r"[0-9A-Fa-f]{5}\.txt")
 _HEX_VALUES = np.full(256, 16, dtype=np.uint8)
 for _value, _char in enumerate(b"0123456789ABCDEF"):
     _HEX_VALUES[_char] = _HEX_VALUES[_char | 0x20] = _value
-_POW10 = np.array([10**k for k in range(_MAX_DIGITS + 1)], dtype=np.uint64)
 
 U8Array = npt.NDArray[np.uint8]
 U64Array = npt.NDArray[np.uint64]
@@ -197,8 +196,9 @@ def _parse(text: bytes, prefixes: U8Array | None, digest_bytes: int) -> tuple[U8
     place = np.arange(longest)
     inside = place < digits[:, None]
     _first(((window > 9) & inside).any(axis=1), "the count is not a decimal number")
-    powers = _POW10[np.clip(digits[:, None] - 1 - place, 0, _MAX_DIGITS)]
-    counts = (np.where(inside, window, 0).astype(np.uint64) * powers).sum(axis=1, dtype=np.uint64)
+    counts = np.zeros(len(starts), dtype=np.uint64)
+    for column in range(longest):  # Horner's rule, one digit column at a time
+        counts = np.where(inside[:, column], counts * np.uint64(10) + window[:, column], counts)
     _first(counts == 0, "count 0 (corpus counts start at 1)")
     digests = (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
     return np.ascontiguousarray(digests), counts
