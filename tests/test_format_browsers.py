@@ -18,6 +18,7 @@ from strategies.vault_core import (
     chrome_csv,
     firefox_csv,
     login_lists,
+    marked_passwords,
     mutations,
     safari_csv,
     write_file,
@@ -138,3 +139,27 @@ def test_mutated_fixtures_raise_only_pwhygiene_errors(
     for fmt in ("chrome-csv", "firefox-csv", "safari-csv"):
         with contextlib.suppress(PwhygieneError):
             read_vault(path, format=fmt)
+
+
+WRITERS = {
+    "chrome-csv": lambda items: chrome_csv(items, note=True),
+    "firefox-csv": firefox_csv,
+    "safari-csv": safari_csv,
+}
+
+
+@given(items=login_lists, secret=marked_passwords, fmt=st.sampled_from(sorted(WRITERS)))
+def test_no_password_in_reprs_warnings_or_errors(
+    tmp_path_factory: pytest.TempPathFactory, items: list[Login], secret: str, fmt: str
+) -> None:
+    """A password shows in no repr, warning or error, even on a row that breaks the file."""
+    items = [Login(**{**items[0].__dict__, "password": secret}), *items[1:]]
+    text = WRITERS[fmt](items)
+    vault = read_vault(write_file(tmp_path_factory, "b.csv", text))
+    assert vault.source_format == fmt
+    assert secret not in repr(vault)
+    assert all(secret not in w for w in vault.warnings)
+    for broken in (text + f'"{secret},x\r\n', text + f"{secret}\r\n"):  # open quote, short row
+        with pytest.raises(MalformedExport) as info:
+            read_vault(write_file(tmp_path_factory, "b.csv", broken), format=fmt)
+        assert secret not in str(info.value)

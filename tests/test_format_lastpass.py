@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from pwhygiene import ItemKind, MalformedExport, PwhygieneError, read_vault
 from pwhygiene._vault.formats.lastpass import looks_html_escaped
 from pwhygiene._vault.registry import detect
-from strategies.vault_core import Login, lastpass_csv, login_lists, mutations, write_file
+from strategies.vault_core import (
+    Login,
+    lastpass_csv,
+    login_lists,
+    marked_passwords,
+    mutations,
+    write_file,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vault" / "lastpass"
 
@@ -110,3 +117,19 @@ def test_mutated_fixtures_raise_only_pwhygiene_errors(
     path = write_file(tmp_path_factory, name, data.draw(mutations((FIXTURES / name).read_bytes())))
     with contextlib.suppress(PwhygieneError):
         read_vault(path, format="lastpass-csv")
+
+
+@given(items=login_lists, secret=marked_passwords)
+def test_no_password_in_reprs_warnings_or_errors(
+    tmp_path_factory: pytest.TempPathFactory, items: list[Login], secret: str
+) -> None:
+    """A password shows in no repr, warning or error, even on a row that breaks the file."""
+    items = [Login(**{**items[0].__dict__, "password": secret}), *items[1:]]
+    text = lastpass_csv(items, escape=True)
+    vault = read_vault(write_file(tmp_path_factory, "lp.csv", text))
+    assert secret not in repr(vault)
+    assert all(secret not in w for w in vault.warnings)
+    for broken in (text + f'"{secret},x\r\n', text + f"{secret}\r\n"):  # open quote, short row
+        with pytest.raises(MalformedExport) as info:
+            read_vault(write_file(tmp_path_factory, "lp.csv", broken))
+        assert secret not in str(info.value)

@@ -71,7 +71,7 @@ def test_csv_rows_line_ends_and_line_numbers(tmp_path: Path, line_end: str) -> N
     rows = list(vio.csv_rows(path))
     assert [r.values for r in rows] == [
         {"a": "1", "b": "2"},
-        {"a": "3", "b": f"x{line_end}y".replace("\r\r\n", "\r\r\n")},
+        {"a": "3", "b": f"x{line_end}y"},
         {"a": "5", "b": "6"},
     ]
     assert rows[0].line < rows[1].line < rows[2].line
