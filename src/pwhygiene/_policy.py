@@ -151,7 +151,7 @@ def strength_violations(policy: Policy, strength: Strength) -> list[Violation]:
             Violation(
                 ViolationCode.WEAK,
                 f"Too easy to guess: rated {strength.score} of 4 "
-                f"(about 10^{strength.guesses_log10:.0f} guesses); "
+                f"(about {_about(strength.guesses, strength.guesses_log10)} guesses); "
                 f"at least {policy.min_score} is required.",
             )
         )
@@ -170,6 +170,10 @@ def strength_violations(policy: Policy, strength: Strength) -> list[Violation]:
             )
         )
     return found
+
+
+def _about(guesses: float, log10: float) -> str:
+    return f"{round(guesses):,}" if guesses < 1e6 else f"10^{log10:.0f}"
 
 
 def _covers_mostly(strength: Strength, patterns: set[str]) -> bool:
