@@ -27,7 +27,7 @@ HOSTILE = '<script>alert("x")</script> | [link](http://evil.test) **b** `c` \x1b
 
 
 def _outputs(report: AuditReport) -> dict[str, str]:
-    out = {fmt: render(report, fmt) for fmt in OUTPUT_FORMATS}
+    out: dict[str, str] = {fmt: render(report, fmt) for fmt in OUTPUT_FORMATS}
     out["table-color"] = table_renderer.render(report, color=True)
     out["repr"] = repr(report)
     return out

@@ -1,0 +1,197 @@
+"""``pwhygiene audit`` through ``main(argv)``: outputs, files, exit codes, environment."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from pwhygiene._breach import range_client
+from pwhygiene._cli import main
+from pwhygiene.testing import RangeServer
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = str(ROOT / "examples" / "sample-bitwarden.json")
+ENCRYPTED = ROOT / "tests" / "fixtures" / "vault" / "bitwarden" / "encrypted-pbkdf2.json"
+AS_OF = ["--as-of", "2026-11-25"]
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No PWHYGIENE_* variable from the developer's shell leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("PWHYGIENE_"):
+            monkeypatch.delenv(name)
+
+
+def _clean_vault(tmp_path: Path) -> str:
+    """A one-item Bitwarden export with nothing to report."""
+    path = tmp_path / "clean.json"
+    item = {
+        "id": "c1",
+        "type": 1,
+        "name": "Tax portal",
+        "revisionDate": "2026-09-14T08:00:00.000Z",
+        "creationDate": "2026-09-14T08:00:00.000Z",
+        "deletedDate": None,
+        "login": {
+            "username": "AD-449120",
+            "password": "wX7#qL9v$Rt2&mZp",
+            "uris": [{"uri": "https://tax.gov.example/"}],
+            "passwordRevisionDate": "2026-09-14T08:00:00.000Z",
+        },
+    }
+    path.write_text(json.dumps({"encrypted": False, "folders": [], "items": [item]}))
+    return str(path)
+
+
+def test_sample_audit_prints_a_table_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """Findings exist, so the default --fail-on (any) gives exit code 1; no ANSI off a TTY."""
+    assert main(["audit", SAMPLE, "--no-breach", *AS_OF]) == 1
+    out = capsys.readouterr().out
+    assert "Vault health" in out
+    assert "reused" in out
+    assert "\x1b[" not in out
+
+
+def test_a_clean_export_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No findings: exit code 0 and "No findings"."""
+    assert main(["audit", _clean_vault(tmp_path), "--no-breach", *AS_OF]) == 0
+    assert "No findings" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code"),
+    [
+        ("none", 0),
+        ("any", 1),
+        ("critical", 1),
+        ("old", 1),
+        ("old,duplicate", 1),
+        ("weak,high", 1),
+    ],
+)
+def test_fail_on_selects_checks_and_severities(fail_on: str, code: int) -> None:
+    """--fail-on takes check names and/or one severity threshold, or any/none."""
+    assert main(["audit", SAMPLE, "--no-breach", *AS_OF, "--fail-on", fail_on]) == code
+
+
+def test_fail_on_ignored_checks_passes(tmp_path: Path) -> None:
+    """Findings silenced by the ignore file do not fail the run."""
+    ignore = ROOT / "examples" / "sample-ignore.toml"
+    args = ["audit", SAMPLE, "--no-breach", *AS_OF, "--ignore", str(ignore)]
+    assert main([*args, "--fail-on", "duplicate"]) == 0
+    assert main([*args, "--fail-on", "reused"]) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["audit", "does-not-exist.json"],
+        ["audit", SAMPLE, "--fail-on", "nonsense"],
+        ["audit", SAMPLE, "--fail-on", "high,low"],
+        ["audit", SAMPLE, "--output", "pdf"],
+        ["audit", SAMPLE, "--max-age", "-3"],
+        ["audit", SAMPLE, "--as-of", "yesterday"],
+        ["audit", SAMPLE, "--no-breach", "--require-breach"],
+        ["audit", SAMPLE, "--no-breach", "--range-url", "http://127.0.0.1:9"],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Bad arguments or a missing file: exit code 2 with a message on stderr."""
+    assert main(argv) == 2
+    assert capsys.readouterr().err
+
+
+def test_a_malformed_ignore_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken ignore file is reported with its name and the entry, exit code 2."""
+    bad = tmp_path / "ignore.json"
+    bad.write_text('{"ignore": [{"item": "x", "check": "old"}]}')
+    assert main(["audit", SAMPLE, "--no-breach", "--ignore", str(bad)]) == 2
+    assert "ignore[0].reason" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("output", ["json", "html", "markdown", "sarif", "table"])
+def test_output_file_is_written_atomically_with_mode_0600(
+    output: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o FILE: the report lands in FILE (mode 0600, nothing left beside it), summary on stderr."""
+    target = tmp_path / f"report.{output}"
+    assert (
+        main(["audit", SAMPLE, "--no-breach", *AS_OF, "--output", output, "-o", str(target)]) == 1
+    )
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "score" in captured.err
+    if output in ("json", "sarif"):
+        json.loads(target.read_text())
+
+
+def test_environment_variables_give_defaults(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PWHYGIENE_OUTPUT, _NO_BREACH, _FAIL_ON and _AS_OF act like their options."""
+    monkeypatch.setenv("PWHYGIENE_OUTPUT", "json")
+    monkeypatch.setenv("PWHYGIENE_NO_BREACH", "1")
+    monkeypatch.setenv("PWHYGIENE_FAIL_ON", "none")
+    monkeypatch.setenv("PWHYGIENE_AS_OF", "2019-06-01")
+    assert main(["audit", SAMPLE]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["breach"]["source"] == "blocklist"
+    assert data["summary"]["by_check"]["old"] == 0
+    assert data["as_of"].startswith("2019-06-01")
+
+
+def test_breach_required_but_unavailable_exits_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A range service that always fails: exit 3 with --require-breach, else findings (1)."""
+    fast = functools.partial(range_client.RangeClient, retries=0)  # skip the retry back-off
+    monkeypatch.setattr(range_client, "RangeClient", fast)
+    with RangeServer.from_passwords({}, fault_rate=1.0, fault_kinds=["garbage"]) as server:
+        base = ["audit", SAMPLE, "--range-url", server.url, *AS_OF]
+        assert main([*base, "--require-breach"]) == 3
+        assert "breach status unavailable" in capsys.readouterr().err
+        assert main([*base, "--output", "json"]) == 1
+        data = json.loads(capsys.readouterr().out)
+    assert data["breach"]["unknown"] > 0
+    statuses = {i["title"]: i["breach_status"] for i in data["items"]}
+    assert statuses["StreamFlix"] == "breached"
+    assert statuses["Tax portal"] == "unknown"
+
+
+def test_breach_counts_from_a_range_server(capsys: pytest.CaptureFixture[str]) -> None:
+    """With a working range server, counts appear and --require-breach is satisfied."""
+    with RangeServer.from_passwords({"Summer2024!": 4242}) as server:
+        argv = ["audit", SAMPLE, "--range-url", server.url, *AS_OF, "--output", "json"]
+        assert main([*argv, "--require-breach"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    counts = {i["title"]: i["breach_count"] for i in data["items"]}
+    assert counts["Work VPN"] == 4242
+    assert counts["Tax portal"] == 0
+    assert counts["Home Wi-Fi router"] is None
+
+
+def test_encrypted_export_password_from_env_or_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The export password comes from --password-file or PWHYGIENE_EXPORT_PASSWORD, not argv."""
+    argv = ["audit", str(ENCRYPTED), "--no-breach", "--output", "json", "--fail-on", "none"]
+    assert main(argv) == 2
+    assert "password" in capsys.readouterr().err
+    secret = tmp_path / "pw.txt"
+    secret.write_text("fixture-password\n")
+    assert main([*argv, "--password-file", str(secret)]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["format"].startswith("bitwarden")
+    monkeypatch.setenv("PWHYGIENE_EXPORT_PASSWORD", "fixture-password")
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "fixture-password" not in out
