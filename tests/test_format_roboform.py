@@ -1,0 +1,161 @@
+"""RoboForm CSV reader: BOM, CR CR LF, spilled RfFieldsV2 cells, round-trips, leaks."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pwhygiene import ItemKind, MalformedExport, PwhygieneError, VaultItem, read_vault
+from pwhygiene._vault.formats import roboform
+from pwhygiene._vault.registry import Detection, detect, take_sample
+from strategies.vault_more import (
+    ROBOFORM_HEADER,
+    Entry,
+    csv_text,
+    entry_lists,
+    expected,
+    marked_passwords,
+    mutations,
+    observed,
+    roboform_csv,
+    write_file,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "vault" / "roboform-csv"
+
+
+def test_fixture_items() -> None:
+    """BOM header; spilled form fields joined back; bookmarks and safenotes typed."""
+    vault = read_vault(FIXTURES / "roboform.csv")
+    assert vault.source_format == "roboform-csv"
+    example, shop, fields_only, bookmark, safenote = vault.items
+    assert example == VaultItem(
+        id=example.id, title="Example", source_format="roboform-csv", username="jane",
+        password="Rf-example-0001", urls=("https://example.test/login", "https://example.test/"),
+        totp=True, folder="Work/Logins", notes_present=True,
+    )  # fmt: skip
+    assert (shop.totp, shop.folder) == (False, "Personal")
+    assert (fields_only.username, fields_only.password) == ("fieldsuser", "Rf-fields-0003")
+    assert (bookmark.kind, bookmark.urls, bookmark.password) == (
+        ItemKind.OTHER, ("https://bookmark.test",), None,
+    )  # fmt: skip
+    assert (safenote.kind, safenote.notes_present) == (ItemKind.NOTE, True)
+
+
+def test_cr_cr_lf_line_ends() -> None:
+    """Rows ending in CR CR LF read as if they ended in CRLF (no phantom blank rows)."""
+    mail, bank = read_vault(FIXTURES / "roboform-crcrlf.csv")
+    assert (mail.title, mail.password, bank.folder) == ("Mail", "Rf-mail-0004", "Finance")
+
+
+@pytest.mark.parametrize(
+    ("cell", "parsed"),
+    [
+        ("User ID$,,,txt,jane", ("User ID", "txt", "jane")),
+        ("TOTP KEY$,,,txt,otpauth://x?a=1,b=2", ("TOTP KEY", "txt", "otpauth://x?a=1,b=2")),
+        ("Pass$,,,PWD,", ("Pass", "pwd", "")),
+        ("no dollar,,,txt,x", None),
+        ("Short$,,txt", None),
+    ],
+)
+def test_parse_field(cell: str, parsed: tuple[str, str, str] | None) -> None:
+    """``Label$,,,type,value``: the value keeps its commas; other shapes are not fields."""
+    field = roboform.parse_field(cell)
+    assert (None if field is None else (field.label, field.kind, field.value)) == parsed
+
+
+def test_shifted_columns_name_the_line_and_cell(tmp_path: Path) -> None:
+    """A spilled cell that is no form field (an unquoted comma in a note) names line and cell."""
+    text = (
+        "Name,Url,MatchUrl,Login,Pwd,Note,Folder,RfFieldsV2\r\n"
+        "Ok,https://ok.test,,u,p,,,\r\n"
+        "Bad,https://bad.test,,u,p,note,with,commas,/F,\r\n"
+    )
+    path = write_file(tmp_path, "r.csv", text)
+    with pytest.raises(MalformedExport, match="line 3 RfFieldsV2: expected RoboForm form fields"):
+        read_vault(path)
+    lenient = read_vault(path, strict=False)
+    assert [i.title for i in lenient] == ["Ok"]
+    assert "line 3" in lenient.warnings[0]
+
+
+def test_spill_without_field_column_names_the_cell(tmp_path: Path) -> None:
+    """Without an RfFieldsV2 column, an extra cell is named by its position."""
+    text = "Name,Url,MatchUrl,Login,Pwd,Note\r\nA,,,u,p,n,stray\r\n"
+    with pytest.raises(MalformedExport, match="line 2 cell 7"):
+        read_vault(write_file(tmp_path, "r.csv", text), format="roboform-csv")
+
+
+def test_legacy_rf_fields_column(tmp_path: Path) -> None:
+    """The older ``Rf_fields`` column (``name:value:type``) is accepted."""
+    text = "Name,Url,MatchUrl,Login,Pwd,Note,Folder,Rf_fields\r\nA,https://a.test,,u,,,,pass:Rf-1:pwd\r\n"
+    (item,) = read_vault(write_file(tmp_path, "r.csv", text), format="roboform-csv")
+    assert item.password == "Rf-1"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["name,url,username,password", "Title,URL,Username,Password,Notes", "Name,Url,Login,Pwd"],
+)
+def test_sniffer_only_claims_roboform_header(tmp_path: Path, header: str) -> None:
+    """Only ``Name,Url,MatchUrl,Login,Pwd`` is RoboForm's."""
+    assert roboform.sniff(take_sample(write_file(tmp_path, "x.csv", header + "\n"))) is Detection.NO
+    assert detect(FIXTURES / "roboform.csv").name == "roboform-csv"
+
+
+def _expected(e: Entry) -> tuple[object, ...]:
+    return expected(e, "roboform-csv", urls=e.urls[:1], folder=e.folder)
+
+
+@given(items=entry_lists)
+def test_round_trip(tmp_path_factory: pytest.TempPathFactory, items: list[Entry]) -> None:
+    """Logins with spilled form fields (and TOTP keys) read back field for field."""
+    path = write_file(tmp_path_factory.mktemp("rf"), "r.csv", roboform_csv(items))
+    assert [observed(i) for i in read_vault(path)] == [_expected(e) for e in items]
+
+
+@given(items=entry_lists, secret=marked_passwords)
+def test_no_password_in_reprs_errors_or_warnings(
+    tmp_path_factory: pytest.TempPathFactory, items: list[Entry], secret: str
+) -> None:
+    """No repr, error or warning shows a password, even in a row with shifted columns."""
+    folder = tmp_path_factory.mktemp("rfs")
+    items = [replace(items[0], password=secret), *items[1:]]
+    vault = read_vault(write_file(folder, "ok.csv", roboform_csv(items)))
+    assert secret not in repr(vault)
+    assert secret not in str(list(vault))
+    row = ["T", "", "", "u", "", "", "", f"Password$,,,pwd,{secret}", secret]
+    path = write_file(folder, "bad.csv", csv_text(ROBOFORM_HEADER, [row]))
+    with pytest.raises(MalformedExport) as info:
+        read_vault(path)
+    assert secret not in str(info.value)
+    assert all(secret not in w for w in read_vault(path, strict=False).warnings)
+
+
+@given(data=st.binary(max_size=512))
+def test_random_bytes_raise_only_pwhygiene_errors(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    """Arbitrary bytes fail only with library errors."""
+    path = write_file(tmp_path_factory.mktemp("rfr"), "x.csv", data)
+    for fmt in ("roboform-csv", "auto"):
+        with contextlib.suppress(PwhygieneError):
+            read_vault(path, format=fmt)
+
+
+@given(st.data())
+def test_mutated_fixtures_raise_only_pwhygiene_errors(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Corrupted copies of the fixtures fail only with library errors, in both modes."""
+    source = data.draw(st.sampled_from(sorted(FIXTURES.iterdir())))
+    mutated = data.draw(mutations(source.read_bytes()))
+    path = write_file(tmp_path_factory.mktemp("rff"), source.name, mutated)
+    for strict in (True, False):
+        with contextlib.suppress(PwhygieneError):
+            read_vault(path, format="roboform-csv", strict=strict)
