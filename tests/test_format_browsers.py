@@ -96,6 +96,18 @@ def test_firefox_bad_time_names_line_and_field(tmp_path: Path) -> None:
         read_vault(path)
 
 
+def test_firefox_unparsable_url_becomes_the_title(tmp_path: Path) -> None:
+    """A URL urllib cannot split (unclosed IPv6 bracket) is kept whole, as title and URL."""
+    text = (
+        (FIXTURES / "firefox.csv").read_bytes().replace(b'https://example.com"', b'http://[::1"', 1)
+    )
+    path = tmp_path / "ff.csv"
+    path.write_bytes(text)
+    first = read_vault(path).items[0]
+    assert first.title == "http://[::1"
+    assert first.urls == ("http://[::1",)
+
+
 @given(items=login_lists, note=st.booleans())
 def test_chrome_round_trip(
     tmp_path_factory: pytest.TempPathFactory, items: list[Login], note: bool

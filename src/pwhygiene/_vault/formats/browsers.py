@@ -94,6 +94,14 @@ def sniff_chrome(sample: Sample) -> Detection:
 # --- Firefox --------------------------------------------------------------------------------
 
 
+def _host(url: str) -> str | None:
+    """The URL's host for a title (Firefox has no titles); ``None`` if it does not parse."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket: keep the whole URL as the title
+        return None
+
+
 def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | None:
     values = row.values
     url = values["url"].strip()
@@ -107,7 +115,7 @@ def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | N
     created = timestamp(values.get("timeCreated"), "timeCreated", path, where)
     changed = timestamp(values.get("timePasswordChanged"), "timePasswordChanged", path, where)
     username = nonempty(values["username"])
-    title = urlsplit(url).hostname or url
+    title = _host(url) or url
     return VaultItem(
         id=nonempty(values["guid"].strip()) or fingerprint(title, username, url),
         title=title,
