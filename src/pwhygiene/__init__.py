@@ -69,6 +69,11 @@ from pwhygiene._vault.registry import formats as formats
 from pwhygiene._vault.registry import read_vault as read_vault
 
 # --- audit (issue 6) ---
+from pwhygiene._audit.report import AuditReport as AuditReport
+from pwhygiene._audit.report import CheckName as CheckName
+from pwhygiene._audit.report import Finding as Finding
+from pwhygiene._audit.report import Severity as Severity
+from pwhygiene._audit.runner import audit as audit
 
 __all__ = [
     "AmbiguousFormat",
