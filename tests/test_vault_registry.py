@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,31 @@ def test_random_bytes_only_raise_library_errors(
     path = write_file(tmp_path_factory, "x", data)
     with contextlib.suppress(PwhygieneError):
         read_vault(path)
+
+
+CORE_CSV_HEADERS = {
+    "bitwarden-csv": "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,"
+    "login_password,login_totp",
+    "1password-csv": "Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes",
+    "lastpass-csv": "url,username,password,totp,extra,name,grouping,fav",
+    "chrome-csv": "name,url,username,password,note",
+    "firefox-csv": "url,username,password,httpRealm,formActionOrigin,guid,timeCreated,"
+    "timeLastUsed,timePasswordChanged",
+    "safari-csv": "Title,URL,Username,Password,Notes,OTPAuth",
+}
+_ANY_CELL = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
+
+
+@given(fmt=st.sampled_from(sorted(CORE_CSV_HEADERS)), data=st.data())
+def test_arbitrary_cells_under_a_valid_header_raise_only_library_errors(
+    tmp_path_factory: pytest.TempPathFactory, fmt: str, data: st.DataObject
+) -> None:
+    """Any cell values under a real header are read or refused, never crash a reader."""
+    header = CORE_CSV_HEADERS[fmt]
+    width = header.count(",") + 1
+    rows = data.draw(st.lists(st.lists(_ANY_CELL, min_size=width, max_size=width), max_size=3))
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    path = write_file(tmp_path_factory, "x.csv", header + "\r\n" + buf.getvalue())
+    with contextlib.suppress(PwhygieneError):
+        read_vault(path, format=fmt)
