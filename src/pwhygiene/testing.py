@@ -164,6 +164,7 @@ class RangeServer:
         line_ending: Literal["\r\n", "\n"] = "\r\n",
         final_newline: bool = False,
         etag: bool = True,
+        log_requests: bool = True,
         seed: int | None = None,
     ) -> None:
         if not providers:
@@ -188,6 +189,7 @@ class RangeServer:
         self.line_ending = line_ending
         self.final_newline = final_newline
         self.etag = etag
+        self.log_requests = log_requests
         self._rng = random.Random(seed)  # noqa: S311  # reason: test padding, not secrets
         self._lock = threading.Lock()
         self._script: deque[FaultKind | None] = deque()
@@ -196,6 +198,7 @@ class RangeServer:
         self._httpd = _Server((host, port), _Handler)
         self._httpd.range_server = self
         self._thread: threading.Thread | None = None
+        self._serving = False
 
     @classmethod
     def from_passwords(cls, counts: Mapping[str, int], **options: object) -> RangeServer:
@@ -203,7 +206,7 @@ class RangeServer:
         return cls(
             InMemoryCorpus.from_passwords(counts, "sha1"),
             InMemoryCorpus.from_passwords(counts, "ntlm"),
-            **options,  # type: ignore[arg-type]
+            **options,  # type: ignore[arg-type]  # reason: forwarded keyword options
         )
 
     @classmethod
@@ -222,22 +225,32 @@ class RangeServer:
         return f"http://{host!s}:{port}"
 
     def start(self) -> RangeServer:
-        """Serve in a daemon thread (idempotent)."""
+        """Serve in a daemon thread (idempotent); the usual way in tests."""
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"RangeServer{self.url}",
-                daemon=True,
+                target=self.serve_forever, name=f"RangeServer{self.url}", daemon=True
             )
             self._thread.start()
         return self
 
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until :meth:`close` is called elsewhere (or Ctrl-C).
+
+        For a long-running mirror (``pwhygiene serve``), construct with ``log_requests=False``
+        so the request log does not grow without bound.
+        """
+        self._serving = True
+        try:
+            self._httpd.serve_forever(poll_interval=0.05)
+        finally:
+            self._serving = False
+
     def close(self) -> None:
         """Stop serving, release hanging handlers and close the socket."""
         self._closing.set()
-        if self._thread is not None:
+        if self._serving or self._thread is not None:
             self._httpd.shutdown()
+        if self._thread is not None:
             self._thread.join()
         self._httpd.server_close()
 
@@ -279,8 +292,9 @@ class RangeServer:
             return None
 
     def _record(self, request: LoggedRequest) -> None:
-        with self._lock:
-            self._log.append(request)
+        if self.log_requests:
+            with self._lock:
+                self._log.append(request)
 
     def _padding_count(self, real_rows: int) -> int:
         low, high = self.padding_rows
@@ -289,10 +303,14 @@ class RangeServer:
         return max(0, target - real_rows)
 
     def _random_suffixes(self, length: int, count: int, taken: set[str]) -> list[str]:
+        """``count`` distinct random hex suffixes not in ``taken`` (which they are added to)."""
+        width = (length + 1) // 2 * 2  # whole bytes of hex per suffix
         suffixes: list[str] = []
-        with self._lock:
-            while len(suffixes) < count:
-                suffix = f"{self._rng.getrandbits(length * 4):0{length}X}"
+        while len(suffixes) < count:
+            with self._lock:
+                blob = self._rng.randbytes(width // 2 * (count - len(suffixes))).hex().upper()
+            for start in range(0, len(blob), width):
+                suffix = blob[start : start + length]
                 if suffix not in taken:
                     taken.add(suffix)
                     suffixes.append(suffix)
@@ -382,7 +400,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif not valid:
             self._send(HTTPStatus.BAD_REQUEST, b"The hash mode is not supported")
         else:
-            body, etag = owner.render(mode, prefix, padded=padded)
+            try:
+                body, etag = owner.render(mode, prefix, padded=padded)
+            except Exception:  # a provider failing (say, a damaged index) is the server's 500
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b"The range could not be read")
+                raise
             if not owner.etag:
                 self._send(HTTPStatus.OK, body)
             elif etag in _etags(self.headers.get("If-None-Match")):

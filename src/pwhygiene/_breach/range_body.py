@@ -18,9 +18,19 @@ from pwhygiene._breach.source import HashMode
 from pwhygiene._errors import BadRangeResponse
 
 SUFFIX_LENGTH: dict[HashMode, int] = {"sha1": 35, "ntlm": 27}
-_ROW: dict[HashMode, re.Pattern[bytes]] = {
-    mode: re.compile(rb"([0-9A-Fa-f]{%d}):([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)" % length)
-    for mode, length in SUFFIX_LENGTH.items()
+
+
+def _row(length: int, group: str) -> str:
+    """One ``SUFFIX:COUNT`` row; ``group`` is ``"("`` to capture both parts, ``"(?:"`` not to."""
+    return rf"{group}[0-9A-Fa-f]{{{length}}}):{group}[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)"
+
+
+_ROW = {mode: re.compile(_row(n, "(").encode()) for mode, n in SUFFIX_LENGTH.items()}
+# The common case in two C-speed passes: validate the whole body, then pull out its rows.
+_ROWS = {mode: re.compile(_row(n, "(")) for mode, n in SUFFIX_LENGTH.items()}
+_WHOLE_BODY = {
+    mode: re.compile(rf"(?:{_row(n, '(?:')}(?:\r?\n{_row(n, '(?:')})*(?:\r?\n)?)?")
+    for mode, n in SUFFIX_LENGTH.items()
 }
 _TEXT_TYPES = ("text/plain", "application/octet-stream")
 
@@ -42,9 +52,26 @@ def parse_range_body(
     _check_headers(body, content_type, content_length)
     if body.lstrip()[:1] == b"<":
         raise BadRangeResponse("range body is markup, not text (a captive portal or proxy page?)")
+    text = body.decode("ascii", "replace")
+    if not _WHOLE_BODY[mode].fullmatch(text):
+        return _parse_lines(body, mode)  # finds and names the problem (or an odd valid layout)
+    rows: dict[str, int] = {}
+    found = 0
+    for suffix, count in _ROWS[mode].findall(text):
+        value = int(count.replace(",", ""))
+        if value:  # count 0 is padding: Add-Padding rows must never be a hit
+            rows[suffix.upper()] = value
+            found += 1
+    if found != len(rows):
+        return _parse_lines(body, mode)  # duplicates: the line parser checks they agree
+    return rows
+
+
+def _parse_lines(body: bytes, mode: HashMode) -> dict[str, int]:
+    """Line by line, the reference reading: CRLF or LF, one final newline tolerated."""
     lines = body.split(b"\n")
     if lines[-1] == b"":
-        lines.pop()  # one final newline is tolerated
+        lines.pop()
     pattern = _ROW[mode]
     rows: dict[str, int] = {}
     for number, raw in enumerate(lines, start=1):
@@ -54,7 +81,7 @@ def parse_range_body(
             raise BadRangeResponse(_describe(line, number, mode))
         count = int(match.group(2).replace(b",", b""))
         if count == 0:
-            continue  # padding: Add-Padding rows carry count 0 and must never be a hit
+            continue
         suffix = match.group(1).decode("ascii").upper()
         if rows.setdefault(suffix, count) != count:
             raise BadRangeResponse(f"range body line {number}: a suffix is listed twice")
