@@ -1,0 +1,93 @@
+"""FastAPI: 422 answers that never return or log what was typed, and an async password check.
+
+FastAPI's default handler returns ``jsonable_encoder(exc.errors())``, and every pydantic error
+carries the raw ``input``: the password of a signup form that failed validation, or the whole
+JSON body for a model-level error. :func:`install` replaces that handler with one that returns
+the same ``{"detail": [...]}`` shape without any input (see
+:func:`pwhygiene.contrib.pydantic.scrub_errors`)::
+
+    app = FastAPI()
+    pwhygiene.contrib.fastapi.install(app)
+
+Breach lookups are network calls; :func:`check_password` runs them with
+``await checker.acheck(...)`` so the event loop keeps serving other requests meanwhile, and a
+rejected password becomes the same kind of 422 as any other validation error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+try:
+    from fastapi import FastAPI, Request
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+    from pydantic import SecretStr
+except ImportError as exc:  # pragma: no cover - exercised by test_missing_framework
+    raise ImportError(
+        "pwhygiene.contrib.fastapi needs FastAPI: pip install 'pwhygiene[fastapi]'"
+    ) from exc
+
+from pwhygiene.contrib.pydantic import REDACTED, ScrubbedError, scrub_errors
+
+if TYPE_CHECKING:
+    from pwhygiene._checker import Checker, CheckResult
+
+__all__ = ["check_password", "install", "validation_exception_handler"]
+
+logger = logging.getLogger(__name__)
+
+
+async def validation_exception_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Answer a ``RequestValidationError`` with a 422 whose errors hold no input.
+
+    Logs one line per rejected request (method, path, error types and locations) at INFO, so
+    the log says what failed without saying what was sent.
+    """
+    raw = exc.errors() if isinstance(exc, RequestValidationError) else []
+    errors = scrub_errors(raw)
+    logger.info(
+        "422 %s %s: %s",
+        request.method,
+        request.url.path,
+        ", ".join(f"{'.'.join(map(str, e.get('loc', ())))} ({e.get('type')})" for e in errors),
+    )
+    return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
+
+
+def install(app: FastAPI) -> FastAPI:
+    """Make *app* answer request validation errors with :func:`validation_exception_handler`."""
+    app.add_exception_handler(RequestValidationError, validation_exception_handler)
+    return app
+
+
+async def check_password(
+    password: SecretStr | str,
+    *,
+    checker: Checker,
+    user_inputs: Iterable[str] = (),
+    loc: tuple[int | str, ...] = ("body", "password"),
+) -> CheckResult:
+    """Check *password* without blocking the event loop; raise a 422 if it is not acceptable.
+
+    The rejection is a ``RequestValidationError`` (one error of type ``password_<code>`` per
+    violation, at *loc*), so an app with :func:`install` answers it like any other invalid
+    field. Breach-service outages follow the checker's ``on_unavailable`` policy.
+    """
+    plain = password.get_secret_value() if isinstance(password, SecretStr) else password
+    result = await checker.acheck(plain, user_inputs=tuple(user_inputs))
+    if not result.acceptable:
+        errors: list[ScrubbedError] = [
+            {
+                "type": f"password_{violation.code}",
+                "loc": loc,
+                "msg": violation.message,
+                "ctx": {"code": violation.code, "message": violation.message},
+            }
+            for violation in result.violations
+        ]
+        raise RequestValidationError([{**error, "input": REDACTED} for error in errors])
+    return result
