@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pwhygiene import BadRangeResponse, BreachLookupError
-from pwhygiene._breach.range_body import parse_range_body
+from pwhygiene._breach.range_body import _parse_lines, parse_range_body
 from strategies.range_bodies import GeneratedBody, foreign_bytes, range_bodies, suffixes
 
 SHA1_ROW = "0018A45C4D1DEF81644B54AB7F969B88D65:1"
@@ -153,3 +153,28 @@ def test_ntlm_rows_parse_in_ntlm_mode(suffix: str, count: int) -> None:
     assert parse_range_body(body, mode="ntlm") == {suffix: count}
     with pytest.raises(BadRangeResponse):
         parse_range_body(body, mode="sha1")
+
+
+@given(range_bodies(max_rows=5, max_padding=5), st.data())
+def test_fast_path_agrees_with_the_line_parser(
+    generated: GeneratedBody, data: st.DataObject
+) -> None:
+    """Differential: after random edits from the row alphabet, both parsers agree or both fail."""
+    body = bytearray(generated.body)
+    for _ in range(data.draw(st.integers(0, 3))):
+        at = data.draw(st.integers(0, len(body)))
+        if body and data.draw(st.booleans()):
+            del body[min(at, len(body) - 1)]
+        else:
+            body[at:at] = data.draw(
+                st.sampled_from([b"\r", b"\n", b"\r\n", b":", b",", b"0", b"a"])
+            )
+    try:
+        reference: dict[str, int] | None = _parse_lines(bytes(body), generated.mode)
+    except BadRangeResponse:
+        reference = None
+    if reference is None:
+        with pytest.raises(BadRangeResponse):
+            parse_range_body(bytes(body), mode=generated.mode)
+    else:
+        assert parse_range_body(bytes(body), mode=generated.mode) == reference

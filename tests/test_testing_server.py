@@ -217,3 +217,34 @@ def test_corpus_ranges_hold_exactly_the_given_counts(counts: dict[str, int]) -> 
             assert (digest[5:], count) in rows
             assert rows == sorted(rows)
         assert all(pw not in repr(corpus) for pw in counts)
+
+
+class BrokenProvider:
+    """A provider whose storage fails, like a damaged offline index."""
+
+    mode: HashMode = "sha1"
+
+    def range(self, prefix: str) -> list[tuple[str, int]]:
+        """Always fail."""
+        raise OSError("index unreadable")
+
+
+def test_provider_failure_is_a_500_and_the_server_survives() -> None:
+    """A provider raising gets the client a 500; the next request is still served."""
+    with RangeServer(BrokenProvider()) as server:
+        for _ in range(2):
+            assert requests.get(f"{server.url}/range/00000", timeout=5).status_code == 500
+
+
+def test_serve_forever_in_a_thread_of_your_own_and_no_log() -> None:
+    """serve_forever() blocks its caller until close(); log_requests=False keeps no log."""
+    server = RangeServer.from_passwords({"a": 1}, log_requests=False)
+    runner = threading.Thread(target=server.serve_forever)
+    runner.start()
+    try:
+        assert requests.get(f"{server.url}/range/00000", timeout=5).status_code == 200
+    finally:
+        server.close()
+        runner.join(timeout=30)
+    assert not runner.is_alive()
+    assert server.requests == ()
