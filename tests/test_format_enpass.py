@@ -64,6 +64,14 @@ def test_fixture_items() -> None:
     )
 
 
+def test_archived_items_count_as_trashed(tmp_path: Path) -> None:
+    """Archived items are kept but marked ``trashed`` (out of the audit, as in Enpass)."""
+    item = {"uuid": "i", "title": "t", "category": "login", "archived": 1, "trashed": 0}
+    data = {"folders": [], "items": [item]}
+    (read,) = read_vault(write_file(tmp_path, "e.json", json.dumps(data)), format="enpass-json")
+    assert read.trashed
+
+
 def test_folder_cycle_terminates(tmp_path: Path) -> None:
     """Folders that name each other as parents still resolve (the cycle stops)."""
     data = {

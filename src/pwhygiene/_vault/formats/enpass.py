@@ -3,8 +3,9 @@
 Enpass is the one export here that dates the password itself: the password field's
 ``value_updated_at`` is when it was last changed, and its ``history`` lists earlier values with
 the time each was recorded (entries Enpass left ``encrypted`` are unusable and reported).
-Folders are a tree (``parent_uuid``) read into ``/``-separated paths. Trashed items are kept
-with ``trashed=True``; archived ones are still live accounts and are audited.
+Folders are a tree (``parent_uuid``) read into ``/``-separated paths. Trashed and archived
+items are kept with ``trashed=True``: Enpass leaves both out of its own audit, and the 1PUX
+reader treats 1Password's archive the same way.
 """
 
 from __future__ import annotations
@@ -141,7 +142,9 @@ def _item(
         modified=stamp(opt(item, "updated_at", int, path, where), "updated_at", path, where),
         password_changed=changed,
         history=history,
-        trashed=bool(opt(item, "trashed", int, path, where)),
+        trashed=bool(
+            opt(item, "trashed", int, path, where) or opt(item, "archived", int, path, where)
+        ),
     )
 
 
