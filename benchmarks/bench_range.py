@@ -96,8 +96,9 @@ def main() -> None:
         loop_wrong = sum(loop_answers[pw] != expected[pw] for pw in sample)
         rows.append(("pwhygiene count() loop (10 % sample)", loop_time, len(sample), loop_wrong))
 
-        for workers in args.workers:
-            with RangeClient(url, cache=False, max_workers=workers) as client:
+        configs = [(w, True) for w in args.workers] + [(max(args.workers), False)]
+        for workers, padding in configs:
+            with RangeClient(url, cache=False, max_workers=workers, padding=padding) as client:
 
                 def batch(client: RangeClient = client) -> dict[str, int]:
                     digests = {pw: sha1_digest(pw) for pw in passwords}
@@ -106,7 +107,8 @@ def main() -> None:
 
                 batch_time, batch_answers = timed(batch)
             wrong = sum(batch_answers[pw] != n for pw, n in expected.items())
-            rows.append((f"pwhygiene count_many, {workers} workers", batch_time, size, wrong))
+            label = f"pwhygiene count_many, {workers} workers" + ("" if padding else ", unpadded")
+            rows.append((label, batch_time, size, wrong))
     finally:
         parent.send("stop")
         process.join()
@@ -114,11 +116,11 @@ def main() -> None:
     peer_rate = size / peer_time
     print(f"{size} distinct prefixes, {args.latency_ms:g} ms injected latency")
     print("pwhygiene asks for padding (800-1000 rows per answer); the peer does not (1 row)")
-    print(f"{'client':<40} {'requests':>8} {'wall s':>8} {'req/s':>8} {'vs peer':>8} {'wrong':>6}")
+    print(f"{'client':<44} {'requests':>8} {'wall s':>8} {'req/s':>8} {'vs peer':>8} {'wrong':>6}")
     for name, seconds, requests, wrong in rows:
         rate = requests / seconds
         print(
-            f"{name:<40} {requests:>8} {seconds:>8.2f} {rate:>8.1f} "
+            f"{name:<44} {requests:>8} {seconds:>8.2f} {rate:>8.1f} "
             f"{rate / peer_rate:>7.1f}x {wrong:>6}"
         )
 
