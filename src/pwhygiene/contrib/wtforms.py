@@ -1,0 +1,105 @@
+"""WTForms (Flask): the ``PasswordHygiene`` validator.
+
+::
+
+    class SignupForm(Form):
+        username = StringField(validators=[InputRequired()])
+        email = EmailField(validators=[InputRequired()])
+        password = PasswordField(validators=[InputRequired(), PasswordHygiene()])
+
+The other fields named in ``user_fields`` (default: username, email, first/last name) are the
+context words the password must not be built from. Each violation is added to
+``field.errors`` as its own message; none contains the password. The options are those of the
+Django validator (see :class:`pwhygiene.contrib._options.CheckerOptions`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+try:
+    from wtforms import Field, Form
+    from wtforms.validators import ValidationError
+except ImportError as exc:  # pragma: no cover - exercised by test_missing_framework
+    raise ImportError(
+        "pwhygiene.contrib.wtforms needs WTForms: pip install 'pwhygiene[flask]'"
+    ) from exc
+
+from pwhygiene._checker import OnUnavailable
+from pwhygiene.contrib._options import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    CheckerOptions,
+    PolicyPreset,
+)
+
+if TYPE_CHECKING:
+    from pwhygiene._checker import Checker, CheckResult
+    from pwhygiene._policy import Policy
+
+__all__ = ["DEFAULT_USER_FIELDS", "PasswordHygiene"]
+
+DEFAULT_USER_FIELDS: tuple[str, ...] = ("username", "email", "first_name", "last_name", "name")
+
+
+class PasswordHygiene:
+    """A WTForms validator refusing short, guessable, personal, common or breached passwords.
+
+    Build it once (at class definition) and share it: it holds the breach client and its
+    connection pool. ``message`` replaces every violation's message with one text of yours.
+    """
+
+    field_flags: dict[str, Any] = {}  # noqa: RUF012  # reason: WTForms protocol attribute
+
+    def __init__(
+        self,
+        *,
+        policy: PolicyPreset | Policy = "nist",
+        min_score: int | None = None,
+        breach: bool = True,
+        range_url: str | None = None,
+        offline_index: str | os.PathLike[str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        on_unavailable: OnUnavailable = "fallback",
+        user_fields: Iterable[str] = DEFAULT_USER_FIELDS,
+        message: str | None = None,
+        checker: Checker | None = None,
+    ) -> None:
+        self.user_fields = tuple(user_fields)
+        self.message = message
+        self.checker = (
+            checker
+            or CheckerOptions(
+                policy=policy,
+                min_score=min_score,
+                breach=breach,
+                range_url=range_url,
+                offline_index=offline_index,
+                timeout=timeout,
+                on_unavailable=on_unavailable,
+            ).build()
+        )
+
+    def __call__(self, form: Form, field: Field) -> None:
+        """Check ``field.data``; add one error per violation if it is refused."""
+        password = field.data
+        if not isinstance(password, str) or not password:
+            return  # InputRequired/DataRequired own the "missing" case
+        result = self.check(password, form)
+        if result.acceptable:
+            return
+        messages = [self.message] if self.message else [v.message for v in result.violations]
+        field.errors.extend(messages[:-1])
+        raise ValidationError(messages[-1])
+
+    def check(self, password: str, form: Form) -> CheckResult:
+        """Run the checker with the form's ``user_fields`` as context (for custom flows)."""
+        words = []
+        for name in self.user_fields:
+            other = form._fields.get(name)
+            if other is not None and isinstance(other.data, str) and other.data:
+                words.append(other.data)
+        return self.checker.check(password, user_inputs=tuple(words))
