@@ -413,6 +413,17 @@ def write_csv(
     return buffer.getvalue().encode("utf-8")
 
 
+def write_keepass1x_csv(rows: Iterable[Sequence[str]]) -> bytes:
+    """KeePass 2's "KeePass CSV (1.x)": every cell quoted, backslash escapes, CRLF, no BOM."""
+
+    def cell(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    header = ["Account", "Login Name", "Password", "Web Site", "Comments"]
+    lines = [",".join(cell(c) for c in row) for row in [header, *rows]]
+    return "".join(line + "\r\n" for line in lines).encode("utf-8")
+
+
 if __name__ == "__main__":
     from strategies.vault_keepass import regenerate_fixtures
 

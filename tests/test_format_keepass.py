@@ -214,14 +214,23 @@ def test_keepassxc_six_column_csv_with_crlf_and_multiline_notes() -> None:
     assert bank.modified is None
 
 
-def test_keepass_1x_csv_with_bom() -> None:
-    """KeePass's "KeePass CSV (1.x)" export with a BOM and commas inside quoted cells."""
+def test_keepass_1x_csv_with_backslash_escapes() -> None:
+    """KeePass's "KeePass CSV (1.x)": backslash-escaped quotes and backslashes, CRLF."""
     router, shop = read_vault(HERE / "keepass1x.csv")
     assert router.source_format == "keepass-csv"
     assert (router.title, router.username, router.password) == ("Router", "admin", "admin")
     assert router.urls == ("http://192.168.1.1",)
-    assert shop.password == "sh0p,ping"
+    assert not router.notes_present
+    assert shop.password == 'sh0p,"ping"\\'
     assert shop.notes_present
+
+
+def test_keepass_1x_csv_with_bom_and_wrong_width(tmp_path: Path) -> None:
+    """A BOM is tolerated; a row that is not five cells names its line."""
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (HERE / "keepass1x.csv").read_bytes() + b'"a","b"\r\n')
+    with pytest.raises(MalformedExport, match="line 4: expected 5 columns"):
+        read_vault(path)
 
 
 def test_keepassxc_csv_bad_date_names_line_and_column(tmp_path: Path) -> None:

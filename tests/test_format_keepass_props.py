@@ -23,6 +23,7 @@ from kdbx_writer import (
     write_csv,
     write_kdbx3,
     write_kdbx4,
+    write_keepass1x_csv,
 )
 from pwhygiene._errors import PwhygieneError, WrongPassword
 from pwhygiene._vault.model import ItemKind
@@ -146,6 +147,26 @@ def test_keepassxc_csv_round_trip(generated: list[Entry], newline: str) -> None:
         assert item.modified.at == entry.modified
         assert item.created is not None
         assert item.created.at == entry.created
+
+
+_CELL = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters='\n\t"\\,'),
+    max_size=12,
+)
+
+
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL, _CELL, _CELL), max_size=6))
+def test_keepass_1x_csv_round_trip(rows: list[tuple[str, str, str, str, str]]) -> None:
+    """Any five cells (quotes, backslashes, commas, newlines) survive KeePass's CSV dialect."""
+    rows = [r for r in rows if any(c.strip() for c in r)]  # blank records are skipped
+    with written(write_keepass1x_csv(rows), ".csv") as path:
+        items = list(read_vault(path))
+    assert [(i.title, i.username or "") for i in items] == [(r[0], r[1]) for r in rows]
+    for item, (_, username, password, url, notes) in zip(items, rows, strict=True):
+        login = bool(password or username or url.strip())
+        assert item.password == (password if login else None)
+        assert item.urls == ((url.strip(),) if url.strip() else ())
+        assert item.notes_present == bool(notes.strip())
 
 
 def _only_our_errors(path: Path, fmt: str, **kwargs: object) -> None:

@@ -27,6 +27,7 @@ from kdbx_writer import (
     write_csv,
     write_kdbx3,
     write_kdbx4,
+    write_keepass1x_csv,
 )
 from pwhygiene._vault.model import ItemKind, PasswordHistoryEntry, Timestamp, VaultItem
 
@@ -345,14 +346,11 @@ def regenerate_fixtures(directory: Path) -> None:
             ["Group", "Title", "Username", "Password", "URL", "Notes"],
             newline="\r\n",
         ),
-        "keepass1x.csv": b"\xef\xbb\xbf"
-        + write_csv(
+        "keepass1x.csv": write_keepass1x_csv(
             [
                 ["Router", "admin", "admin", "http://192.168.1.1", ""],
-                ["Shopping", "eve@example.org", "sh0p,ping", "https://shop.example", "a, b"],
-            ],
-            ["Account", "Login Name", "Password", "Web Site", "Comments"],
-            newline="\r\n",
+                ["Shopping", "eve@example.org", 'sh0p,"ping"\\', "https://shop.example", "a, b"],
+            ]
         ),
     }
     for name, data in files.items():
