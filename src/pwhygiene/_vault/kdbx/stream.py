@@ -70,13 +70,19 @@ class Salsa20Stream:
         self._key = key
         self._nonce = nonce
         self._position = 0
+        self._cached: tuple[int, bytes] = (-1, b"")  # short values share blocks: keep the last
+
+    def _block(self, index: int) -> bytes:
+        if self._cached[0] != index:
+            self._cached = (index, salsa20_block(self._key, self._nonce, index))
+        return self._cached[1]
 
     def keystream(self, length: int) -> bytes:
         """The next ``length`` keystream bytes, starting anywhere inside a block."""
         block, offset = divmod(self._position, 64)
         out = bytearray()
         while len(out) < offset + length:
-            out += salsa20_block(self._key, self._nonce, block)
+            out += self._block(block)
             block += 1
         self._position += length
         return bytes(out[offset : offset + length])
