@@ -24,6 +24,7 @@ from strategies.vault_core import (
     Login,
     bitwarden_csv,
     bitwarden_json,
+    json_with_one_value_replaced,
     login_lists,
     logins,
     marked_passwords,
@@ -269,3 +270,15 @@ def test_mutated_fixtures_raise_only_pwhygiene_errors(
     fmt = "bitwarden-json" if name.endswith(".json") else "bitwarden-csv"
     with contextlib.suppress(PwhygieneError):
         read_vault(path, format=fmt)
+
+
+@given(st.data())
+def test_any_json_value_anywhere_raises_only_pwhygiene_errors(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Swapping any value of a valid export for any JSON value is read or refused cleanly."""
+    name = data.draw(st.sampled_from(["individual.json", "organization.json"]))
+    doc = data.draw(json_with_one_value_replaced(json.loads((FIXTURES / name).read_text())))
+    path = _write(tmp_path_factory, name, json.dumps(doc))
+    with contextlib.suppress(PwhygieneError):
+        read_vault(path, format="bitwarden-json")

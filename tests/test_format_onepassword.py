@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +17,7 @@ from pwhygiene import ExportTooLarge, ItemKind, MalformedExport, PwhygieneError,
 from pwhygiene._vault.registry import detect
 from strategies.vault_core import (
     Login,
+    json_with_one_value_replaced,
     login_lists,
     marked_passwords,
     mutations,
@@ -173,3 +175,20 @@ def test_random_bytes_raise_only_pwhygiene_errors(
     for fmt in ("1password-1pux", "1password-csv"):
         with contextlib.suppress(PwhygieneError):
             read_vault(path, format=fmt)
+
+
+@given(st.data())
+def test_any_json_value_anywhere_raises_only_pwhygiene_errors(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Swapping any value of export.data for any JSON value is read or refused cleanly."""
+    with zipfile.ZipFile(FIXTURES / "export.1pux") as zf:
+        document = json.loads(zf.read("export.data"))
+    doc = data.draw(json_with_one_value_replaced(document))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("export.attributes", "{}")
+        zf.writestr("export.data", json.dumps(doc))
+    path = write_file(tmp_path_factory, "e.1pux", buf.getvalue())
+    with contextlib.suppress(PwhygieneError):
+        read_vault(path, format="1password-1pux")

@@ -372,3 +372,31 @@ def write_file(factory: object, name: str, data: bytes | str) -> Path:
     path: Path = factory.mktemp("vault") / name  # type: ignore[attr-defined]
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     return path
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@st.composite
+def json_with_one_value_replaced(draw: st.DrawFn, document: object) -> object:
+    """``document`` (parsed JSON) with one value somewhere swapped for an arbitrary JSON value."""
+    doc = json.loads(json.dumps(document))
+    node = doc
+    while True:
+        if isinstance(node, dict) and node:
+            key = draw(st.sampled_from(sorted(node)))
+        elif isinstance(node, list) and node:
+            key = draw(st.integers(0, len(node) - 1))
+        else:
+            return draw(json_values)
+        child = node[key]
+        if not isinstance(child, dict | list) or not child or draw(st.booleans()):
+            node[key] = draw(json_values)
+            return doc
+        node = child

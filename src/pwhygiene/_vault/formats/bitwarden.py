@@ -110,6 +110,8 @@ def _json_item(
     changed = timestamp(changed_raw, "passwordRevisionDate", path, f"{where}.login")
     folder_id = opt(item, "folderId", str, path, where)
     collection_ids = opt(item, "collectionIds", list, path, where) or []
+    if not all(isinstance(c, str) for c in collection_ids):
+        raise MalformedExport(path, f"{where}.collectionIds", "a list of collection id strings")
     folder = folders.get(folder_id) if folder_id else None
     if folder is None:
         folder = next((collections[c] for c in collection_ids if c in collections), None)
