@@ -7,6 +7,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -47,10 +48,15 @@ def test_every_present_digest_has_its_exact_count_and_absent_ones_zero(
     with tempfile.TemporaryDirectory() as tmp:
         target = _build(corpus, Path(tmp), bucket_bits=bits, crlf=crlf)
         with OfflineIndex.open(target) as index:
+            expected = {d: _fingerprint_match(corpus, d, index.info.bucket_bits) for d in absent}
             for digest, count in oracle.items():
                 assert index.count(digest.lower()) == count
             assert index.count_many(list(oracle)) == oracle
-            expected = {d: _fingerprint_match(corpus, d, index.info.bucket_bits) for d in absent}
+            queries = [*oracle, *absent]
+            expected_counts = [*oracle.values(), *(expected[d] for d in absent)]
+            assert index.count_array(queries).tolist() == expected_counts
+            raw = np.array([list(bytes.fromhex(d)) for d in queries], dtype=np.uint8)
+            assert index.count_array(raw).tolist() == expected_counts
             assert {d: index.count(d) for d in absent} == expected
             assert index.count_many(absent) == expected
             assert index.info.hash_count == len(oracle)
@@ -116,6 +122,14 @@ def test_malformed_digests_raise_invalid_input_without_echoing_them(
             with pytest.raises(pwhygiene.InvalidInput) as info:
                 call(bad)
             assert not bad or bad not in str(info.value)
+
+
+def test_count_array_rejects_wrong_shapes_and_handles_empty_input(small_index: Path) -> None:
+    """A raw-digest array of the wrong width is InvalidInput; no digests give an empty array."""
+    with OfflineIndex.open(small_index) as index:
+        with pytest.raises(pwhygiene.InvalidInput):
+            index.count_array(np.zeros((3, 16), dtype=np.uint8))
+        assert index.count_array([]).tolist() == []
 
 
 def test_lookups_after_close_raise_and_close_releases_the_map(small_index: Path) -> None:

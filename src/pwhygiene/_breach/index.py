@@ -19,9 +19,10 @@ from types import TracebackType
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from pwhygiene._breach.digests import normalize_digest
-from pwhygiene._breach.index_corpus import _HEX_VALUES, U8Array, U64Array, digest_words
+from pwhygiene._breach.index_corpus import U8Array, U64Array, decode_hex, digest_words
 from pwhygiene._breach.index_format import (
     COUNT_OVERFLOW,
     FINGERPRINT_BITS,
@@ -57,9 +58,15 @@ class OfflineIndex:
         self._shift = MAX_BUCKET_BITS - header.bucket_bits
         self._steps = header.max_bucket.bit_length()
         self._table: U64Array | None = _view(mapped, "<u8", header.table_offset, len_table(header))
-        self._records: U8Array | None = _view(
-            mapped, "u1", header.records_offset, RECORD_SIZE * header.record_count
-        ).reshape(-1, RECORD_SIZE)
+        # Record i seen as the big-endian uint64 ending at its last byte: two bytes of the
+        # record before, then fingerprint << 8 | count. One gather per probe, no reshaping.
+        self._records: npt.NDArray[np.uint64] | None = np.ndarray(
+            (header.record_count,),
+            dtype=">u8",
+            buffer=mapped,
+            offset=header.records_offset - 2,
+            strides=(RECORD_SIZE,),
+        )
         overflow = _view(mapped, "<u8", header.overflow_offset, 2 * header.overflow_count)
         self._overflow: U64Array | None = overflow.reshape(-1, 2)
 
@@ -134,6 +141,23 @@ class OfflineIndex:
         keys = [item.upper() for item in items] if lower else items
         return dict(zip(keys, counts, strict=True))
 
+    def count_array(self, digests: Iterable[str] | npt.NDArray[np.uint8]) -> U64Array:
+        """Counts in input order as a numpy array: the batch API without a dict.
+
+        ``digests`` are hex strings, or raw digests as an ``(m, 20)`` (``(m, 16)`` for NTLM)
+        ``uint8`` array, which skips hex parsing altogether.
+        """
+        if isinstance(digests, np.ndarray):
+            if digests.ndim != 2 or digests.shape[1] != self._header.digest_bytes:
+                raise InvalidInput(
+                    f"expected an (m, {self._header.digest_bytes}) array of raw digests"
+                )
+            return self._lookup(np.ascontiguousarray(digests, dtype=np.uint8))
+        items = list(digests)
+        if not items:
+            return np.zeros(0, dtype=np.uint64)
+        return self._lookup(self._decode(items)[0])
+
     def range(self, prefix: str) -> list[tuple[str, int]]:
         """Every ``(SUFFIX, count)`` under a 5-hex ``prefix``, as the range API answers it.
 
@@ -156,7 +180,8 @@ class OfflineIndex:
         positions = np.arange(lo, hi, dtype=np.uint64)
         table = self._table if self._table is not None else np.zeros(1, np.uint64)
         buckets = np.searchsorted(table, positions, side="right").astype(np.uint64) - 1
-        keys = (buckets << np.uint64(40)) | _fingerprints(records[lo:hi])
+        values = records[lo:hi].astype(np.int64)
+        keys = (buckets << np.uint64(40)) | _fingerprints(values).astype(np.uint64)
         heads = (keys >> np.uint64(header.bucket_bits)).astype(">u8").view(np.uint8)
         heads = heads.reshape(-1, 8)[:, 8 - KEY_PREFIX_BYTES :]
         width = header.digest_bytes - KEY_PREFIX_BYTES
@@ -164,9 +189,8 @@ class OfflineIndex:
             self._open_map(), "u1", header.suffixes_offset + width * lo, width * (hi - lo)
         )
         full = np.concatenate([heads, tails.reshape(-1, width)], axis=1)
-        bytes_ = records[lo:hi, 5]
         out: list[tuple[str, int]] = []
-        for row, value in enumerate(bytes_.tolist()):
+        for row, value in enumerate((values & 0xFF).tolist()):
             raw = full[row].tobytes()
             if value < COUNT_OVERFLOW:
                 out.append((raw.hex().upper()[5:], value))
@@ -217,7 +241,7 @@ class OfflineIndex:
             raise OfflineIndexError(f"{self._path}: the index is closed")
         return self._map
 
-    def _records_array(self) -> U8Array:
+    def _records_array(self) -> npt.NDArray[np.uint64]:
         if self._records is None:
             raise OfflineIndexError(f"{self._path}: the index is closed")
         return self._records
@@ -238,35 +262,35 @@ class OfflineIndex:
                 normalize_digest(item, self.mode)
             raise  # pragma: no cover - normalize_digest has raised for a non-ASCII item
         text = np.frombuffer(blob, dtype=np.uint8).reshape(-1, width)
-        nibbles = _HEX_VALUES[text]
-        bad = np.flatnonzero((nibbles > 15).any(axis=1))
-        if len(bad):
-            normalize_digest(items[int(bad[0])], self.mode)
-        lower = bool((text >= ord("a")).any())
-        return np.ascontiguousarray((nibbles[:, 0::2] << 4) | nibbles[:, 1::2]), lower
+        raw, bad = decode_hex(text)
+        if bad is not None:
+            normalize_digest(items[bad], self.mode)
+            raise InvalidInput("a digest is not hexadecimal")  # pragma: no cover - raised above
+        return raw, bool(text.max() >= ord("a"))
 
     def _lookup(self, raw: U8Array) -> U64Array:
         """Vectorised binary search of every digest in its bucket; counts, 0 when absent."""
         records = self._records_array()
         table = self._table if self._table is not None else np.zeros(1, np.uint64)
         keys = digest_words(raw[:, :8])[:, 0] >> np.uint64(self._shift)
-        fingerprints = keys & np.uint64(_FP_MASK)
+        fingerprints = (keys & np.uint64(_FP_MASK)).astype(np.int64)
         buckets = (keys >> np.uint64(40)).astype(np.intp)
-        lo, end = table[buckets], table[buckets + 1]
-        hi = end.copy()
+        base = table[buckets].astype(np.intp)
+        end = table[buckets + 1].astype(np.intp)
         if not len(records):
             return np.zeros(len(raw), dtype=np.uint64)
-        for _ in range(self._steps):
-            active = lo < hi
-            mid = (lo + hi) >> np.uint64(1)
-            less = _fingerprints(records[np.where(active, mid, 0).astype(np.intp)]) < fingerprints
-            lo = np.where(active & less, mid + np.uint64(1), lo)
-            hi = np.where(active & ~less, mid, hi)
-        found = lo < end
-        position = np.where(found, lo, 0).astype(np.intp)
-        rows = records[position]
-        found &= _fingerprints(rows) == fingerprints
-        counts = np.where(found, rows[:, 5], 0).astype(np.uint64)
+        last = len(records) - 1
+        size = end - base
+        for _ in range(self._steps):  # lower bound, branch-free: base moves, size halves
+            half = size >> 1
+            probe = base + half
+            less = (size > 0) & (_fingerprints(records[np.minimum(probe, last)]) < fingerprints)
+            base = np.where(less, probe + 1, base)
+            size = np.where(less, size - half - 1, half)
+        position = np.minimum(base, last)
+        values = records[position].astype(np.int64)
+        found = (base < end) & (_fingerprints(values) == fingerprints)
+        counts = np.where(found, values & 0xFF, 0).astype(np.uint64)
         for i in np.flatnonzero(counts == COUNT_OVERFLOW).tolist():
             counts[i] = self._spilled(int(position[i]), raw[i].tobytes())
         return counts
@@ -277,8 +301,8 @@ class OfflineIndex:
         if key >> 40 >= len(table) - 1:
             return self._header.record_count
         lo, hi = int(table[key >> 40]), int(table[(key >> 40) + 1])
-        fingerprints = _fingerprints(self._records_array()[lo:hi])
-        return lo + int(np.searchsorted(fingerprints, np.uint64(key & _FP_MASK)))
+        fingerprints = _fingerprints(self._records_array()[lo:hi].astype(np.int64))
+        return lo + int(np.searchsorted(fingerprints, key & _FP_MASK))
 
     def _overflow_value(self, position: int) -> int:
         overflow = self._overflow if self._overflow is not None else np.zeros((0, 2), np.uint64)
@@ -336,8 +360,6 @@ def _view(mapped: mmap.mmap, dtype: str, offset: int, count: int) -> np.ndarray[
     return np.frombuffer(mapped, dtype=dtype, count=count, offset=offset)
 
 
-def _fingerprints(rows: U8Array) -> U64Array:
-    """The 40-bit fingerprints of ``(m, 6)`` record rows."""
-    wide = np.zeros((len(rows), 8), dtype=np.uint8)
-    wide[:, 3:] = rows[:, :5]
-    return wide.view(">u8")[:, 0].astype(np.uint64)
+def _fingerprints(values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """The 40-bit fingerprints in record words (see ``OfflineIndex._records``)."""
+    return (values.astype(np.int64) >> 8) & _FP_MASK

@@ -28,9 +28,17 @@ CHUNK_BYTES = 16 << 20
 PREFIX_HEX = 5
 _MAX_DIGITS = 19  # 10**19 - 1 still fits an unsigned 64-bit count
 _PREFIX_FILE = re.compile(r"[0-9A-Fa-f]{5}\.txt")
-_HEX_VALUES = np.full(256, 16, dtype=np.uint8)
+_HEX_VALUES = np.full(256, 16, dtype=np.uint16)
 for _value, _char in enumerate(b"0123456789ABCDEF"):
     _HEX_VALUES[_char] = _HEX_VALUES[_char | 0x20] = _value
+# Two hex characters read as one little-endian uint16 -> their byte value, or 256 if not hex:
+# one table lookup per output byte instead of two lookups and a shift.
+_PAIR = np.arange(1 << 16)
+_HEX_PAIRS = np.where(
+    (_HEX_VALUES[_PAIR & 255] < 16) & (_HEX_VALUES[_PAIR >> 8] < 16),
+    _HEX_VALUES[_PAIR & 255] * 16 + _HEX_VALUES[_PAIR >> 8],
+    256,
+).astype(np.uint16)
 
 U8Array = npt.NDArray[np.uint8]
 U64Array = npt.NDArray[np.uint64]
@@ -134,11 +142,10 @@ class Corpus:
                 size += len(data)
             if size >= CHUNK_BYTES or (file is self.files[-1] and parts):
                 counts = np.array([p.count(b"\n") for p in parts], dtype=np.uint64)
-                nibbles = np.array(
-                    [[_HEX_VALUES[c] for c in n.name[:PREFIX_HEX].encode()] for n in names],
-                    dtype=np.uint8,
-                )
-                prefixes = np.repeat(nibbles, counts.astype(np.intp), axis=0)
+                heads = np.frombuffer(
+                    b"".join(n.name[:PREFIX_HEX].encode() for n in names), dtype=np.uint8
+                ).reshape(-1, PREFIX_HEX)
+                prefixes = np.repeat(heads, counts.astype(np.intp), axis=0)
                 yield b"".join(parts), prefixes, _folder_locator(names, counts)
                 parts, names, size = [], [], 0
 
@@ -187,10 +194,12 @@ def _parse(text: bytes, prefixes: U8Array | None, digest_bytes: int) -> tuple[U8
         padded[starts + width] != ord(":"),
         f"expected ':' after a {width}-character hash ({hint})",
     )
-    nibbles = _HEX_VALUES[sliding_window_view(padded, width)[starts]]
-    _first((nibbles > 15).any(axis=1), "the hash is not hexadecimal")
+    text_hex = sliding_window_view(padded, width)[starts]
     if prefixes is not None:
-        nibbles = np.concatenate([prefixes, nibbles], axis=1)
+        text_hex = np.concatenate([prefixes, text_hex], axis=1)
+    digests, bad_row = decode_hex(text_hex)
+    if bad_row is not None:
+        raise _RowError(bad_row, "the hash is not hexadecimal")
     longest = int(digits.max())
     window = sliding_window_view(padded, longest)[starts + width + 1] - np.uint8(ord("0"))
     place = np.arange(longest)
@@ -200,8 +209,15 @@ def _parse(text: bytes, prefixes: U8Array | None, digest_bytes: int) -> tuple[U8
     for column in range(longest):  # Horner's rule, one digit column at a time
         counts = np.where(inside[:, column], counts * np.uint64(10) + window[:, column], counts)
     _first(counts == 0, "count 0 (corpus counts start at 1)")
-    digests = (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
-    return np.ascontiguousarray(digests), counts
+    return digests, counts
+
+
+def decode_hex(text: U8Array) -> tuple[U8Array, int | None]:
+    """ASCII hex rows ``(m, 2k)`` -> bytes ``(m, k)``, and the first non-hex row (or None)."""
+    values = _HEX_PAIRS[np.ascontiguousarray(text).view("<u2")]
+    if len(values) and values.max() > 255:
+        return np.zeros((0, 0), dtype=np.uint8), int(np.argmax((values > 255).any(axis=1)))
+    return values.astype(np.uint8), None
 
 
 def digest_words(digests: U8Array) -> U64Array:
