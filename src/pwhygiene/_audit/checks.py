@@ -10,7 +10,7 @@ plant problems and assert that exactly those are found.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -44,8 +44,12 @@ class Entry:
         return self.item.password or None
 
 
-def _names(entries: Sequence[Entry], ids: Sequence[str]) -> str:
-    titles = {e.item.id: e.item.title or e.item.id for e in entries}
+def _titles(entries: Sequence[Entry]) -> dict[str, str]:
+    return {e.item.id: e.item.title or e.item.id for e in entries}
+
+
+def _names(titles: Mapping[str, str], ids: Sequence[str]) -> str:
+    """Up to MAX_LISTED quoted titles, then how many more."""
     shown = [repr(titles[i]) for i in ids[:MAX_LISTED]]
     more = len(ids) - MAX_LISTED
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
@@ -115,6 +119,7 @@ def reuse_groups(entries: Sequence[Entry]) -> list[ReuseGroup]:
 def reused(entries: Sequence[Entry]) -> list[Finding]:
     """Exact reuse; critical when an e-mail account shares the password (resets everything)."""
     found = []
+    titles = _titles(entries)
     for group in reuse_groups(entries):
         severity = Severity.CRITICAL if group.includes_email_account else Severity.HIGH
         for item_id in group.item_ids:
@@ -125,7 +130,7 @@ def reused(entries: Sequence[Entry]) -> list[Finding]:
                     item_id,
                     "reused",
                     severity,
-                    f"same password as {_names(entries, others)} (reuse group {group.group}{mail})",
+                    f"same password as {_names(titles, others)} (reuse group {group.group}{mail})",
                     {
                         "group": group.group,
                         "other_item_ids": others,
@@ -155,6 +160,7 @@ def similar(entries: Sequence[Entry]) -> list[Finding]:
                     (other.item.id, pair.transforms) for other in holders[passwords[theirs]]
                 )
     found = []
+    titles = _titles(entries)
     for e in entries:
         links = partners.get(e.item.id)
         if not links:
@@ -166,7 +172,7 @@ def similar(entries: Sequence[Entry]) -> list[Finding]:
                 "similar",
                 Severity.MEDIUM,
                 f"password is a small variation of the one on "
-                f"{_names(entries, [i for i, _ in links])} ({describe(links[0][1])})",
+                f"{_names(titles, [i for i, _ in links])} ({describe(links[0][1])})",
                 {
                     "similar_to": [{"item_id": i, "transforms": list(ts)} for i, ts in links],
                     "transforms": kinds,
@@ -184,11 +190,12 @@ def history_reuse(entries: Sequence[Entry]) -> list[Finding]:
             if old.password and e.item.id not in previous[old.password]:
                 previous[old.password].append(e.item.id)
     found = []
+    titles = _titles(entries)
     for e in entries:
         owners = previous.get(e.password or "") if e.password else None
         if not owners:
             continue
-        where = "its own history" if owners == [e.item.id] else _names(entries, owners) + " history"
+        where = "its own history" if owners == [e.item.id] else _names(titles, owners) + " history"
         found.append(
             Finding(
                 e.item.id,
@@ -321,6 +328,7 @@ def duplicate(entries: Sequence[Entry]) -> list[Finding]:
         for item_id in unique if len(unique) > 1 else ():
             others[item_id][site] = [i for i in unique if i != item_id]
     found = []
+    titles = _titles(entries)
     for e in entries:
         per_site = others.get(e.item.id)
         if not per_site:
@@ -331,7 +339,7 @@ def duplicate(entries: Sequence[Entry]) -> list[Finding]:
                 e.item.id,
                 "duplicate",
                 Severity.LOW,
-                f"same username on {', '.join(sorted(per_site))} as {_names(entries, ids)}",
+                f"same username on {', '.join(sorted(per_site))} as {_names(titles, ids)}",
                 {"sites": sorted(per_site), "other_item_ids": ids},
             )
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from datetime import datetime, timezone
 from os import PathLike
 from pathlib import Path
@@ -141,16 +141,17 @@ def _measure(
     progress: ProgressHook | None,
 ) -> tuple[BreachOutcome, dict[str, StrengthSummary]]:
     """Breach lookups on a thread, overlapped with scoring; both once per distinct input."""
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
-
     distinct = list(dict.fromkeys(i.password for i in items if i.password))
     jobs: dict[ScoreJob, list[str]] = {}
     for item in items:
         if item.password:
             jobs.setdefault(_score_job(item), []).append(item.id)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pwhygiene-breach") as pool:
-        pending = pool.submit(lookup, distinct, breach, progress)
-        scored = _score(list(jobs), workers, progress)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pwhygiene-breach") as side:
+
+        def start_lookups() -> Future[BreachOutcome]:
+            return side.submit(lookup, distinct, breach, progress)
+
+        scored, pending = _score(list(jobs), workers, progress, start_lookups)
         outcome = pending.result()
     strengths = {
         item_id: summary for job, summary in zip(jobs, scored, strict=True) for item_id in jobs[job]
@@ -185,27 +186,38 @@ def _score_chunk(chunk: Sequence[ScoreJob]) -> list[tuple[int, float]]:
 
 
 def _score(
-    jobs: Sequence[ScoreJob], workers: int | None, progress: ProgressHook | None
-) -> list[StrengthSummary]:
+    jobs: Sequence[ScoreJob],
+    workers: int | None,
+    progress: ProgressHook | None,
+    start_lookups: Callable[[], Future[BreachOutcome]],
+) -> tuple[list[StrengthSummary], Future[BreachOutcome]]:
+    """Score ``jobs`` (in order) and start the breach lookups alongside.
+
+    With a process pool, the lookups start only once the workers exist: forking a process
+    while our lookup threads run could copy a held lock into the child.
+    """
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n <= 1 or len(jobs) < PARALLEL_MIN_JOBS:
+        pending = start_lookups()
         out = []
         for start in range(0, len(jobs), CHUNK):
             out.extend(_score_chunk(jobs[start : start + CHUNK]))
             if progress:
                 progress("score", len(out), len(jobs))
-        return [StrengthSummary(s, g) for s, g in out]
+        return [StrengthSummary(s, g) for s, g in out], pending
+    _strength.estimate("warm-up")  # build zxcvbn's tables once; forked workers inherit them
     chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
     results: list[list[tuple[int, float]] | None] = [None] * len(chunks)
     done = 0
     with ProcessPoolExecutor(max_workers=n) as pool:
         futures = {pool.submit(_score_chunk, chunk): k for k, chunk in enumerate(chunks)}
+        pending = start_lookups()
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             done += len(chunks[futures[future]])
             if progress:
                 progress("score", done, len(jobs))
-    return [StrengthSummary(s, g) for chunk in results for s, g in chunk or ()]
+    return [StrengthSummary(s, g) for chunk in results for s, g in chunk or ()], pending
 
 
 def _apply_ignore(
