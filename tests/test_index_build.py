@@ -173,3 +173,13 @@ def test_bucket_bits_aim_at_64_records_per_bucket(count: int, bits: int) -> None
         sample = np.zeros((1 << 16, 20), dtype=np.uint8)
         sample[-1, :8] = np.frombuffer(top.to_bytes(8, "big"), dtype=np.uint8)
         assert choose_bucket_bits(sample, complete=False) == bits
+
+
+def test_a_runaway_line_is_rejected_before_it_fills_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line longer than a chunk (no line break in sight) is refused with its line number."""
+    monkeypatch.setattr(index_corpus, "CHUNK_BYTES", 64)
+    (tmp_path / "c.txt").write_text("0" * 40 + ":1\n" + "A" * 300 + "\n")
+    with pytest.raises(pwhygiene.BadCorpus, match=r"line 2: no line break"):
+        build_index(tmp_path / "c.txt", tmp_path / "c.idx")

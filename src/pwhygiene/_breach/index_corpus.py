@@ -43,7 +43,7 @@ _HEX_PAIRS = np.where(
 U8Array = npt.NDArray[np.uint8]
 U64Array = npt.NDArray[np.uint64]
 _Locate = Callable[[int], str]
-_Chunk = tuple[bytes, "U8Array | None", _Locate]
+_Chunk = tuple[bytes, "U8Array | None", "_Locate | None"]  # None: a single-file chunk
 
 
 @dataclass(frozen=True)
@@ -96,20 +96,22 @@ class Corpus:
     def batches(self) -> Iterator[Batch]:
         """Validated batches in corpus order; raises :class:`BadCorpus` at the first bad line."""
         previous: U8Array | None = None
-        source = self._folder_chunks() if self.is_folder else self._file_chunks()
+        lines_done = [0]  # lines parsed so far in the single file, for its line numbers
+        source = self._folder_chunks() if self.is_folder else self._file_chunks(lines_done)
         for text, prefixes, locate in source:
             try:
                 digests, counts = _parse(text, prefixes, DIGEST_BYTES[self.mode])
                 _check_ascending(digests, previous)
             except _RowError as exc:
-                raise BadCorpus(f"{locate(exc.row)}: {exc.reason}") from None
+                where = locate or _file_locator(self.files[0], lines_done[0])
+                raise BadCorpus(f"{where(exc.row)}: {exc.reason}") from None
+            lines_done[0] += len(digests)
             if len(digests):
                 previous = digests[-1]
                 yield Batch(digests, counts, len(text))
 
-    def _file_chunks(self) -> Iterator[_Chunk]:
+    def _file_chunks(self, lines_done: list[int]) -> Iterator[_Chunk]:
         path = self.files[0]
-        lines_before = 0
         carry = b""
         with path.open("rb") as stream:
             while True:
@@ -121,10 +123,9 @@ class Corpus:
                     cut = len(data)
                 text, carry = data[:cut], data[cut:]
                 if text:
-                    yield text, None, _file_locator(path, lines_before)
-                    lines_before += text.count(b"\n")
+                    yield text, None, None
                 elif len(carry) > CHUNK_BYTES:
-                    raise BadCorpus(f"{path}: line {lines_before + 1}: no line break in 16 MiB")
+                    raise BadCorpus(f"{path}: line {lines_done[0] + 1}: no line break in 16 MiB")
                 if not block:
                     return
 
