@@ -20,6 +20,7 @@ from pwhygiene._audit.runner import audit
 from pwhygiene._breach.digests import sha1_digest
 from pwhygiene._breach.range_client import RangeClient
 from pwhygiene._errors import IgnoreFileError, InvalidInput
+from pwhygiene._policy import Policy
 from pwhygiene._vault.model import Vault, VaultItem
 from pwhygiene.testing import RangeServer
 from strategies.audit_vaults import AS_OF, Planted, clean_item, planted_vaults
@@ -202,3 +203,28 @@ def test_every_audited_login_is_reported_once_in_vault_order(plan: Planted) -> N
     report = audit(vault, as_of=AS_OF, workers=1)
     assert [i.id for i in report.items] == [i.id for i in vault.logins() if not i.excluded]
     assert 0 <= report.summary.score <= 100
+
+
+def test_a_policy_sets_the_weak_line_and_length() -> None:
+    """With Policy.nist(), a strong but short password is weak; without, it is not."""
+    item = replace(clean_item(0, 1), password="Zq8#vLp2xW!m")  # 12 characters, high score
+    vault = Vault((item,), "generated")
+    assert audit(vault, as_of=AS_OF, workers=1).findings == ()
+    (finding,) = audit(vault, as_of=AS_OF, workers=1, policy=Policy.nist()).findings
+    assert finding.check == "weak"
+    assert (finding.details["length"], finding.details["min_length"]) == (12, 15)
+
+
+def test_progress_hook_reports_both_phases_to_completion() -> None:
+    """The hook sees scoring and breach lookups reach their totals."""
+    seen: dict[str, tuple[int, int]] = {}
+    items = tuple(clean_item(n, n + 50) for n in range(5))
+    with RangeServer.from_passwords({}) as server, RangeClient(server.url) as client:
+        audit(
+            Vault(items, "generated"),
+            breach=client,
+            as_of=AS_OF,
+            workers=1,
+            progress=lambda phase, done, total: seen.__setitem__(phase, (done, total)),
+        )
+    assert seen == {"score": (5, 5), "breach": (5, 5)}

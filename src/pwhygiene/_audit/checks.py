@@ -9,6 +9,7 @@ plant problems and assert that exactly those are found.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -55,21 +56,42 @@ def _names(titles: Mapping[str, str], ids: Sequence[str]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def weak(entries: Sequence[Entry]) -> list[Finding]:
-    """A zxcvbn score of 2 or less (score 0-1: high, 2: medium)."""
+def weak(
+    entries: Sequence[Entry], *, min_score: int = WEAK_MAX_SCORE + 1, min_length: int = 0
+) -> list[Finding]:
+    """A zxcvbn score below ``min_score`` (default 3), or under ``min_length`` characters.
+
+    Lengths count NFKC code points, as :class:`~pwhygiene.Policy` does. Severity is high for a
+    score of 0-1 and medium otherwise.
+    """
     found = []
     for e in entries:
-        if e.password is None or e.strength is None or e.strength.score > WEAK_MAX_SCORE:
+        if e.password is None or e.strength is None:
             continue
-        severity = Severity.MEDIUM if e.strength.score == WEAK_MAX_SCORE else Severity.HIGH
+        length = len(unicodedata.normalize("NFKC", e.password))
+        score = e.strength.score
+        if score >= min_score and length >= min_length:
+            continue
+        reasons = []
+        if score < min_score:
+            reasons.append(
+                f"zxcvbn score {score}/4, about 10^{e.strength.guesses_log10:.0f} guesses"
+            )
+        if length < min_length:
+            reasons.append(f"{length} characters, policy minimum {min_length}")
         found.append(
             Finding(
                 e.item.id,
                 "weak",
-                severity,
-                f"weak password (zxcvbn score {e.strength.score}/4, about "
-                f"10^{e.strength.guesses_log10:.0f} guesses)",
-                {"score": e.strength.score, "guesses_log10": round(e.strength.guesses_log10, 2)},
+                Severity.HIGH if score <= 1 else Severity.MEDIUM,
+                f"weak password ({'; '.join(reasons)})",
+                {
+                    "score": score,
+                    "guesses_log10": round(e.strength.guesses_log10, 2),
+                    "length": length,
+                    "min_score": min_score,
+                    "min_length": min_length,
+                },
             )
         )
     return found
@@ -346,12 +368,19 @@ def duplicate(entries: Sequence[Entry]) -> list[Finding]:
     return found
 
 
-def run_checks(entries: Sequence[Entry], *, as_of: datetime, max_age_days: int) -> list[Finding]:
+def run_checks(
+    entries: Sequence[Entry],
+    *,
+    as_of: datetime,
+    max_age_days: int,
+    min_score: int = WEAK_MAX_SCORE + 1,
+    min_length: int = 0,
+) -> list[Finding]:
     """Every check over ``entries``, findings of excluded items dropped, in vault order."""
     found = [
         *empty(entries),
         *breached(entries),
-        *weak(entries),
+        *weak(entries, min_score=min_score, min_length=min_length),
         *reused(entries),
         *similar(entries),
         *history_reuse(entries),

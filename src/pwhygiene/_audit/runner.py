@@ -29,7 +29,7 @@ from pwhygiene._audit.report import (
 )
 from pwhygiene._breach.source import BreachSource
 from pwhygiene._errors import InvalidInput
-from pwhygiene._policy import user_tokens
+from pwhygiene._policy import Policy, user_tokens
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
 
 ProgressHook = Callable[[str, int, int], None]
@@ -52,7 +52,7 @@ def audit(
     vault_or_path: Vault | str | PathLike[str],
     *,
     breach: BreachSource | None = None,
-    policy: object | None = None,
+    policy: Policy | None = None,
     as_of: datetime | None = None,
     max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     ignore: IgnoreList | str | PathLike[str] | None = None,
@@ -66,10 +66,10 @@ def audit(
     ``breach=None`` uses the embedded blocklist of common passwords (offline, labelled as such
     in the report); pass a :class:`~pwhygiene.RangeClient` or :class:`~pwhygiene.OfflineIndex`
     for the full corpus. A failing breach source never makes a password clean: its items get
-    status ``"unknown"`` and the report a warning. ``policy`` is accepted for symmetry with
-    :func:`pwhygiene.check` and reserved; the ``weak`` line is zxcvbn score 2.
+    status ``"unknown"`` and the report a warning. Without a ``policy`` the ``weak`` line is a
+    zxcvbn score of 2 or less; with one, ``weak`` fires below its ``min_score`` or
+    ``min_length``.
     """
-    del policy  # reserved: see docstring
     if max_age_days < 0:
         raise InvalidInput(f"max_age_days must be zero or more (got {max_age_days})")
     vault = _as_vault(vault_or_path, format=format, password=password)
@@ -93,7 +93,16 @@ def audit(
         else checks.Entry(item=i, email_account=emails[i.id])
         for i in logins
     ]
-    findings = checks.run_checks(entries, as_of=moment, max_age_days=max_age_days)
+    findings = checks.run_checks(
+        entries,
+        as_of=moment,
+        max_age_days=max_age_days,
+        **(
+            {}
+            if policy is None
+            else {"min_score": policy.min_score, "min_length": policy.min_length}
+        ),
+    )
 
     warnings = list(vault.warnings) + list(outcome.warnings)
     kept, suppressed = _apply_ignore(findings, entries, rules, moment, warnings)
