@@ -50,6 +50,7 @@ font-weight:600}code{background:#f3f4f6;padding:1px 5px;border-radius:4px;font-s
 .warn{background:#fffbeb;border:1px solid #fcd34d;border-radius:10px;padding:10px 16px;
 margin-bottom:18px}.ok{color:#15803d;font-weight:600}details summary{cursor:pointer;font-weight:600}
 footer{color:var(--muted);font-size:12px;text-align:center;margin:24px 0}
+.grid{margin-bottom:18px}.grid .panel{margin-bottom:0}
 @media (max-width:800px){.grid,.cards{grid-template-columns:1fr}}
 """
 
