@@ -21,9 +21,16 @@ from pwhygiene._vault.formats._more_common import (
     text_or_none,
     vault,
 )
-from pwhygiene._vault.io import CsvRow, SafeZip, csv_header, csv_rows, read_text
+from pwhygiene._vault.io import CsvRow, SafeZip, csv_header, csv_rows, decode_head, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
-from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene._vault.registry import (
+    SNIFF_BYTES,
+    Detection,
+    FormatSpec,
+    ReadOptions,
+    Sample,
+    register,
+)
 
 CSV_NAME = "dashlane-csv"
 ZIP_NAME = "dashlane-zip"
@@ -114,10 +121,11 @@ def _table(header: Sequence[str]) -> tuple[str, Converter] | None:
 
 
 def _rows(
-    path: Path, text: str, ctx: _Context, options: ReadOptions, warnings: list[str]
+    path: Path, text: str | None, ctx: _Context, options: ReadOptions, warnings: list[str]
 ) -> list[VaultItem]:
-    header = csv_header(path, text)
-    table = _table(header)
+    """Convert every row of one table; ``text=None`` streams the file from disk."""
+    head = text if text is not None else _head(path)
+    table = _table(csv_header(path, head))
     if table is None:
         raise MalformedExport(
             path, "line 1", "a Dashlane header (credentials: username,username2,username3,...)"
@@ -127,10 +135,16 @@ def _rows(
     return collect(rows, lambda r: convert(r, ctx), strict=options.strict, warnings=warnings)
 
 
+def _head(path: Path) -> str:
+    """The decoded start of a file, enough for its header line."""
+    with path.open("rb") as fh:
+        return decode_head(fh.read(SNIFF_BYTES)) or ""
+
+
 def read_csv(path: Path, options: ReadOptions) -> Vault:
-    """Read one Dashlane CSV (normally ``credentials.csv``)."""
+    """Read one Dashlane CSV (normally ``credentials.csv``), streaming its rows."""
     warnings: list[str] = []
-    items = _rows(path, read_text(path), _Context(Ids(), CSV_NAME), options, warnings)
+    items = _rows(path, None, _Context(Ids(), CSV_NAME), options, warnings)
     return vault(items, CSV_NAME, path, warnings)
 
 
