@@ -79,27 +79,25 @@ def parse_document(
 
 
 def _unprotect(root: ET.Element, stream: InnerStream | None, path: Path) -> None:
-    """Replace protected values by their plaintext, in document order (pre-order walk)."""
-    stack = [root]
-    while stack:
-        element = stack.pop()
-        if element.get("Protected", "").lower() == "true":
-            if stream is None:
+    """Replace protected values by their plaintext, in document order (``iter`` is pre-order)."""
+    for element in root.iter():
+        if element.get("Protected", "").lower() != "true":
+            continue
+        if stream is None:
+            raise MalformedExport(
+                path, f"<{element.tag}>", "plain values (no Protected values) in an export"
+            )
+        raw = _b64(element.text or "", path, f"protected <{element.tag}>")
+        if element.tag == "Value":
+            try:
+                element.text = stream.xor(raw).decode("utf-8")
+            except UnicodeDecodeError:
                 raise MalformedExport(
-                    path, f"<{element.tag}>", "plain values (no Protected values) in an export"
-                )
-            raw = _b64(element.text or "", path, f"protected <{element.tag}>")
-            if element.tag == "Value":
-                try:
-                    element.text = stream.xor(raw).decode("utf-8")
-                except UnicodeDecodeError:
-                    raise MalformedExport(
-                        path, "protected value", "UTF-8 text after un-protecting"
-                    ) from None
-            else:  # attachments: advance the stream past them without decrypting
-                stream.skip(len(raw))
-            del element.attrib["Protected"]
-        stack.extend(reversed(element))
+                    path, "protected value", "UTF-8 text after un-protecting"
+                ) from None
+        else:  # attachments: advance the stream past them without decrypting
+            stream.skip(len(raw))
+        del element.attrib["Protected"]
 
 
 def _b64(text: str, path: Path, where: str) -> bytes:

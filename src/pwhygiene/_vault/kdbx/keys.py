@@ -163,12 +163,15 @@ def aes_kdf(key: bytes, seed: bytes, rounds: int) -> bytes:
     """
     halves = []
     zeros = bytes(16 * min(rounds, _AES_CHUNK_BLOCKS))
+    zeros_view = memoryview(zeros)
+    out = bytearray(len(zeros) + 15)  # update_into needs block-size slack; reused, no garbage
     for half in (key[:16], key[16:32]):
         encryptor = Cipher(algorithms.AES(seed), modes.CBC(half)).encryptor()
         block, remaining = half, rounds
         while remaining:
             count = min(remaining, _AES_CHUNK_BLOCKS)
-            block = encryptor.update(zeros[: 16 * count])[-16:]
+            encryptor.update_into(zeros_view[: 16 * count], out)
+            block = bytes(out[16 * count - 16 : 16 * count])
             remaining -= count
         halves.append(block)
     return hashlib.sha256(b"".join(halves)).digest()
