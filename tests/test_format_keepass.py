@@ -140,7 +140,7 @@ def test_missing_or_wrong_key_file_is_wrong_password(name: str, tmp_path: Path) 
 
 def test_no_password_is_password_required() -> None:
     """An encrypted database opened without credentials asks for them."""
-    with pytest.raises(PasswordRequired, match="--key-file"):
+    with pytest.raises(PasswordRequired, match="key file"):
         read_vault(HERE / "kdbx4-argon2id-aes.kdbx")
 
 

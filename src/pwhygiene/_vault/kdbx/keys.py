@@ -55,8 +55,7 @@ def composite_key(password: str | None, key_file: Path | None, path: Path) -> by
         parts.append(key_file_key(key_file))
     if not parts:
         raise PasswordRequired(
-            f"{path}: the KeePass database is encrypted; give its password "
-            "(and --key-file if it uses one)"
+            f"{path}: the KeePass database is encrypted; give its password and/or its key file"
         )
     return hashlib.sha256(b"".join(parts)).digest()
 
