@@ -15,7 +15,6 @@ import argparse
 import bisect
 import json
 import mmap
-import resource
 import subprocess
 import sys
 import time
@@ -85,14 +84,26 @@ def probes(corpus: Path, n: int, count: int) -> list[str]:
     return mixed
 
 
+def _status_mb(field: str) -> float:
+    """``VmRSS``/``VmHWM`` of this process (ru_maxrss would include the parent's peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return _status_mb("VmHWM")
+
+
+def _rss_mb() -> float:
+    return _status_mb("VmRSS")
 
 
 def child_index(corpus: Path, n: int) -> dict[str, float]:
     """Build the index, then time batched and single lookups."""
     target = corpus.with_suffix(".idx")
-    base = _peak_mb()
+    base = _rss_mb()
     start = time.perf_counter()
     info = build_index(corpus, target)
     build = time.perf_counter() - start
@@ -169,7 +180,7 @@ def child_text(corpus: Path, n: int) -> dict[str, float]:
 def child_set(corpus: Path, n: int) -> dict[str, float]:
     """Load every hash into a Python set (counts dropped), then time membership tests."""
     queries = probes(corpus, n, BATCH)
-    base = _peak_mb()
+    base = _rss_mb()
     start = time.perf_counter()
     with corpus.open("rb") as f:
         hashes = {line[:40].decode() for line in f}

@@ -161,10 +161,10 @@ def test_invalid_options_raise_invalid_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("count", "bits"), [(1, 0), (64, 0), (65, 1), (10**7, 18), (2 * 10**9, 24)]
+    ("count", "bits"), [(1, 0), (127, 0), (128, 1), (10**7, 17), (2 * 10**9, 24)]
 )
-def test_bucket_bits_aim_at_64_records_per_bucket(count: int, bits: int) -> None:
-    """The layout estimate from the first rows picks about 64 records per bucket, at most 2**24."""
+def test_bucket_bits_aim_at_64_to_128_records_per_bucket(count: int, bits: int) -> None:
+    """The layout estimate from the first rows picks 64-128 records per bucket, at most 2**24."""
     if count <= 1 << 16:
         sample = np.zeros((count, 20), dtype=np.uint8)
         assert choose_bucket_bits(sample, complete=True) == bits

@@ -47,7 +47,7 @@ _FP_MASK = np.uint64((1 << FINGERPRINT_BITS) - 1)
 
 
 def choose_bucket_bits(sample: U8Array, complete: bool) -> int:
-    """Bucket bits for about 64 records per bucket, estimated from the corpus's first rows.
+    """Bucket bits for 64 to 128 records per bucket, estimated from the corpus's first rows.
 
     Hashes are uniform, so the k-th smallest of n sits near k/n of the key space: the first
     65,536 rows give n within ~1 % without a counting pass, and the estimate depends only on the
@@ -58,9 +58,9 @@ def choose_bucket_bits(sample: U8Array, complete: bool) -> int:
     else:
         top = int(digest_words(sample[-1:])[0, 0])
         estimate = len(sample) * 2.0**64 / (top + 1)
-    if estimate <= TARGET_BUCKET:
+    if estimate < 2 * TARGET_BUCKET:
         return 0
-    return min(MAX_BUCKET_BITS, math.ceil(math.log2(estimate / TARGET_BUCKET)))
+    return min(MAX_BUCKET_BITS, math.floor(math.log2(estimate / TARGET_BUCKET)))
 
 
 def build_index(
