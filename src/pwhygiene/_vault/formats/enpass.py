@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
@@ -62,29 +63,32 @@ def _folders(data: object, path: Path) -> dict[str, str]:
     return paths
 
 
-def _live_fields(item: object, path: Path, where: str) -> list[tuple[str, Mapping[str, object]]]:
-    """``(json path, field)`` for every field not marked ``deleted``."""
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """One live (not deleted) field, checked once: where it is, its type and its value."""
+
+    where: str
+    type: str
+    value: str = field(repr=False)
+    raw: Mapping[str, object] = field(repr=False)
+
+
+def _live_fields(item: object, path: Path, where: str) -> list[_Field]:
+    """Every field not marked ``deleted``, with its type and value checked."""
     fields = []
-    for n, field in enumerate(opt(item, "fields", list, path, where) or []):
+    for n, raw in enumerate(opt(item, "fields", list, path, where) or []):
         here = f"{where}.fields[{n}]"
-        if not isinstance(field, Mapping):
+        if not isinstance(raw, Mapping):
             raise MalformedExport(path, here, "an object")
-        if not opt(field, "deleted", int, path, here):
-            fields.append((here, field))
+        if not opt(raw, "deleted", int, path, here):
+            kind = opt(raw, "type", str, path, here) or ""
+            fields.append(_Field(here, kind, opt(raw, "value", str, path, here) or "", raw))
     return fields
 
 
-def _is_filled(field: Mapping[str, object], kind: str, path: Path, where: str) -> bool:
-    """Whether ``field`` is of type ``kind`` and has a non-empty value."""
-    value = opt(field, "value", str, path, where)
-    return opt(field, "type", str, path, where) == kind and bool(value)
-
-
-def _values(fields: Sequence[tuple[str, Mapping[str, object]]], kind: str, path: Path) -> list[str]:
-    """The non-empty values of the live fields of type ``kind``, in field order."""
-    return [
-        get(f, "value", str, path, here) for here, f in fields if _is_filled(f, kind, path, here)
-    ]
+def _values(fields: Sequence[_Field], kind: str) -> list[str]:
+    """The non-empty values of the fields of type ``kind``, in field order."""
+    return [f.value for f in fields if f.type == kind and f.value]
 
 
 def _history(
@@ -108,24 +112,27 @@ def _item(
 ) -> VaultItem:
     title = opt(item, "title", str, path, where) or ""
     fields = _live_fields(item, path, where)
-    password_fields = [(here, f) for here, f in fields if _is_filled(f, "password", path, here)]
+    password_fields = [f for f in fields if f.type == "password" and f.value]
     category = opt(item, "category", str, path, where) or ""
     kind = kind_for(_KINDS.get(category), bool(password_fields))
     login = kind is ItemKind.LOGIN
-    usernames = _values(fields, "username", path) + _values(fields, "email", path)
-    urls = tuple(u for u in _values(fields, "url", path) if u.strip())
+    usernames = _values(fields, "username") + _values(fields, "email")
+    urls = tuple(u for u in _values(fields, "url") if u.strip())
     folder_ids = opt(item, "folders", list, path, where) or []
     folder = next((folders[f] for f in folder_ids if isinstance(f, str) and folders.get(f)), None)
     password: str | None = None
     changed: Timestamp | None = None
     history: tuple[PasswordHistoryEntry, ...] = ()
     if login and password_fields:
-        here, field = password_fields[0]
-        password = get(field, "value", str, path, here)
+        first = password_fields[0]
+        password = first.value
         changed = stamp(
-            opt(field, "value_updated_at", int, path, here), "value_updated_at", path, here
+            opt(first.raw, "value_updated_at", int, path, first.where),
+            "value_updated_at",
+            path,
+            first.where,
         )
-        history = _history(field, path, here, warnings)
+        history = _history(first.raw, path, first.where, warnings)
     uuid = get(item, "uuid", str, path, where)
     return VaultItem(
         id=uuid,
@@ -135,7 +142,7 @@ def _item(
         username=text_or_none(usernames[0]) if login and usernames else None,
         password=password,
         urls=urls if login else (),
-        totp=login and bool(_values(fields, "totp", path)),
+        totp=login and bool(_values(fields, "totp")),
         folder=folder,
         notes_present=bool(opt(item, "note", str, path, where)),
         created=stamp(opt(item, "createdAt", int, path, where), "createdAt", path, where),

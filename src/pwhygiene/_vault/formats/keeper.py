@@ -51,6 +51,8 @@ _KINDS = {
 
 def keeper_path(raw: str) -> str | None:
     r"""A Keeper folder path (``A\B``, ``\\`` for a literal backslash) as ``A/B``."""
+    if "\\" not in raw:
+        return raw or None
     parts, current, i = [], [], 0
     while i < len(raw):
         if raw[i] == "\\":
