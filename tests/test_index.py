@@ -175,3 +175,16 @@ def test_a_missing_index_is_an_offline_index_error(tmp_path: Path) -> None:
     """Opening a path that does not exist says so and how to build one."""
     with pytest.raises(pwhygiene.OfflineIndexError, match="index build"):
         OfflineIndex.open(tmp_path / "nope.idx")
+
+
+@given(bad=st.text(min_size=4, max_size=80))
+def test_invalid_digest_messages_never_contain_the_input(small_index: Path, bad: str) -> None:
+    """Any malformed digest, single or in a batch, is refused without echoing it."""
+    with OfflineIndex.open(small_index) as index:
+        for call in (index.count, lambda d: index.count_many(["a" * 40, d])):
+            try:
+                call(bad)
+            except pwhygiene.InvalidInput as exc:
+                assert bad not in str(exc)
+            else:
+                assert len(bad) == 40

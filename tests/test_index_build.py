@@ -32,6 +32,8 @@ def test_single_file_and_prefix_folder_build_byte_identical_indexes(
         folder = Path(tmp)
         single = write_single(folder / "one.txt", corpus, crlf=crlf, final_newline=not crlf)
         prefixes = write_folder(folder / "many", corpus, crlf=not crlf)
+        for empty in {"12345", "abcde"} - {d[:5].lower() for d, _ in corpus.rows}:
+            (prefixes / f"{empty}.txt").write_bytes(b"")  # an empty range file adds nothing
         options = {"mode": corpus.mode, "with_suffixes": suffixes, "source_name": "pwned"}
         build_index(single, folder / "a.idx", built_at=1_700_000_000, **options)  # type: ignore[arg-type]
         build_index(prefixes, folder / "b.idx", built_at=1_700_000_000, **options)  # type: ignore[arg-type]
@@ -183,3 +185,22 @@ def test_a_runaway_line_is_rejected_before_it_fills_memory(
     (tmp_path / "c.txt").write_text("0" * 40 + ":1\n" + "A" * 300 + "\n")
     with pytest.raises(pwhygiene.BadCorpus, match=r"line 2: no line break"):
         build_index(tmp_path / "c.txt", tmp_path / "c.idx")
+
+
+@given(
+    garbage=st.text(
+        alphabet=st.characters(codec="ascii", exclude_characters="\r\n"), min_size=6, max_size=60
+    ),
+    position=st.integers(0, 5),
+)
+def test_a_malformed_line_is_never_quoted(garbage: str, position: int) -> None:
+    """Whatever a bad line holds, the error names its number and repeats none of it."""
+    rows = [f"{h}:{c}" for h, c in SHA1_ROWS]
+    rows.insert(position, "~" + garbage)  # "~" appears in no message unless the line is echoed
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "c.txt").write_text("\n".join(rows) + "\n")
+        with pytest.raises(pwhygiene.BadCorpus, match=rf"c\.txt: line {position + 1}: ") as info:
+            build_index(Path(tmp) / "c.txt", Path(tmp) / "c.idx")
+        message = str(info.value).split(": line ", 1)[1]
+        assert "~" not in message
+        assert not any(h in message for h, _ in SHA1_ROWS)
