@@ -434,3 +434,19 @@ def test_close_interrupts_a_retry_backoff() -> None:
     assert not worker.is_alive()
     assert len(errors) == 1
     assert "closed" in str(errors[0])
+
+
+def test_closing_mid_batch_turns_queued_lookups_into_errors() -> None:
+    """Lookups still queued when the client closes are reported unknown, never 0."""
+    counts = {f"queued-{i}": i + 1 for i in range(12)}
+    with RangeServer.from_passwords(counts, latency_ms=20) as server:
+        client = fast_client(server.url, max_workers=1)
+        stream = client.iter_counts(sha1_digest(pw) for pw in counts)
+        first = next(stream)
+        client.close()
+        rest = list(stream)
+    assert first.error is None
+    assert len(rest) == len(counts) - 1
+    unknown = [r for r in rest if r.error is not None]
+    assert unknown
+    assert all(r.count is None and "closed" in str(r.error) for r in unknown)

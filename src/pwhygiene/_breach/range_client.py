@@ -161,9 +161,10 @@ class RangeClient:
         with self._lock:
             self._closed = True
             executor, self._executor = self._executor, None
-        self._fetcher.stop()
+        self._fetcher.stop()  # queued lookups now fail at once instead of running
         if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+            # Not cancel_futures: a future cancelled in the queue never wakes as_completed().
+            executor.shutdown(wait=True)
         if self._owns_session:
             self._session.close()
 
@@ -202,17 +203,23 @@ def _stream(
     try:
         for future in as_completed(futures):
             digests = by_prefix[futures[future]]
-            try:
-                rows = future.result()
-            except BreachLookupError as exc:
-                for digest in digests:
-                    yield BreachCount(digest, None, exc)
-                continue
+            outcome = _outcome(future)
             for digest in digests:
-                yield BreachCount(digest, rows.get(digest[5:], 0))
+                if isinstance(outcome, BreachLookupError):
+                    yield BreachCount(digest, None, outcome)
+                else:
+                    yield BreachCount(digest, outcome.get(digest[5:], 0))
     finally:
         for future in futures:
             future.cancel()
+
+
+def _outcome(future: Future[Mapping[str, int]]) -> Mapping[str, int] | BreachLookupError:
+    """The rows a finished lookup found, or why it found none."""
+    try:
+        return future.result()
+    except BreachLookupError as exc:
+        return exc
 
 
 def _pooled_session(max_workers: int) -> requests.Session:

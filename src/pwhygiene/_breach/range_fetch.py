@@ -84,6 +84,8 @@ class RangeFetcher:
 
     def fetch(self, prefix: str) -> Mapping[str, int]:
         """The real rows under ``prefix`` (5 upper-case hex), from cache or the service."""
+        if self._stopping.is_set():
+            raise BreachServiceUnavailable("RangeClient closed before the lookup ran")
         cached = self._cache.get(self._mode, prefix) if self._cache is not None else None
         if cached is not None and self._cache is not None and self._cache.is_fresh(cached):
             return cached.rows
