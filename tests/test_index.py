@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pwhygiene
@@ -180,11 +181,9 @@ def test_a_missing_index_is_an_offline_index_error(tmp_path: Path) -> None:
 @given(bad=st.text(min_size=4, max_size=80))
 def test_invalid_digest_messages_never_contain_the_input(small_index: Path, bad: str) -> None:
     """Any malformed digest, single or in a batch, is refused without echoing it."""
+    assume(not re.fullmatch(r"[0-9A-Fa-f]{40}", bad))
     with OfflineIndex.open(small_index) as index:
         for call in (index.count, lambda d: index.count_many(["a" * 40, d])):
-            try:
+            with pytest.raises(pwhygiene.InvalidInput) as info:
                 call(bad)
-            except pwhygiene.InvalidInput as exc:
-                assert bad not in str(exc)
-            else:
-                assert len(bad) == 40
+            assert bad not in str(info.value)
