@@ -11,8 +11,9 @@ backoff and full jitter; when the budget is spent the caller gets a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import closing
 from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -134,14 +135,15 @@ class RangeClient:
         """
         ordered = [normalize_digest(digest, self._mode) for digest in digests]
         results: dict[str, int] = {}
-        for item in self.iter_counts(ordered):
-            if item.error is not None:
-                raise item.error
-            if item.count is not None:
-                results[item.digest] = item.count
+        with closing(self.iter_counts(ordered)) as stream:  # closing cancels what is queued
+            for item in stream:
+                if item.error is not None:
+                    raise item.error
+                if item.count is not None:
+                    results[item.digest] = item.count
         return {digest: results[digest] for digest in ordered}
 
-    def iter_counts(self, digests: Iterable[str]) -> Iterator[BreachCount]:
+    def iter_counts(self, digests: Iterable[str]) -> Generator[BreachCount, None, None]:
         """Yield each distinct digest's :class:`BreachCount` as soon as its prefix is answered.
 
         All digests are validated first (:class:`~pwhygiene.InvalidInput` before any request);
@@ -198,7 +200,7 @@ class RangeClient:
 
 def _stream(
     futures: dict[Future[Mapping[str, int]], str], by_prefix: dict[str, dict[str, None]]
-) -> Iterator[BreachCount]:
+) -> Generator[BreachCount, None, None]:
     """Yield per-digest answers in completion order; cancel what is left if abandoned."""
     try:
         for future in as_completed(futures):
