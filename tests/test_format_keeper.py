@@ -11,7 +11,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pwhygiene import ItemKind, MalformedExport, PwhygieneError, VaultItem, read_vault
+from pwhygiene import (
+    AmbiguousFormat,
+    ItemKind,
+    MalformedExport,
+    PwhygieneError,
+    UnsupportedFormat,
+    VaultItem,
+    read_vault,
+)
 from pwhygiene._vault.formats import keeper
 from pwhygiene._vault.registry import Detection, detect, take_sample
 from strategies.vault_more import (
@@ -139,6 +147,20 @@ def test_csv_round_trip(tmp_path_factory: pytest.TempPathFactory, items: list[En
     assert [observed(i) for i in vault] == [
         expected(e, "keeper-csv", urls=e.urls[:1], folder=e.folder) for e in items
     ]
+
+
+@given(items=entry_lists)
+def test_csv_auto_detection_never_picks_another_format(
+    tmp_path_factory: pytest.TempPathFactory, items: list[Entry]
+) -> None:
+    """A Keeper CSV is detected as ``keeper-csv`` or refused; never read as another format."""
+    path = write_file(tmp_path_factory.mktemp("kd"), "k.csv", keeper_csv(items))
+    try:
+        name = detect(path).name
+    except (AmbiguousFormat, UnsupportedFormat) as exc:
+        message = str(exc)
+        name = "keeper-csv" if "--format" in message else message
+    assert name == "keeper-csv"
 
 
 @given(items=entry_lists)
