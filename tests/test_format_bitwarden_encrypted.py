@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 from pathlib import Path
@@ -228,3 +229,37 @@ def test_mutated_exports_raise_only_pwhygiene_errors(
     path.write_bytes(mutated)
     with contextlib.suppress(PwhygieneError):
         read_vault(path, format="bitwarden-encrypted-json", password="fixture-password")
+
+
+@settings(max_examples=25)
+@given(part=st.sampled_from([0, 1]), data=st.data())
+def test_any_tampered_byte_is_malformed_never_wrong_password(
+    tmp_path_factory: pytest.TempPathFactory, part: int, data: st.DataObject
+) -> None:
+    """Any flipped byte of the data IV or ciphertext fails the MAC, even with the right password."""
+    export = json.loads((FIXTURES / "encrypted-pbkdf2.json").read_text())
+    kind, _, rest = export["data"].partition(".")
+    parts = [bytearray(base64.b64decode(p)) for p in rest.split("|")]
+    at = data.draw(st.integers(0, len(parts[part]) - 1))
+    parts[part][at] ^= data.draw(st.integers(1, 255))
+    export["data"] = kind + "." + "|".join(base64.b64encode(p).decode() for p in parts)
+    with pytest.raises(MalformedExport, match="MAC"):
+        read_vault(_write(tmp_path_factory, export), password="fixture-password")
+
+
+@settings(max_examples=10)
+@given(items=login_lists, secret=marked_passwords)
+def test_errors_inside_the_decrypted_export_leak_nothing(
+    tmp_path_factory: pytest.TempPathFactory, items: list[Login], secret: str
+) -> None:
+    """A malformed item inside a correctly encrypted export is reported without its values."""
+    inner = bitwarden_json(items)
+    inner["items"][0]["login"]["password"] = secret  # type: ignore[index]
+    inner["items"][0]["revisionDate"] = secret  # type: ignore[index]
+    path = _write(tmp_path_factory, bitwarden_encrypted(inner, "pw-for-test"))
+    with pytest.raises(MalformedExport, match=r"\$\.items\[0\]") as info:
+        read_vault(path, password="pw-for-test")
+    assert secret not in str(info.value)
+    lenient = read_vault(path, password="pw-for-test", strict=False)
+    assert all(secret not in w for w in lenient.warnings)
+    assert secret not in repr(lenient)
