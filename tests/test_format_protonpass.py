@@ -20,7 +20,7 @@ from pwhygiene import (
     VaultItem,
     read_vault,
 )
-from pwhygiene._vault.formats import protonpass
+from pwhygiene._vault.formats import protonpass, protonpass_pgp
 from pwhygiene._vault.registry import Detection, detect, take_sample
 from strategies.vault_more import (
     PROTON_HEADER,
@@ -117,8 +117,8 @@ def test_pgp_exports_are_refused_with_next_step(name: str) -> None:
 def test_binary_pgp_needs_its_extension(tmp_path: Path) -> None:
     """A binary OpenPGP message is claimed by extension; the same bytes unnamed are not."""
     data = bytes([0xC3, 0x0D, 0x04, 0x09, 0x03, 0x08]) + b"\x00" * 32
-    assert protonpass.sniff_pgp(take_sample(write_file(tmp_path, "x.gpg", data))) is Detection.YES
-    assert protonpass.sniff_pgp(take_sample(write_file(tmp_path, "x.bin", data))) is Detection.NO
+    assert protonpass_pgp.sniff(take_sample(write_file(tmp_path, "x.gpg", data))) is Detection.YES
+    assert protonpass_pgp.sniff(take_sample(write_file(tmp_path, "x.bin", data))) is Detection.NO
 
 
 def test_encrypted_flag_is_refused(tmp_path: Path) -> None:

@@ -1,10 +1,9 @@
-"""Proton Pass exports: CSV, JSON, the zip around ``Proton Pass/data.json``, and the PGP refusal.
+"""Proton Pass exports: CSV, JSON and the zip around ``Proton Pass/data.json``.
 
 The JSON is the complete export (item ids, trash state, every URL, creation and modification
 times); the CSV flattens it to one row per item and drops ids and trash. The passphrase-
-protected export is an OpenPGP message (armored ``.pgp``, or ``data.pgp`` in the zip). No
-maintained pure-Python OpenPGP package reads it today, so it is refused with the two ways out:
-export again without a passphrase, or ``gpg --decrypt`` it first.
+protected export is refused in :mod:`.protonpass_pgp`; a zip or JSON that turns out to be
+encrypted gets the same refusal here.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
 from pwhygiene._vault.formats._more_common import (
@@ -27,6 +26,7 @@ from pwhygiene._vault.formats._more_common import (
     vault,
     with_columns,
 )
+from pwhygiene._vault.formats.protonpass_pgp import DATA_JSON, DATA_PGP, PGP_REFUSAL
 from pwhygiene._vault.io import CsvRow, SafeZip, csv_rows, get, load_json, opt, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
@@ -34,18 +34,9 @@ from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample
 CSV_NAME = "protonpass-csv"
 JSON_NAME = "protonpass-json"
 ZIP_NAME = "protonpass-zip"
-PGP_NAME = "protonpass-pgp"
-
-DATA_JSON = "Proton Pass/data.json"
-DATA_PGP = "Proton Pass/data.pgp"
-PGP_REFUSAL = (
-    "the PGP-encrypted Proton Pass export is not supported; export again without a "
-    "passphrase, or decrypt it with `gpg --decrypt` first"
-)
 CSV_REQUIRED = ("type", "name", "url", "password", "note", "totp", "createTime")
 
-_KINDS = {
-    "login": None,  # a login, or another credential: decided by kind_for
+_KINDS = {  # login is a login; types not listed follow kind_for (wifi, custom, alias)
     "note": ItemKind.NOTE,
     "creditCard": ItemKind.CARD,
     "identity": ItemKind.IDENTITY,
@@ -217,17 +208,10 @@ def read_zip(path: Path, options: ReadOptions) -> Vault:
     return vault_from_json(load_json(member, text), member, ZIP_NAME, options)
 
 
-def refuse_pgp(path: Path, options: ReadOptions) -> Vault:
-    """The encrypted export: always a clear refusal with the next step."""
-    raise UnsupportedFormat(f"{path}: {PGP_REFUSAL}")
-
-
 # --- Detection ------------------------------------------------------------------------------
 
 _VAULTS_OBJECT = re.compile(r'"vaults"\s*:\s*\{')
 _ENCRYPTED_FLAG = re.compile(r'"encrypted"\s*:\s*(true|false)')
-# OpenPGP packets a passphrase-encrypted message starts with: SKESK (tag 3), old or new header.
-_PGP_FIRST_BYTES = frozenset({0x8C, 0x8D, 0x8E, 0xC3})
 
 
 def sniff_csv(sample: Sample) -> Detection:
@@ -253,22 +237,6 @@ def sniff_json(sample: Sample) -> Detection:
 def sniff_zip(sample: Sample) -> Detection:
     """YES for a zip holding ``Proton Pass/data.json``."""
     return Detection.YES if sample.zip_names and DATA_JSON in sample.zip_names else Detection.NO
-
-
-def sniff_pgp(sample: Sample) -> Detection:
-    """YES for an armored OpenPGP message, a zip of ``data.pgp``, or a binary ``.pgp``/``.gpg``."""
-    if sample.zip_names is not None:
-        names = sample.zip_names
-        return Detection.YES if DATA_PGP in names and DATA_JSON not in names else Detection.NO
-    if sample.head.lstrip().startswith(b"-----BEGIN PGP MESSAGE-----"):
-        return Detection.YES
-    if (
-        sample.head[:1]
-        and sample.head[0] in _PGP_FIRST_BYTES
-        and PurePosixPath(sample.path.name).suffix.lower() in {".pgp", ".gpg"}
-    ):
-        return Detection.YES
-    return Detection.NO
 
 
 register(
@@ -299,16 +267,5 @@ register(
         sniff=sniff_zip,
         read=read_zip,
         extensions=(".zip",),
-    )
-)
-register(
-    FormatSpec(
-        name=PGP_NAME,
-        description="Proton Pass PGP-encrypted export (refused: export without a passphrase)",
-        detection="armored OpenPGP message, a .pgp/.gpg OpenPGP file, or a zip of data.pgp",
-        sniff=sniff_pgp,
-        read=refuse_pgp,
-        extensions=(".pgp", ".gpg"),
-        encrypted=True,
     )
 )
