@@ -204,3 +204,10 @@ def test_a_malformed_line_is_never_quoted(garbage: str, position: int) -> None:
         message = str(info.value).split(": line ", 1)[1]
         assert "~" not in message
         assert not any(h in message for h, _ in SHA1_ROWS)
+
+
+def test_an_unwritable_output_is_an_offline_index_error(tmp_path: Path) -> None:
+    """A missing output folder is reported as an OfflineIndexError naming it, not a traceback."""
+    source = write_single(tmp_path / "c.txt", Corpus("sha1", SHA1_ROWS), crlf=False)
+    with pytest.raises(pwhygiene.OfflineIndexError, match="was not written"):
+        build_index(source, tmp_path / "missing" / "c.idx")

@@ -38,7 +38,7 @@ from pwhygiene._breach.index_format import (
     layout,
 )
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import BadCorpus, InvalidInput
+from pwhygiene._errors import BadCorpus, InvalidInput, OfflineIndexError
 from pwhygiene._version import __version__
 
 SAMPLE_ROWS = 1 << 16
@@ -91,6 +91,38 @@ def build_index(
         sort_keys=True,
     ).encode()
     stamp = int(time.time()) if built_at is None else built_at
+    try:
+        header = _build(
+            corpus,
+            target,
+            mode=mode,
+            metadata=metadata,
+            with_suffixes=with_suffixes,
+            bucket_bits=bucket_bits,
+            stamp=stamp,
+            progress=progress,
+        )
+    except OSError as exc:  # disk full, permissions, a vanished file: say which, not a traceback
+        where = exc.filename or target
+        raise OfflineIndexError(
+            f"{where}: {exc.strerror or exc}; the index was not written (check space and "
+            "permissions next to the output)"
+        ) from exc
+    return index_info(target, header, metadata)
+
+
+def _build(
+    corpus: Corpus,
+    target: Path,
+    *,
+    mode: HashMode,
+    metadata: bytes,
+    with_suffixes: bool,
+    bucket_bits: int | None,
+    stamp: int,
+    progress: Callable[[int], None] | None,
+) -> Header:
+    """Write the index next to ``target`` and rename it into place; remove it on any failure."""
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "w+b") as out, contextlib.ExitStack() as stack:
@@ -121,7 +153,7 @@ def build_index(
             os.unlink(temp_name)
         raise
     _fsync_directory(target.parent)
-    return index_info(target, header, metadata)
+    return header
 
 
 class _Writer:
