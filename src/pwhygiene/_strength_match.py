@@ -48,19 +48,22 @@ class Dictionaries:
 
     ``base`` maps a word to its ``(list name, rank)`` pairs in zxcvbn's list order, so one
     lookup per substring replaces zxcvbn's one lookup per list. ``user`` holds this call's
-    user inputs (rank = position, as in zxcvbn).
+    user inputs (rank = position, as in zxcvbn). ``alphabet`` is every character of every
+    word: a substring holding any other character cannot be a word, so scanning stops there.
     """
 
     base: dict[str, tuple[tuple[str, int], ...]]
     base_max_length: int
     user: dict[str, int]
     user_max_length: int
+    alphabet: frozenset[str]
 
     def with_user_inputs(self, words: Sequence[str]) -> Dictionaries:
         """A copy holding ``words`` (already normalised, lower-case) as the user-input list."""
         ranked = matching.build_ranked_dict(list(words))
         longest = max((len(word) for word in ranked), default=0)
-        return Dictionaries(self.base, self.base_max_length, ranked, longest)
+        alphabet = self.alphabet.union(*ranked)
+        return Dictionaries(self.base, self.base_max_length, ranked, longest, alphabet)
 
 
 _BASE_LOCK = threading.Lock()
@@ -87,7 +90,8 @@ def _merge_frequency_lists() -> Dictionaries:
         for word, rank in matching.RANKED_DICTIONARIES[name].items():
             merged.setdefault(word, []).append((name, rank))
     longest = max(len(word) for word in merged)
-    return Dictionaries({w: tuple(v) for w, v in merged.items()}, longest, {}, 0)
+    alphabet = frozenset().union(*merged)
+    return Dictionaries({w: tuple(v) for w, v in merged.items()}, longest, {}, 0, alphabet)
 
 
 def lower_aligned(text: str) -> str:
@@ -118,10 +122,13 @@ def dictionary_match(password: str, dicts: Dictionaries) -> list[Match]:
     matches: list[Match] = []
     n = len(password)
     lower = lower_aligned(password)
-    base, user = dicts.base, dicts.user
+    base, user, alphabet = dicts.base, dicts.user, dicts.alphabet
     span = max(dicts.base_max_length, dicts.user_max_length)
+    stops = [n] * (n + 1)  # stops[i]: first position >= i whose character no word has
+    for i in range(n - 1, -1, -1):
+        stops[i] = i if lower[i] not in alphabet else stops[i + 1]
     for i in range(n):
-        for j in range(i, min(n, i + span)):
+        for j in range(i, min(stops[i], i + span)):
             word = lower[i : j + 1]
             for name, rank in base.get(word, ()):
                 matches.append(_dictionary(password, i, j, word=word, rank=rank, name=name))

@@ -1,0 +1,151 @@
+"""Throughput and worst-case latency of pwhygiene's check() against raw zxcvbn (and zxcvbn-rs).
+
+Two fixed corpora, seeded so every run measures the same strings:
+
+* ordinary: realistic ASCII passwords of at most 64 characters (common passwords, words,
+  years, symbols, random strings), where check() must cost no more than zxcvbn itself;
+* adversarial: the strings that stall or crash zxcvbn (long repeats and sequences, the
+  ACsploit l33t string, 1 MiB inputs, surrogates, combining marks, full-width, RTL, emoji).
+  zxcvbn raises above 72 characters, so it is given each string cut to 72.
+
+Each adversarial string is timed ``--repeat`` times and its fastest run kept (the machine is
+shared; the fastest run is the least disturbed), then the worst string is reported.
+
+    python benchmarks/bench_check.py            # full run
+    python benchmarks/bench_check.py --quick    # a smaller ordinary corpus, one repeat
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import string
+import time
+from collections.abc import Callable
+from typing import Any
+
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from pwhygiene import check
+from pwhygiene._strength import estimate
+
+try:
+    from zxcvbn_rs_py import zxcvbn as zxcvbn_rs
+except ImportError:  # optional peer: pip install zxcvbn-rs-py
+    zxcvbn_rs = None
+
+ACSPLOIT = "4@8({[</369&#!1/|0$5+7%2/"
+ZXCVBN_LIMIT = 72
+
+
+def ordinary_corpus(size: int, seed: int = 2024) -> list[str]:
+    """Realistic passwords: common ones, word + year + symbol, passphrases, random strings."""
+    rng = random.Random(seed)
+    common = FREQUENCY_LISTS["passwords"][:5000]
+    words = FREQUENCY_LISTS["english_wikipedia"][:5000]
+    printable = string.ascii_letters + string.digits + "!@#$%^&*-_.?"
+    makers: list[Callable[[], str]] = [
+        lambda: rng.choice(common),
+        lambda: rng.choice(words).capitalize() + str(rng.randint(1950, 2030)) + rng.choice("!?#."),
+        lambda: " ".join(rng.choice(words) for _ in range(rng.randint(3, 5))),
+        lambda: "".join(rng.choice(printable) for _ in range(rng.randint(8, 24))),
+        lambda: rng.choice(common) + rng.choice(common),
+    ]
+    return [rng.choice(makers)()[:64] for _ in range(size)]
+
+
+def adversarial_corpus() -> dict[str, str]:
+    """Named strings chosen to stall or crash a strength estimator."""
+    rng = random.Random(7)
+    return {
+        "acsploit-72": (ACSPLOIT * 3)[:72],
+        "acsploit-reversed-72": (ACSPLOIT[::-1] * 3)[:72],
+        "acsploit-1k": ACSPLOIT * 40,
+        "a*72": "a" * 72,
+        "a*200": "a" * 200,
+        "ab*100": "ab" * 100,
+        "digits-200": "1234567890" * 20,
+        "dates-200": "19911991" * 25,
+        "qwerty-200": "qwertyuiop" * 20,
+        "words-200": "passwordiloveyouprincess" * 9,
+        "random-200": "".join(rng.choice(string.printable[:94]) for _ in range(200)),
+        "F*64": "F" * 64,
+        "a-1MiB": "a" * (1 << 20),
+        "fdfa-1MiB": "\ufdfa" * (1 << 20),
+        "surrogates-1MiB": "\ud800\udfff" * (1 << 19),
+        "combining-64k": "e\u0301\u0302\u0303" * (1 << 14),
+        "full-width-72": "".join(chr(0xFF01 + i % 94) for i in range(72)),
+        "rtl-72": "\u202e" + "\u05d0\u05d1\u05d2\u0627\u0644" * 14,
+        "emoji-72": "\U0001f600\U0001f389\U0001f512" * 24,
+        "nul-72": "\x00" * 72,
+    }
+
+
+def throughput(function: Callable[[str], Any], corpus: list[str]) -> float:
+    """Passwords per second over the whole corpus (one warm-up call first)."""
+    function(corpus[0])
+    start = time.perf_counter()
+    for password in corpus:
+        function(password)
+    return len(corpus) / (time.perf_counter() - start)
+
+
+def latency_ms(function: Callable[[str], Any], password: str, repeat: int) -> float:
+    """Fastest of ``repeat`` calls, in milliseconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function(password)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def main() -> None:
+    """Run both corpora and print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small corpus, one repeat")
+    args = parser.parse_args()
+    size, repeat = (300, 1) if args.quick else (3000, 3)
+    corpus = ordinary_corpus(size)
+    check(corpus[0])  # load word lists before timing anything
+
+    print(f"Ordinary passwords: {size} ASCII strings of at most 64 characters")
+    peers: dict[str, Callable[[str], Any]] = {
+        "zxcvbn 4.5.0 zxcvbn()": zxcvbn,
+        "pwhygiene estimate_strength()": estimate,
+        "pwhygiene check()": check,
+    }
+    if zxcvbn_rs is not None:
+        peers["zxcvbn-rs-py zxcvbn()"] = zxcvbn_rs
+    rates = {name: throughput(fn, corpus) for name, fn in peers.items()}
+    base = rates["zxcvbn 4.5.0 zxcvbn()"]
+    print(f"  {'implementation':34} {'passwords/s':>12} {'vs zxcvbn':>10}")
+    for name, rate in rates.items():
+        print(f"  {name:34} {rate:12,.0f} {rate / base:9.2f}x")
+
+    print(f"\nAdversarial strings: fastest of {repeat} run(s) each, milliseconds")
+    print(f"  zxcvbn and zxcvbn-rs-py get each string cut to {ZXCVBN_LIMIT} characters")
+    header = f"  {'string':22} {'length':>8} {'check()':>9} {'zxcvbn':>9}"
+    print(header + (f" {'zxcvbn-rs':>10}" if zxcvbn_rs is not None else ""))
+    ours: list[float] = []
+    theirs: list[float] = []
+    for name, password in adversarial_corpus().items():
+        mine = latency_ms(check, password, repeat)
+        cut = password[:ZXCVBN_LIMIT]
+        reference = latency_ms(zxcvbn, cut, 1 if name.startswith("acsploit") else repeat)
+        ours.append(mine)
+        theirs.append(reference)
+        row = f"  {name:22} {len(password):8,} {mine:9.1f} {reference:9.1f}"
+        if zxcvbn_rs is not None:
+            row += f" {latency_ms(zxcvbn_rs, cut, 1):10.1f}"
+        print(row)
+    print(
+        f"\n  worst case: check() {max(ours):.1f} ms, zxcvbn {max(theirs):.1f} ms "
+        f"(median {statistics.median(ours):.1f} vs {statistics.median(theirs):.1f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
