@@ -31,8 +31,11 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from pwhygiene import check
 from pwhygiene._strength import estimate
 
+zxcvbn_rs: Callable[[str], Any] | None
 try:
-    from zxcvbn_rs_py import zxcvbn as zxcvbn_rs
+    from zxcvbn_rs_py import zxcvbn as _zxcvbn_rs
+
+    zxcvbn_rs = _zxcvbn_rs
 except ImportError:  # optional peer: pip install zxcvbn-rs-py
     zxcvbn_rs = None
 
@@ -139,7 +142,10 @@ def main() -> None:
         theirs.append(reference)
         row = f"  {name:22} {len(password):8,} {mine:9.1f} {reference:9.1f}"
         if zxcvbn_rs is not None:
-            row += f" {latency_ms(zxcvbn_rs, cut, 1):10.1f}"
+            try:
+                row += f" {latency_ms(zxcvbn_rs, cut, 1):10.1f}"
+            except (UnicodeError, ValueError) as exc:  # it refuses lone surrogates
+                row += f" {type(exc).__name__:>10}"
         print(row)
     print(
         f"\n  worst case: check() {max(ours):.1f} ms, zxcvbn {max(theirs):.1f} ms "
