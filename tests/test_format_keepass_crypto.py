@@ -262,3 +262,12 @@ def test_variant_dictionary_fuzz(data: bytes) -> None:
     """Arbitrary bytes never raise anything but a PwhygieneError."""
     with contextlib.suppress(PwhygieneError):
         parse_variant_dictionary(b"\x00\x01" + data, Path("x"), "KDF")
+
+
+@pytest.mark.parametrize("kdf_uuid", [AES_KDF_UUID, keys.AES_KDF_KDBX4_UUID])
+def test_both_aes_kdf_uuids_derive_the_same_key(kdf_uuid: bytes) -> None:
+    """KeePass's AES-KDF UUID and KeePassXC's KDBX 4 alias both run AES-KDF."""
+    seed = bytes(range(32))
+    params: dict[str, int | bool | str | bytes] = {"$UUID": kdf_uuid, "S": seed, "R": 1234}
+    expected = naive_aes_kdf(bytes(32), seed, 1234)
+    assert keys.transform_key(bytes(32), params, Path("db.kdbx")) == expected
