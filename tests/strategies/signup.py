@@ -7,6 +7,7 @@ policy accepts; ``identities`` are username/e-mail pairs to use as context.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 
@@ -69,3 +70,48 @@ def identities() -> st.SearchStrategy[Identity]:
         st.text(string.ascii_lowercase, min_size=4, max_size=12),
         st.sampled_from(["mail", "corp", "uni"]),
     )
+
+
+# Passwords and contexts that between them trigger every violation code's message.
+_PROBES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("a", ()),
+    ("password", ()),
+    ("x" * 80, ()),
+    ("abcabcabcabcabcabc", ()),
+    ("qwertyuiopasdfghjkl", ()),
+    ("Marmaduke1987Marmaduke", ("marmaduke", "marmaduke@mail.example")),
+)
+
+
+def message_corpus() -> str:
+    """Every sentence a violation can say, with typical numbers filled in.
+
+    A generated password that is a substring of this text proves nothing when found in a message
+    (``"simi"`` is in "too similar"); property tests skip those with :func:`coincides`.
+    """
+    from pwhygiene._checker import Checker  # noqa: PLC0415  # reason: strategies stay light
+    from pwhygiene._policy import (  # noqa: PLC0415
+        SUGGESTIONS,
+        breach_unknown_violation,
+        breached_violation,
+        common_violation,
+        context_violation,
+    )
+
+    checker = Checker()
+    texts = [
+        v.message for pw, ctx in _PROBES for v in checker.check(pw, user_inputs=ctx).violations
+    ]
+    texts += [breached_violation(n).message for n in (1, 42, 1234)]
+    texts += [breach_unknown_violation().message, common_violation().message]
+    texts += [context_violation().message, *SUGGESTIONS.values()]
+    return "\n".join(texts)
+
+
+def coincides(password: str, corpus: str) -> bool:
+    """True when *password* could appear in an output by coincidence, not by leaking.
+
+    That is: it is part of a fixed sentence, or it is a short run of digits and punctuation
+    (messages contain lengths, scores and counts).
+    """
+    return password in corpus or re.fullmatch(r"[\d\W_]{1,8}", password) is not None
