@@ -16,13 +16,12 @@ import struct
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from pwhygiene._breach.digests import normalize_digest
-from pwhygiene._breach.index_corpus import U8Array, U64Array, decode_hex, digest_words
+from pwhygiene._breach.index_corpus import U8Array, U64Array
 from pwhygiene._breach.index_format import (
     COUNT_OVERFLOW,
     FINGERPRINT_BITS,
@@ -36,11 +35,16 @@ from pwhygiene._breach.index_format import (
     index_info,
     parse_header,
 )
+from pwhygiene._breach.index_search import (
+    FP_MASK,
+    fingerprints,
+    hex_digests,
+    map_view,
+    record_words,
+    search,
+)
 from pwhygiene._breach.source import HashMode
 from pwhygiene._errors import CorruptIndex, InvalidInput, OfflineIndexError
-
-_FP_MASK = (1 << FINGERPRINT_BITS) - 1
-_HEX_LENGTH = {"sha1": 40, "ntlm": 32}
 
 
 class OfflineIndex:
@@ -57,17 +61,10 @@ class OfflineIndex:
         self._info = info
         self._shift = MAX_BUCKET_BITS - header.bucket_bits
         self._steps = header.max_bucket.bit_length()
-        self._table: U64Array | None = _view(mapped, "<u8", header.table_offset, len_table(header))
-        # Record i seen as the big-endian uint64 ending at its last byte: two bytes of the
-        # record before, then fingerprint << 8 | count. One gather per probe, no reshaping.
-        self._records: npt.NDArray[np.uint64] | None = np.ndarray(
-            (header.record_count,),
-            dtype=">u8",
-            buffer=mapped,
-            offset=header.records_offset - 2,
-            strides=(RECORD_SIZE,),
-        )
-        overflow = _view(mapped, "<u8", header.overflow_offset, 2 * header.overflow_count)
+        table = map_view(mapped, "<u8", header.table_offset, (1 << header.bucket_bits) + 1)
+        self._table: U64Array | None = table
+        self._records: npt.NDArray[np.uint64] | None = record_words(mapped, header)
+        overflow = map_view(mapped, "<u8", header.overflow_offset, 2 * header.overflow_count)
         self._overflow: U64Array | None = overflow.reshape(-1, 2)
 
     @classmethod
@@ -115,7 +112,7 @@ class OfflineIndex:
         raw = bytes.fromhex(normalize_digest(digest, self.mode))
         mapped, header = self._open_map(), self._header
         key = int.from_bytes(raw[:8], "big") >> self._shift
-        fingerprint = key & _FP_MASK
+        fingerprint = key & FP_MASK
         lo, end = struct.unpack_from("<QQ", mapped, header.table_offset + 8 * (key >> 40))
         hi, base = end, header.records_offset
         while lo < hi:
@@ -136,7 +133,7 @@ class OfflineIndex:
         items = list(digests)
         if not items:
             return {}
-        raw, lower = self._decode(items)
+        raw, lower = hex_digests(items, self.mode)
         counts = self._lookup(raw).tolist()
         keys = [item.upper() for item in items] if lower else items
         return dict(zip(keys, counts, strict=True))
@@ -156,7 +153,7 @@ class OfflineIndex:
         items = list(digests)
         if not items:
             return np.zeros(0, dtype=np.uint64)
-        return self._lookup(self._decode(items)[0])
+        return self._lookup(hex_digests(items, self.mode)[0])
 
     def range(self, prefix: str) -> list[tuple[str, int]]:
         """Every ``(SUFFIX, count)`` under a 5-hex ``prefix``, as the range API answers it.
@@ -181,11 +178,11 @@ class OfflineIndex:
         table = self._table if self._table is not None else np.zeros(1, np.uint64)
         buckets = np.searchsorted(table, positions, side="right").astype(np.uint64) - 1
         values = records[lo:hi].astype(np.int64)
-        keys = (buckets << np.uint64(40)) | _fingerprints(values).astype(np.uint64)
+        keys = (buckets << np.uint64(40)) | fingerprints(values).astype(np.uint64)
         heads = (keys >> np.uint64(header.bucket_bits)).astype(">u8").view(np.uint8)
         heads = heads.reshape(-1, 8)[:, 8 - KEY_PREFIX_BYTES :]
         width = header.digest_bytes - KEY_PREFIX_BYTES
-        tails = _view(
+        tails = map_view(
             self._open_map(), "u1", header.suffixes_offset + width * lo, width * (hi - lo)
         )
         full = np.concatenate([heads, tails.reshape(-1, width)], axis=1)
@@ -246,52 +243,18 @@ class OfflineIndex:
             raise OfflineIndexError(f"{self._path}: the index is closed")
         return self._records
 
-    def _decode(self, items: list[str]) -> tuple[U8Array, bool]:
-        """Hex digests to bytes, and whether any has lower-case letters.
-
-        Validation is vectorised; the first bad digest raises like ``normalize_digest``.
-        """
-        width = _HEX_LENGTH[self.mode]
-        if set(map(len, items)) != {width}:
-            for item in items:
-                normalize_digest(item, self.mode)
-        try:
-            blob = "".join(items).encode("ascii")
-        except UnicodeEncodeError:
-            for item in items:
-                normalize_digest(item, self.mode)
-            raise  # pragma: no cover - normalize_digest has raised for a non-ASCII item
-        text = np.frombuffer(blob, dtype=np.uint8).reshape(-1, width)
-        raw, bad = decode_hex(text)
-        if bad is not None:
-            normalize_digest(items[bad], self.mode)
-            raise InvalidInput("a digest is not hexadecimal")  # pragma: no cover - raised above
-        return raw, bool(text.max() >= ord("a"))
-
     def _lookup(self, raw: U8Array) -> U64Array:
-        """Vectorised binary search of every digest in its bucket; counts, 0 when absent."""
-        records = self._records_array()
+        """Counts for raw digests, 0 when absent; overflow and shared keys resolved exactly."""
         table = self._table if self._table is not None else np.zeros(1, np.uint64)
-        keys = digest_words(raw[:, :8])[:, 0] >> np.uint64(self._shift)
-        fingerprints = (keys & np.uint64(_FP_MASK)).astype(np.int64)
-        buckets = (keys >> np.uint64(40)).astype(np.intp)
-        base = table[buckets].astype(np.intp)
-        end = table[buckets + 1].astype(np.intp)
-        if not len(records):
-            return np.zeros(len(raw), dtype=np.uint64)
-        last = len(records) - 1
-        size = end - base
-        for _ in range(self._steps):  # lower bound, branch-free: base moves, size halves
-            half = size >> 1
-            probe = base + half
-            less = (size > 0) & (_fingerprints(records[np.minimum(probe, last)]) < fingerprints)
-            base = np.where(less, probe + 1, base)
-            size = np.where(less, size - half - 1, half)
-        position = np.minimum(base, last)
-        values = records[position].astype(np.int64)
-        found = (base < end) & (_fingerprints(values) == fingerprints)
-        counts = np.where(found, values & 0xFF, 0).astype(np.uint64)
-        for i in np.flatnonzero(counts == COUNT_OVERFLOW).tolist():
+        position, count_byte = search(
+            self._records_array(),
+            table,
+            raw,
+            bucket_bits=self._header.bucket_bits,
+            steps=self._steps,
+        )
+        counts = count_byte.astype(np.uint64)
+        for i in np.flatnonzero(count_byte == COUNT_OVERFLOW).tolist():
             counts[i] = self._spilled(int(position[i]), raw[i].tobytes())
         return counts
 
@@ -301,8 +264,8 @@ class OfflineIndex:
         if key >> 40 >= len(table) - 1:
             return self._header.record_count
         lo, hi = int(table[key >> 40]), int(table[(key >> 40) + 1])
-        fingerprints = _fingerprints(self._records_array()[lo:hi].astype(np.int64))
-        return lo + int(np.searchsorted(fingerprints, key & _FP_MASK))
+        found = fingerprints(self._records_array()[lo:hi])
+        return lo + int(np.searchsorted(found, key & FP_MASK))
 
     def _overflow_value(self, position: int) -> int:
         overflow = self._overflow if self._overflow is not None else np.zeros((0, 2), np.uint64)
@@ -346,20 +309,3 @@ class OfflineIndex:
                 f"{self._path}: a shared key has no collision rows; rebuild the index"
             )
         return group
-
-
-def len_table(header: Header) -> int:
-    """Number of uint64 entries in the bucket table."""
-    return (1 << header.bucket_bits) + 1
-
-
-def _view(mapped: mmap.mmap, dtype: str, offset: int, count: int) -> np.ndarray[Any, Any]:
-    """A read-only numpy view of ``count`` items of ``dtype`` at ``offset`` in the map."""
-    if count == 0:
-        return np.zeros(0, dtype=dtype)
-    return np.frombuffer(mapped, dtype=dtype, count=count, offset=offset)
-
-
-def _fingerprints(values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    """The 40-bit fingerprints in record words (see ``OfflineIndex._records``)."""
-    return (values.astype(np.int64) >> 8) & _FP_MASK
