@@ -31,6 +31,8 @@ from strategies.range_bodies import suffixes
 
 PREFIX_PATH = re.compile(r"/range/[0-9A-F]{5}")
 passwords = st.text(min_size=1, max_size=24)
+# Secrets carry a marker no output can contain by accident ("HTTP:/" is a valid password).
+secrets_ = st.text(max_size=24).map("\u00a7".__add__)
 
 
 class MutableCorpus:
@@ -86,7 +88,7 @@ def test_counts_equal_the_corpus_in_both_modes(
             assert client.count(ntlm_digest(password)) == count
 
 
-@given(st.lists(passwords, min_size=1, max_size=5), st.sampled_from(["sha1", "ntlm"]))
+@given(st.lists(secrets_, min_size=1, max_size=5), st.sampled_from(["sha1", "ntlm"]))
 def test_only_five_hex_prefixes_ever_leave(
     corpora: tuple[RangeServer, MutableCorpus, MutableCorpus], secrets: list[str], mode: HashMode
 ) -> None:
@@ -109,8 +111,7 @@ def test_only_five_hex_prefixes_ever_leave(
         for password, digest in zip(secrets, digests, strict=True):
             assert digest[5:] not in seen
             assert digest[4:] not in seen
-            if len(password) >= 6:
-                assert password.upper() not in seen
+            assert password.upper() not in seen
 
 
 @given(st.lists(suffixes("sha1"), min_size=1, max_size=20, unique=True), st.data())
@@ -344,7 +345,7 @@ def test_real_api_knows_password() -> None:
         assert client.count(ntlm_digest("password")) > 1000
 
 
-@given(st.lists(passwords, min_size=1, max_size=3), st.sampled_from(FAULT_ERRORS))
+@given(st.lists(secrets_, min_size=1, max_size=3), st.sampled_from(FAULT_ERRORS))
 def test_errors_and_reprs_never_contain_a_secret(
     secrets: list[str], fault_error: tuple[FaultKind, type[Exception]]
 ) -> None:
@@ -365,8 +366,7 @@ def test_errors_and_reprs_never_contain_a_secret(
     text = "\n".join(outputs).upper()
     for password, digest in zip(secrets, digests, strict=True):
         assert digest[:5] not in text
-        if len(password) >= 6:
-            assert password.upper() not in text
+        assert password.upper() not in text
 
 
 def test_redirects_are_not_followed() -> None:
