@@ -60,7 +60,7 @@ def _item(row: CsvRow, path: Path, unescape: bool) -> VaultItem:
     values = {k: html.unescape(v) for k, v in row.values.items()} if unescape else row.values
     url = values["url"].strip()
     title = values["name"]
-    folder = nonempty(values["grouping"].replace("\\", "/").strip("/"))
+    folder = nonempty(values["grouping"].replace("\\", "/"))
     if url == NOTE_URL:
         return VaultItem(
             id=fingerprint(title, None, NOTE_URL, folder),
