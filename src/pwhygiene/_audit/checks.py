@@ -21,7 +21,8 @@ from pwhygiene._audit.similarity import Transform, describe, similar_pairs
 from pwhygiene._vault.model import Timestamp, VaultItem
 
 WEAK_MAX_SCORE = 2
-MAX_LISTED = 10  # items named in one message; details list them all
+MAX_LISTED = 10  # items named in one message
+MAX_DETAILS = 100  # similar items listed in a finding's details (the count says how many)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,19 +175,17 @@ def similar(entries: Sequence[Entry]) -> list[Finding]:
         tuple(dict.fromkeys(n for h in holders[p] for n in sites.site_names(h.item)))
         for p in passwords
     ]
-    partners: defaultdict[str, list[tuple[str, tuple[Transform, ...]]]] = defaultdict(list)
+    related: defaultdict[str, list[tuple[str, tuple[Transform, ...]]]] = defaultdict(list)
     for pair in similar_pairs(passwords, names):
-        for mine, theirs in ((pair.first, pair.second), (pair.second, pair.first)):
-            for holder in holders[passwords[mine]]:
-                partners[holder.item.id].extend(
-                    (other.item.id, pair.transforms) for other in holders[passwords[theirs]]
-                )
+        first, second = passwords[pair.first], passwords[pair.second]
+        related[first].append((second, pair.transforms))
+        related[second].append((first, pair.transforms))
     found = []
     titles = _titles(entries)
     for e in entries:
-        links = partners.get(e.item.id)
-        if not links:
+        if e.password is None or e.password not in related:
             continue
+        links = [(o.item.id, ts) for other, ts in related[e.password] for o in holders[other]]
         kinds = sorted({t for _, ts in links for t in ts})
         found.append(
             Finding(
@@ -196,7 +195,10 @@ def similar(entries: Sequence[Entry]) -> list[Finding]:
                 f"password is a small variation of the one on "
                 f"{_names(titles, [i for i, _ in links])} ({describe(links[0][1])})",
                 {
-                    "similar_to": [{"item_id": i, "transforms": list(ts)} for i, ts in links],
+                    "similar_to": [
+                        {"item_id": i, "transforms": list(ts)} for i, ts in links[:MAX_DETAILS]
+                    ],
+                    "similar_count": len(links),
                     "transforms": kinds,
                 },
             )

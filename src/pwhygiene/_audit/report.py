@@ -359,8 +359,10 @@ class AuditReport:
 
 def _plain(value: JSONValue) -> JSONValue:
     """Turn read-only mappings and tuples into plain JSON containers."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float)):
+        return value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
     return value

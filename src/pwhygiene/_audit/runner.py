@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from datetime import datetime, timezone
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -178,11 +179,17 @@ def _score_job(item: VaultItem) -> ScoreJob:
     password = item.password or ""
     words = sites.user_inputs(item)
     skeleton = _strength.normalise(password).text.lower().translate(_SKELETON)
-    for token in user_tokens(words):
+    for token in _tokens(words):
         w = token.lower().translate(_SKELETON)
         if w and (w in skeleton or w[::-1] in skeleton):
             return password, words
     return password, ()
+
+
+@lru_cache(maxsize=4096)
+def _tokens(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``user_tokens`` for an item's words; items of one export share usernames and hosts."""
+    return tuple(user_tokens(words))
 
 
 def _score_chunk(chunk: Sequence[ScoreJob]) -> list[tuple[int, float]]:

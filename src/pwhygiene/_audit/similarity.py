@@ -52,6 +52,7 @@ class Shape:
     core: str
     suffix: str
     base: str
+    letters: str  # the letters of the whole password, leet undone, case kept
 
 
 def shape(password: str, site_names: Sequence[str] = ()) -> Shape:
@@ -68,7 +69,8 @@ def shape(password: str, site_names: Sequence[str] = ()) -> Shape:
     while end > start and not stripped[end - 1].isalpha():
         end -= 1
     core = stripped[start:end]
-    return Shape(folded, stripped[:start], core, stripped[end:], core.translate(_LEET))
+    letters = "".join(c for c in password.translate(_LEET) if c.isalpha())
+    return Shape(folded, stripped[:start], core, stripped[end:], core.translate(_LEET), letters)
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -94,20 +96,31 @@ def explain(
     """
     if a == b:
         return None
-    if a.casefold() == b.casefold():
+    return _explain(_shapes(a, sites_a), _shapes(b, sites_b))
+
+
+def _shapes(password: str, sites: Sequence[str]) -> tuple[Shape, Shape]:
+    """The plain shape and the shape with the item's own site names removed."""
+    plain = shape(password)
+    return plain, (shape(password, sites) if sites else plain)
+
+
+def _explain(a: tuple[Shape, Shape], b: tuple[Shape, Shape]) -> tuple[Transform, ...] | None:
+    """:func:`explain` for two *different* passwords, from their precomputed shapes."""
+    (pa, sa), (pb, sb) = a, b
+    if pa.folded == pb.folded:
         return ("case",)
-    plain = _compare(a, b, shape(a), shape(b))
+    plain = _compare(pa, pb)
     if plain is not None:
         return plain
-    sa, sb = shape(a, sites_a), shape(b, sites_b)
-    if sa.base != shape(a).base or sb.base != shape(b).base:
-        sited = _compare(a, b, sa, sb)
+    if sa.base != pa.base or sb.base != pb.base:
+        sited = _compare(sa, sb)
         if sited is not None:
             return ("site_name", *(t for t in sited if t != "edit"))
     return None
 
 
-def _compare(a: str, b: str, sa: Shape, sb: Shape) -> tuple[Transform, ...] | None:
+def _compare(sa: Shape, sb: Shape) -> tuple[Transform, ...] | None:
     if len(sa.base) < MIN_BASE or len(sb.base) < MIN_BASE:
         return None
     found: list[Transform] = []
@@ -118,20 +131,13 @@ def _compare(a: str, b: str, sa: Shape, sb: Shape) -> tuple[Transform, ...] | No
         found.append("edit")
     else:
         return None
-    if _case_changed(a, b):
+    if sa.letters != sb.letters and sa.letters.casefold() == sb.letters.casefold():
         found.insert(0, "case")
     if sa.prefix != sb.prefix:
         found.append("prefix")
     if sa.suffix != sb.suffix:
         found.append("suffix")
     return tuple(found)
-
-
-def _case_changed(a: str, b: str) -> bool:
-    letters_a = [c for c in a.translate(_LEET) if c.isalpha()]
-    letters_b = [c for c in b.translate(_LEET) if c.isalpha()]
-    folded_a = [c.casefold() for c in letters_a]
-    return folded_a == [c.casefold() for c in letters_b] and letters_a != letters_b
 
 
 def _keys(sh: Shape) -> list[str]:
@@ -157,11 +163,12 @@ def similar_pairs(
     passwords: Sequence[str], site_names: Sequence[Sequence[str]]
 ) -> list[SimilarPair]:
     """Every similar pair among distinct ``passwords`` (``site_names[i]`` belong to ``i``)."""
+    shapes = [_shapes(pw, names) for pw, names in zip(passwords, site_names, strict=True)]
     buckets: defaultdict[str, list[int]] = defaultdict(list)
-    for index, password in enumerate(passwords):
-        keys = set(_keys(shape(password)))
-        if site_names[index]:
-            keys.update(_keys(shape(password, site_names[index])))
+    for index, (plain, sited) in enumerate(shapes):
+        keys = set(_keys(plain))
+        if sited is not plain:
+            keys.update(_keys(sited))
         for key in keys:
             buckets[key].append(index)
     candidates: set[tuple[int, int]] = set()
@@ -175,7 +182,7 @@ def similar_pairs(
             candidates.update((i, j) for j in members[pos + 1 :])
     pairs = []
     for i, j in sorted(candidates):
-        why = explain(passwords[i], passwords[j], site_names[i], site_names[j])
+        why = _explain(shapes[i], shapes[j])
         if why is not None:
             pairs.append(SimilarPair(i, j, why))
     return pairs

@@ -128,12 +128,18 @@ def site_keys(item: VaultItem) -> frozenset[str]:
 
 def site_names(item: VaultItem) -> tuple[str, ...]:
     """Lower-case words naming the site: the domain's main label and the title's words."""
+    return _site_names(item.title, item.urls)
+
+
+@lru_cache(maxsize=65536)
+def _site_names(title: str, urls: tuple[str, ...]) -> tuple[str, ...]:
     names: list[str] = []
-    for key in sorted(site_keys(item)):
+    keys = {registrable_domain(h) for h in map(host_of, urls) if h}
+    for key in sorted(keys):
         label = key.split(".")[0]
         if len(label) >= MIN_TOKEN and not is_ip(key):
             names.append(label)
-    names.extend(t for t in tokens(item.title) if t not in names and t not in _NOT_SITE)
+    names.extend(t for t in tokens(title) if t not in names and t not in _NOT_SITE)
     return tuple(names)
 
 

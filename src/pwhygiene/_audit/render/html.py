@@ -12,6 +12,7 @@ from pwhygiene._audit.render import svg
 from pwhygiene._audit.report import (
     CHECKS,
     DEFAULT_SEVERITY,
+    SCHEMA_VERSION,
     AuditReport,
     ItemResult,
     Severity,
@@ -178,7 +179,7 @@ def render(report: AuditReport) -> str:
 <section class="panel"><details><summary>All items ({s.items_audited})</summary><table>
 <thead><tr><th>Item</th><th>Username</th><th>URLs</th><th>Strength</th><th>Breach</th>
 <th>Age</th><th>Checks</th></tr></thead><tbody>{items}</tbody></table></details></section>
-<footer>pwhygiene {_e(__version__)} · report schema {_e(report.to_dict()["schema_version"])} ·
+<footer>pwhygiene {_e(__version__)} · report schema {SCHEMA_VERSION} ·
 no password or hash is stored in this file</footer>
 </main></body></html>
 """

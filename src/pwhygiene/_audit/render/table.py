@@ -14,6 +14,8 @@ from rich.text import Text
 
 from pwhygiene._audit.report import CHECKS, AuditReport, Severity
 
+MAX_ROWS = 200
+
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
     Severity.HIGH: "bold red",
@@ -42,8 +44,12 @@ def _item_cell(title: str, username: str | None) -> Text:
     return cell
 
 
-def renderable(report: AuditReport) -> RenderableType:
-    """The whole report as one rich renderable (the CLI prints it to a console)."""
+def renderable(report: AuditReport, *, max_rows: int = MAX_ROWS) -> RenderableType:
+    """The whole report as one rich renderable (the CLI prints it to a console).
+
+    The table lists the ``max_rows`` most severe findings: a terminal table of thousands of
+    rows helps nobody (and takes rich seconds to lay out); the other formats list everything.
+    """
     s = report.summary
     head = Text.assemble(
         ("Vault health ", "bold"),
@@ -57,13 +63,14 @@ def renderable(report: AuditReport) -> RenderableType:
     parts: list[RenderableType] = [head, counts, breach]
     findings = report.findings
     if findings:
+        shown = findings[:max_rows]
         titles = {i.id: i for i in report.items}
         table = Table(show_lines=False, header_style="bold", expand=True)
         table.add_column("Severity", no_wrap=True)
         table.add_column("Check", no_wrap=True)
         table.add_column("Item", overflow="fold", max_width=30)
         table.add_column("Finding", overflow="fold", ratio=1)
-        for f in findings:
+        for f in shown:
             item = titles[f.item_id]
             table.add_row(
                 Text(f.severity.value, style=SEVERITY_STYLE[f.severity]),
@@ -72,6 +79,14 @@ def renderable(report: AuditReport) -> RenderableType:
                 _clean(f.message),
             )
         parts.append(table)
+        if len(findings) > len(shown):
+            parts.append(
+                Text(
+                    f"… and {len(findings) - len(shown)} more findings of lower or equal "
+                    "severity; use --output html or json for all of them",
+                    style="bold",
+                )
+            )
     else:
         parts.append(Text("No findings.", style="bold green"))
     parts.extend(Text(f"warning: {w}", style="yellow") for w in _printable(report.warnings))
