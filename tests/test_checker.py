@@ -254,6 +254,8 @@ def test_blocklist_source_speaks_the_breach_protocol() -> None:
     assert source.count_many([digest]) == {digest.upper(): 1}
     with pytest.raises(InvalidInput):
         source.count("not-a-digest")
+    with pytest.raises(InvalidInput, match="'sha1' or 'ntlm'"):
+        BlocklistSource("md5")  # type: ignore[arg-type]
 
 
 def test_blocklist_source_can_stand_in_for_the_range_service() -> None:

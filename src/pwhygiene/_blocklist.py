@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from pwhygiene._breach.digests import normalize_digest, password_digest
 from pwhygiene._breach.source import HashMode
+from pwhygiene._errors import InvalidInput
 
 _LOCK = threading.Lock()
 _ENTRIES: frozenset[str] | None = None
@@ -67,6 +68,8 @@ class BlocklistSource:
     """
 
     def __init__(self, mode: HashMode = "sha1") -> None:
+        if mode not in ("sha1", "ntlm"):
+            raise InvalidInput(f"mode must be 'sha1' or 'ntlm', got {mode!r}")
         self._mode: HashMode = mode
         self._lock = threading.Lock()
         self._digests: frozenset[str] | None = None
