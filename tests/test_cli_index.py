@@ -32,7 +32,7 @@ def test_build_then_info_reports_the_index(
     assert main(["index", "build", str(source), "-o", str(tmp_path / "p.idx")]) == 0
     built = capsys.readouterr()
     assert built.out == ""
-    assert "indexed 300 SHA1 hashes" in built.err
+    assert "indexed 300 SHA-1 hashes" in built.err
     assert main(["index", "info", str(tmp_path / "p.idx"), "--verify"]) == 0
     out = capsys.readouterr().out
     assert "hashes:               300" in out

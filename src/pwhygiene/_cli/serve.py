@@ -17,11 +17,9 @@ from pathlib import Path
 
 from pwhygiene._breach.index import OfflineIndex
 from pwhygiene._errors import OfflineIndexError
-from pwhygiene.testing import RangeServer
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-LOG_CLEAR_SECONDS = 60.0  # the server keeps a request log; a long-running mirror must trim it
 _LOOPBACK = ("127.", "::1", "localhost")
 
 
@@ -58,6 +56,8 @@ def run(
     stop: threading.Event | None = None,
 ) -> int:
     """Serve until ``stop`` is set or Ctrl-C; ``ready`` receives the base URL once listening."""
+    from pwhygiene.testing import RangeServer  # noqa: PLC0415  # reason: only serve needs HTTP
+
     stop = stop or threading.Event()
     with OfflineIndex.open(args.index) as index:
         if not index.info.has_suffixes:
@@ -72,7 +72,7 @@ def run(
                 file=sys.stderr,
             )
         try:
-            server = RangeServer(index, host=args.host, port=args.port)
+            server = RangeServer(index, host=args.host, port=args.port, log_requests=False)
         except OSError as exc:
             raise OfflineIndexError(
                 f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port"
@@ -86,6 +86,6 @@ def run(
             )
             if ready is not None:
                 ready(server.url)
-            while not stop.wait(LOG_CLEAR_SECONDS):
-                server.clear_log()
+            while not stop.wait(1.0):  # a timed wait stays responsive to Ctrl-C
+                pass
     return 0
