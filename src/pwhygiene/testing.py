@@ -27,21 +27,20 @@ from __future__ import annotations
 
 import hashlib
 import random
-import re
-import socket
-import struct
-import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Literal, cast
-from urllib.parse import parse_qs, urlsplit
+from typing import Literal
 
 from pwhygiene._breach.digests import normalize_digest, password_digest
+from pwhygiene._breach.range_handler import (
+    FAULT_KINDS,
+    FaultKind,
+    LoggedRequest,
+    RangeHTTPServer,
+    RangeRequestHandler,
+)
 from pwhygiene._breach.source import HashMode, RangeProvider
 
 __all__ = [
@@ -52,35 +51,7 @@ __all__ = [
     "RangeServer",
 ]
 
-FaultKind = Literal[
-    "server_error",  # 500
-    "unavailable",  # 503
-    "rate_limited",  # 429 with Retry-After
-    "reset",  # TCP reset before any response
-    "hang",  # no answer until well past the client's read timeout
-    "truncated",  # the body stops short of its Content-Length
-    "html",  # a captive-portal page, 200 text/html
-    "redirect",  # 302 to a captive portal's login page elsewhere
-    "garbage",  # 200 text/plain with bytes that are no range body
-]
-FAULT_KINDS: tuple[FaultKind, ...] = (
-    "server_error",
-    "unavailable",
-    "rate_limited",
-    "reset",
-    "hang",
-    "truncated",
-    "html",
-    "redirect",
-    "garbage",
-)
-
-_PREFIX_PATH = re.compile(r"/range/([0-9A-Fa-f]{5})")
 _SUFFIX_LENGTH: dict[HashMode, int] = {"sha1": 35, "ntlm": 27}
-_PORTAL_PAGE = (
-    b"<!DOCTYPE html><html><head><title>Sign in to Wi-Fi</title></head>"
-    b"<body><form action='/login'>Accept the terms to continue</form></body></html>"
-)
 
 
 class InMemoryCorpus:
@@ -116,28 +87,6 @@ class InMemoryCorpus:
 
     def __repr__(self) -> str:
         return f"InMemoryCorpus(mode={self._mode!r}, prefixes={len(self._ranges)})"
-
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    """One request as the server saw it: enough to prove what a client revealed."""
-
-    method: str
-    path: str
-    query: str
-    headers: tuple[tuple[str, str], ...] = field(repr=False)
-    fault: FaultKind | None
-
-    @property
-    def prefix(self) -> str | None:
-        """The 5-hex prefix if the path was exactly ``/range/{PREFIX}``, else ``None``."""
-        match = _PREFIX_PATH.fullmatch(self.path)
-        return match.group(1) if match else None
-
-    def header(self, name: str) -> str | None:
-        """The value of header ``name`` (case-insensitive), or ``None``."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
 
 
 class RangeServer:
@@ -195,7 +144,7 @@ class RangeServer:
         self._script: deque[FaultKind | None] = deque()
         self._log: list[LoggedRequest] = []
         self._closing = threading.Event()
-        self._httpd = _Server((host, port), _Handler)
+        self._httpd = RangeHTTPServer((host, port), RangeRequestHandler)
         self._httpd.range_server = self
         self._thread: threading.Thread | None = None
         self._serving = False
@@ -342,130 +291,3 @@ class RangeServer:
 
     def __repr__(self) -> str:
         return f"RangeServer(url={self.url!r}, modes={sorted(self._providers)})"
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    range_server: RangeServer
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Stay quiet when a client drops its connection (clients time out on purpose here)."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """One request: log it, maybe misbehave, else answer like the real API."""
-
-    protocol_version = "HTTP/1.1"  # keep-alive, so a client's connection pool is exercised
-    server: _Server
-
-    def setup(self) -> None:
-        """Disable Nagle, or a delayed ACK adds ~40 ms to each keep-alive answer.
-
-        Headers and body go out as separate writes; with Nagle on, the second one waits.
-        """
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet: tests read :attr:`RangeServer.requests` instead of stderr."""
-
-    def do_GET(self) -> None:
-        """Answer a range request (or misbehave as scripted)."""
-        owner = self.server.range_server
-        split = urlsplit(self.path)
-        fault = owner._next_fault()
-        owner._record(
-            LoggedRequest(
-                method="GET",
-                path=split.path,
-                query=split.query,
-                headers=tuple(self.headers.items()),
-                fault=fault,
-            )
-        )
-        owner._sleep(owner.latency_ms / 1000.0)
-        match = _PREFIX_PATH.fullmatch(split.path)
-        mode = cast("HashMode", parse_qs(split.query).get("mode", ["sha1"])[-1].lower())
-        prefix = match.group(1).upper() if match else None
-        valid = prefix is not None and mode in owner._providers
-        padded = (self.headers.get("Add-Padding") or "").strip().lower() == "true"
-        if fault is not None:
-            real = owner.render(mode, prefix, padded=padded)[0] if prefix and valid else b""
-            self._misbehave(fault, real)
-        elif prefix is None:
-            self._send(HTTPStatus.NOT_FOUND, b"Not found")
-        elif not valid:
-            self._send(HTTPStatus.BAD_REQUEST, b"The hash mode is not supported")
-        else:
-            try:
-                body, etag = owner.render(mode, prefix, padded=padded)
-            except Exception:  # a provider failing (say, a damaged index) is the server's 500
-                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b"The range could not be read")
-                raise
-            if not owner.etag:
-                self._send(HTTPStatus.OK, body)
-            elif etag in _etags(self.headers.get("If-None-Match")):
-                self.send_response(HTTPStatus.NOT_MODIFIED)
-                self.send_header("ETag", etag)
-                self.end_headers()
-            else:
-                self._send(HTTPStatus.OK, body, {"ETag": etag})
-
-    def _send(
-        self,
-        status: HTTPStatus,
-        body: bytes,
-        headers: Mapping[str, str] | None = None,
-        content_type: str = "text/plain",
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _misbehave(self, fault: FaultKind, real_body: bytes) -> None:
-        owner = self.server.range_server
-        if fault == "server_error":
-            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b"Internal Server Error")
-        elif fault == "unavailable":
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"Service Unavailable")
-        elif fault == "rate_limited":
-            retry = {"Retry-After": str(owner.retry_after)}
-            self._send(HTTPStatus.TOO_MANY_REQUESTS, b"Rate limit exceeded", retry)
-        elif fault == "html":
-            self._send(HTTPStatus.OK, _PORTAL_PAGE, content_type="text/html; charset=utf-8")
-        elif fault == "redirect":
-            portal = {"Location": "http://portal.invalid/login?continue=/range"}
-            self._send(HTTPStatus.FOUND, b"Moved", portal, content_type="text/html")
-        elif fault == "garbage":
-            with owner._lock:
-                noise = bytes(owner._rng.getrandbits(8) for _ in range(64))
-            self._send(HTTPStatus.OK, b"\xff\xfe" + noise)
-        elif fault == "truncated":
-            body = real_body or b"0" * 35 + b":1"
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body) + 10))
-            self.end_headers()
-            self.wfile.write(body[: max(1, len(body) // 2)])
-            self.close_connection = True
-        elif fault == "hang":
-            owner._sleep(owner.hang_seconds)
-            self.close_connection = True
-        else:  # "reset": RST instead of an answer (SO_LINGER with a zero timeout)
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
-
-
-def _etags(header: str | None) -> set[str]:
-    """The entity tags listed in an ``If-None-Match`` header."""
-    if not header:
-        return set()
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
