@@ -115,3 +115,11 @@ def test_lone_surrogates_hash_instead_of_crashing() -> None:
     """Text with lone surrogates (from broken exports) still hashes in both modes."""
     assert len(sha1_digest("\ud800x")) == 40
     assert len(ntlm_digest("\udfff")) == 32
+
+
+def test_unknown_modes_are_invalid_input() -> None:
+    """A mode other than sha1/ntlm is InvalidInput, not a KeyError or a silent NTLM digest."""
+    with pytest.raises(InvalidInput, match="'md5'"):
+        password_digest("x", "md5")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="'md5'"):
+        normalize_digest("0" * 32, "md5")  # type: ignore[arg-type]

@@ -36,7 +36,11 @@ def ntlm_digest(password: str) -> str:
 
 def password_digest(password: str, mode: HashMode) -> str:
     """The digest a breach source of ``mode`` expects."""
-    return sha1_digest(password) if mode == "sha1" else ntlm_digest(password)
+    if mode == "sha1":
+        return sha1_digest(password)
+    if mode == "ntlm":
+        return ntlm_digest(password)
+    raise InvalidInput(f"hash mode must be 'sha1' or 'ntlm' (got {mode!r})")
 
 
 def normalize_digest(digest: str, mode: HashMode = "sha1") -> str:
@@ -44,7 +48,9 @@ def normalize_digest(digest: str, mode: HashMode = "sha1") -> str:
 
     The message never repeats the digest: it identifies a password as well as the password.
     """
-    expected = _HEX_LENGTH[mode]
+    expected = _HEX_LENGTH.get(mode)
+    if expected is None:
+        raise InvalidInput(f"hash mode must be 'sha1' or 'ntlm' (got {mode!r})")
     if len(digest) != expected or not _HEX.fullmatch(digest):
         raise InvalidInput(
             f"expected a {expected}-character hexadecimal {mode.upper()} digest "
