@@ -450,3 +450,31 @@ def test_closing_mid_batch_turns_queued_lookups_into_errors() -> None:
     unknown = [r for r in rest if r.error is not None]
     assert unknown
     assert all(r.count is None and "closed" in str(r.error) for r in unknown)
+
+
+@pytest.fixture(scope="module")
+def corrupting() -> Iterator[tuple[RangeServer, MutableCorpus]]:
+    """A server that corrupts 40 % of its answers, over a corpus the test fills."""
+    corpus = MutableCorpus("sha1")
+    kinds: list[FaultKind] = ["truncated", "html", "garbage", "redirect"]
+    with RangeServer(
+        corpus, padding_rows=(10, 30), fault_rate=0.4, fault_kinds=kinds, seed=9
+    ) as server:
+        yield server, corpus
+
+
+@given(st.dictionaries(secrets_, st.integers(1, 10**7), min_size=1, max_size=6))
+def test_corrupted_answers_never_become_a_wrong_count(
+    corrupting: tuple[RangeServer, MutableCorpus], counts: dict[str, int]
+) -> None:
+    """Each lookup through a corrupting server is right or a BadRangeResponse, never wrong."""
+    server, corpus = corrupting
+    for password, count in counts.items():
+        corpus.add(sha1_digest(password), count)
+    with fast_client(server.url, retries=1, cache=False) as client:
+        for answer in client.iter_counts(sha1_digest(pw) for pw in counts):
+            if answer.error is None:
+                assert answer.count == corpus.rows[answer.digest[:5]][answer.digest[5:]]
+            else:
+                assert isinstance(answer.error, BadRangeResponse)
+                assert answer.count is None
