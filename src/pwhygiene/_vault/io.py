@@ -200,7 +200,7 @@ class SafeZip:
         self.path = path
         try:
             self._zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:  # incl. "zip version"
             raise MalformedExport(path, None, "a readable zip archive") from exc
         infos = self._zip.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:

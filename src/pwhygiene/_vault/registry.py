@@ -125,7 +125,7 @@ def take_sample(path: Path) -> Sample:
         try:
             with zipfile.ZipFile(path) as zf:
                 zip_names = tuple(zf.namelist())
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:  # incl. "zip version"
             raise MalformedExport(path, None, "a readable zip archive") from exc
     return Sample(path=path, head=head, text=decode_head(head), zip_names=zip_names)
 
