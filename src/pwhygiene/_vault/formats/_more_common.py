@@ -1,21 +1,20 @@
 """Helpers shared by the Dashlane, NordPass, Proton Pass, Keeper, Enpass and RoboForm readers.
 
-They keep three rules in one place: ids are stable and unique even for exports without ids,
-a bad record is an error in strict mode and a warning (never a gap) in lenient mode, and the
-kind of an entry follows one policy across formats (:func:`kind_for`).
+They keep two rules in one place: ids are stable and unique even for exports without ids, and
+the kind of an entry follows one policy across formats (:func:`kind_for`). Strict/lenient
+collection, timestamps and header checks come from :mod:`._core_common`, shared with the other
+readers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from pwhygiene._errors import MalformedExport
-from pwhygiene._vault.io import CsvRow, csv_header, parse_timestamp
-from pwhygiene._vault.model import ItemKind, Timestamp, Vault, VaultItem, fingerprint
+from pwhygiene._vault.io import csv_header
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Sample
 
 T = TypeVar("T")
@@ -39,14 +38,6 @@ class Ids:
         return base if count == 1 else f"{base}-{count}"
 
 
-def stamp(value: object, source: str, path: Path, where: str) -> Timestamp | None:
-    """A :class:`Timestamp` from ISO text or Unix time; a bad one names file, place and field."""
-    try:
-        return parse_timestamp(value, source)
-    except (ValueError, OverflowError, OSError):
-        raise MalformedExport(path, where, f"{source} as a Unix or ISO 8601 time") from None
-
-
 def text_or_none(value: str | None) -> str | None:
     """``None`` for an absent or blank cell, so "no username" is one value, not two."""
     return value if value and value.strip() else None
@@ -61,32 +52,6 @@ def kind_for(explicit: ItemKind | None, has_password: bool) -> ItemKind:
     if explicit is not None:
         return explicit
     return ItemKind.LOGIN if has_password else ItemKind.OTHER
-
-
-def collect(
-    records: Iterable[T],
-    convert: Callable[[T], VaultItem | None],
-    *,
-    strict: bool,
-    warnings: list[str],
-) -> list[VaultItem]:
-    """Convert every record; lenient mode turns a malformed one into a warning, not a gap.
-
-    The warning is the error's own text, which by construction names only the place and the
-    expectation, never a value from the file.
-    """
-    items: list[VaultItem] = []
-    for record in records:
-        try:
-            item = convert(record)
-        except MalformedExport as exc:
-            if strict:
-                raise
-            warnings.append(f"skipped a record: {exc}")
-            continue
-        if item is not None:
-            items.append(item)
-    return items
 
 
 def vault(items: Iterable[VaultItem], name: str, path: Path, warnings: list[str]) -> Vault:
@@ -114,16 +79,3 @@ def json_head(sample: Sample) -> str | None:
 def in_member(path: Path, member: str) -> Path:
     """How errors name a member of a zip: ``export.zip/credentials.csv``."""
     return path / member
-
-
-def with_columns(
-    rows: Iterator[CsvRow], required: Iterable[str], path: Path, what: str
-) -> Iterator[CsvRow]:
-    """``rows`` after checking the header has ``required`` columns (named in the error)."""
-    first = next(rows, None)
-    if first is None:
-        return iter(())
-    missing = [c for c in required if c not in first.values]
-    if missing:
-        raise MalformedExport(path, "line 1", f"{what} columns {', '.join(missing)}")
-    return chain((first,), rows)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
+from pwhygiene._vault.formats._core_common import collect
 from pwhygiene._vault.formats._more_common import (
     Ids,
-    collect,
     header_of,
     in_member,
     text_or_none,

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
+from pwhygiene._vault.formats._core_common import collect, timestamp
 from pwhygiene._vault.formats._more_common import (
-    collect,
     json_head,
     kind_for,
-    stamp,
     text_or_none,
     vault,
 )
@@ -101,7 +100,7 @@ def _history(
             warnings.append(f"{path}: {here}: an encrypted history entry cannot be audited")
             continue
         value = get(entry, "value", str, path, here)
-        at = stamp(opt(entry, "updated_at", int, path, here), "updated_at", path, here)
+        at = timestamp(opt(entry, "updated_at", int, path, here), "updated_at", path, here)
         if value:
             entries.append(PasswordHistoryEntry(value, None if at is None else at.at))
     return tuple(entries)
@@ -126,7 +125,7 @@ def _item(
     if login and password_fields:
         first = password_fields[0]
         password = first.value
-        changed = stamp(
+        changed = timestamp(
             opt(first.raw, "value_updated_at", int, path, first.where),
             "value_updated_at",
             path,
@@ -145,8 +144,8 @@ def _item(
         totp=login and bool(_values(fields, "totp")),
         folder=folder,
         notes_present=bool(opt(item, "note", str, path, where)),
-        created=stamp(opt(item, "createdAt", int, path, where), "createdAt", path, where),
-        modified=stamp(opt(item, "updated_at", int, path, where), "updated_at", path, where),
+        created=timestamp(opt(item, "createdAt", int, path, where), "createdAt", path, where),
+        modified=timestamp(opt(item, "updated_at", int, path, where), "updated_at", path, where),
         password_changed=changed,
         history=history,
         trashed=bool(

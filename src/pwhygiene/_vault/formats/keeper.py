@@ -16,13 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
+from pwhygiene._vault.formats._core_common import collect, timestamp
 from pwhygiene._vault.formats._more_common import (
     Ids,
-    collect,
     header_of,
     json_head,
     kind_for,
-    stamp,
     text_or_none,
     vault,
 )
@@ -191,7 +190,7 @@ def _json_item(record: object, where: str, path: Path, ids: Ids) -> VaultItem:
         totp=login and totp,
         folder=folder,
         notes_present=bool(opt(record, "notes", str, path, where)),
-        modified=stamp(
+        modified=timestamp(
             opt(record, "last_modified", int, path, where), "last_modified", path, where
         ),
     )

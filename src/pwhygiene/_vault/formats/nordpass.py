@@ -13,14 +13,13 @@ import json
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
+from pwhygiene._vault.formats._core_common import checked_rows, collect
 from pwhygiene._vault.formats._more_common import (
     Ids,
-    collect,
     header_of,
     kind_for,
     text_or_none,
     vault,
-    with_columns,
 )
 from pwhygiene._vault.io import CsvRow, csv_rows
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
@@ -108,7 +107,7 @@ def read(path: Path, options: ReadOptions) -> Vault:
     """Read a NordPass CSV; folder rows declare folders and are not items."""
     warnings: list[str] = []
     ids = Ids()
-    records = with_columns(csv_rows(path), REQUIRED, path, "NordPass")
+    records = checked_rows(csv_rows(path), path, REQUIRED, "NordPass")
     items = collect(
         records, lambda r: _item(r, path, ids), strict=options.strict, warnings=warnings
     )

@@ -14,17 +14,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
+from pwhygiene._vault.formats._core_common import checked_rows, collect, timestamp
 from pwhygiene._vault.formats._more_common import (
     Ids,
-    collect,
     header_of,
     in_member,
     json_head,
     kind_for,
-    stamp,
     text_or_none,
     vault,
-    with_columns,
 )
 from pwhygiene._vault.formats.protonpass_pgp import DATA_JSON, DATA_PGP, PGP_REFUSAL
 from pwhygiene._vault.io import CsvRow, SafeZip, csv_rows, get, load_json, opt, read_text
@@ -91,8 +89,8 @@ def _csv_item(row: CsvRow, path: Path, ids: Ids) -> VaultItem:
         totp=login and bool(v["totp"].strip()),
         folder=folder,
         notes_present=bool(v["note"]),
-        created=stamp(v["createTime"], "createTime", path, where),
-        modified=stamp(v.get("modifyTime"), "modifyTime", path, where),
+        created=timestamp(v["createTime"], "createTime", path, where),
+        modified=timestamp(v.get("modifyTime"), "modifyTime", path, where),
     )
 
 
@@ -100,7 +98,7 @@ def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read a Proton Pass CSV (with or without the ``email`` and ``autofillUrls`` columns)."""
     warnings: list[str] = []
     ids = Ids()
-    rows = with_columns(csv_rows(path), CSV_REQUIRED, path, "Proton Pass")
+    rows = checked_rows(csv_rows(path), path, CSV_REQUIRED, "Proton Pass")
     items = collect(
         rows, lambda r: _csv_item(r, path, ids), strict=options.strict, warnings=warnings
     )
@@ -164,8 +162,8 @@ def _json_item(item: object, vault_name: str, where: str, path: Path, name: str)
         totp=login and _has_totp(data, content, path, here),
         folder=vault_name or None,
         notes_present=bool(opt(meta, "note", str, path, f"{here}.metadata")),
-        created=stamp(opt(item, "createTime", int, path, where), "createTime", path, where),
-        modified=stamp(opt(item, "modifyTime", int, path, where), "modifyTime", path, where),
+        created=timestamp(opt(item, "createTime", int, path, where), "createTime", path, where),
+        modified=timestamp(opt(item, "modifyTime", int, path, where), "modifyTime", path, where),
         trashed=state == _STATE_TRASHED,
     )
 

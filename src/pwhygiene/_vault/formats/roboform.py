@@ -20,13 +20,12 @@ from itertools import chain
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
+from pwhygiene._vault.formats._core_common import checked_rows, collect
 from pwhygiene._vault.formats._more_common import (
     Ids,
-    collect,
     header_of,
     text_or_none,
     vault,
-    with_columns,
 )
 from pwhygiene._vault.io import CsvRow, csv_rows
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
@@ -108,7 +107,7 @@ def _item(row: CsvRow, path: Path, ids: Ids, column: str | None) -> VaultItem:
     url = text_or_none(v["Url"])
     match_url = text_or_none(v.get("MatchUrl"))
     urls = tuple(dict.fromkeys(u for u in (url, match_url) if u))
-    kind = _kind(username, password, url, bool(v["Note"].strip()))
+    kind = _kind(username, password, url, bool(v["Note"]))
     login = kind is ItemKind.LOGIN
     folder = (v.get("Folder") or "").strip().lstrip("/") or None
     totp = any(
@@ -126,7 +125,7 @@ def _item(row: CsvRow, path: Path, ids: Ids, column: str | None) -> VaultItem:
         urls=urls,
         totp=login and totp,
         folder=folder,
-        notes_present=bool(v["Note"].strip()),
+        notes_present=bool(v["Note"]),
     )
 
 
@@ -138,7 +137,7 @@ def read(path: Path, options: ReadOptions) -> Vault:
     """Read a RoboForm CSV, joining spilled ``RfFieldsV2`` cells back to their row."""
     warnings: list[str] = []
     ids = Ids()
-    rows = with_columns(csv_rows(path, allow_extra=True), REQUIRED, path, "RoboForm")
+    rows = checked_rows(csv_rows(path, allow_extra=True), path, REQUIRED, "RoboForm")
     first = next(rows, None)
     if first is None:
         return vault((), NAME, path, warnings)
