@@ -212,7 +212,7 @@ def test_scrub_errors_removes_every_input_string(secret: str, kind: str) -> None
     payloads: dict[str, object] = {
         "missing": {"password": secret},
         "extra": {"age": 1, "password": "x", "note": secret},
-        "bad_age": {"age": secret, "password": secret},
+        "bad_age": {"age": {"years": secret}, "password": secret},
         "nested": [secret, {"password": secret}],
     }
     with pytest.raises(ValidationError) as info:
