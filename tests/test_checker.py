@@ -125,6 +125,14 @@ def test_password_built_from_the_email_is_context() -> None:
     assert ViolationCode.CONTEXT in check("alice.wonderland.1987", user_inputs=[email]).codes
 
 
+def test_strong_only_thanks_to_own_details_is_context() -> None:
+    """`iloveyou wonderland!` scores 4, but without `wonderland` (the user's name) it is weak."""
+    assert check("iloveyou wonderland!").acceptable
+    result = check("iloveyou wonderland!", user_inputs=["Wonderland"])
+    assert result.score >= 3
+    assert result.codes == (ViolationCode.CONTEXT,)
+
+
 def test_strong_password_containing_a_name_is_still_fine() -> None:
     """A name inside an otherwise strong passphrase is not a context violation."""
     result = check("Alice likes purple tractor batteries", user_inputs=["Alice Smith"])
