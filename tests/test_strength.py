@@ -123,6 +123,28 @@ def test_known_zxcvbn_answers(
     assert strength.feedback.warning == warning
 
 
+@given(st.text("0123456789/-._ \\", max_size=24))
+def test_date_matches_equal_zxcvbn_at_its_reference_year(text: str) -> None:
+    """Our linear-time date filter keeps exactly the dates zxcvbn's quadratic one keeps."""
+    ours = [(m["i"], m["j"], m["year"], m["month"], m["day"]) for m in date_match(text, 2017)]
+    theirs = [(m["i"], m["j"], m["year"], m["month"], m["day"]) for m in matching.date_match(text)]
+    assert ours == theirs
+
+
+@given(st.text(st.sampled_from(ACSPLOIT + "aeiostlxz"), max_size=40))
+def test_l33t_table_is_capped_and_only_ever_trimmed(password: str) -> None:
+    """At most MAX_L33T_SUBS symbol combinations survive, each one zxcvbn would also try."""
+    full = matching.relevant_l33t_subtable(password, matching.L33T_TABLE)
+    trimmed = l33t_table(password)
+    combinations = 1
+    for letter, symbols in trimmed.items():
+        assert symbols
+        assert set(symbols) <= set(full[letter])
+        combinations *= len(symbols)
+    assert combinations <= MAX_L33T_SUBS
+    assert set(trimmed) == set(full)
+
+
 def test_recent_years_are_measured_from_the_current_year() -> None:
     """`rooster2024` is cheaper than zxcvbn says: 2024 is a recent year, not a 2017-era one."""
     assert zxcvbn("rooster2024")["score"] == 2
