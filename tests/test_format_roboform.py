@@ -53,6 +53,23 @@ def test_cr_cr_lf_line_ends() -> None:
     assert (mail.title, mail.password, bank.folder) == ("Mail", "Rf-mail-0004", "Finance")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16-le", "utf-16-be", "utf-8"])
+@pytest.mark.parametrize("line_end", ["\r\n", "\n", "\r\r\n"])
+def test_encodings_and_line_ends(tmp_path: Path, encoding: str, line_end: str) -> None:
+    """UTF-8 with or without BOM and UTF-16 with BOM; LF, CRLF and CR CR LF line ends."""
+    text = line_end.join(
+        [
+            "Name,Url,MatchUrl,Login,Pwd,Note,Folder,RfFieldsV2",
+            "Café,https://c.test,,zoë,Rf-ß-1,,,",
+            "",
+        ]
+    )
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(encoding, b"")
+    path = write_file(tmp_path, "r.csv", bom + text.encode(encoding))
+    (item,) = read_vault(path)
+    assert (item.title, item.username, item.password) == ("Café", "zoë", "Rf-ß-1")
+
+
 @pytest.mark.parametrize(
     ("cell", "parsed"),
     [

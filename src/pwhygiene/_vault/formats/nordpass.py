@@ -33,6 +33,7 @@ REQUIRED = ("name", "url", "username", "password", "note")
 
 _KINDS: dict[str, ItemKind] = {
     "password": ItemKind.LOGIN,
+    "login": ItemKind.LOGIN,  # not seen in exports, but NordPass's UI calls them logins
     "note": ItemKind.NOTE,
     "credit_card": ItemKind.CARD,
     "identity": ItemKind.IDENTITY,
