@@ -22,7 +22,7 @@ from pwhygiene._vault.model import Timestamp, VaultItem
 
 WEAK_MAX_SCORE = 2
 MAX_LISTED = 10  # items named in one message
-MAX_DETAILS = 100  # similar items listed in a finding's details (the count says how many)
+MAX_DETAILS = 25  # similar items listed in a finding's details (the count says how many)
 
 
 @dataclass(frozen=True, slots=True)

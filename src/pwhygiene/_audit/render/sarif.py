@@ -130,4 +130,4 @@ def render(report: AuditReport) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(log, separators=(",", ":"), ensure_ascii=False) + "\n"
