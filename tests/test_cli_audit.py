@@ -107,6 +107,15 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().err
 
 
+def test_a_bad_environment_default_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An invalid PWHYGIENE_OUTPUT is a usage error naming the variable."""
+    monkeypatch.setenv("PWHYGIENE_OUTPUT", "pdf")
+    assert main(["audit", SAMPLE, "--no-breach"]) == 2
+    assert "PWHYGIENE_OUTPUT" in capsys.readouterr().err
+
+
 def test_a_malformed_ignore_file_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

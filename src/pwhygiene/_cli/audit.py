@@ -214,6 +214,10 @@ def _breach_source(args: argparse.Namespace) -> BreachSource | None:
 
 def run(args: argparse.Namespace) -> int:
     """Read, audit, render, write; return the exit code."""
+    if args.output not in OUTPUT_FORMATS:  # argparse does not check env-var defaults
+        return _usage(
+            f"PWHYGIENE_OUTPUT={args.output!r}: expected one of {', '.join(OUTPUT_FORMATS)}"
+        )
     if args.require_breach and args.no_breach:
         return _usage("--require-breach cannot be combined with --no-breach")
     if not Path(args.export).is_file():
