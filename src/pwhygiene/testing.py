@@ -34,6 +34,7 @@ from types import TracebackType
 from typing import Literal
 
 from pwhygiene._breach.digests import normalize_digest, password_digest
+from pwhygiene._breach.range_body import SUFFIX_LENGTH
 from pwhygiene._breach.range_handler import (
     FAULT_KINDS,
     FaultKind,
@@ -50,8 +51,6 @@ __all__ = [
     "LoggedRequest",
     "RangeServer",
 ]
-
-_SUFFIX_LENGTH: dict[HashMode, int] = {"sha1": 35, "ntlm": 27}
 
 
 class InMemoryCorpus:
@@ -283,7 +282,7 @@ class RangeServer:
         if padded:
             pad = self._padding_count(len(rows))
             taken = {suffix for suffix, _ in rows}
-            lines += [f"{s}:0" for s in self._random_suffixes(_SUFFIX_LENGTH[mode], pad, taken)]
+            lines += [f"{s}:0" for s in self._random_suffixes(SUFFIX_LENGTH[mode], pad, taken)]
         text = self.line_ending.join(lines)
         if self.final_newline and lines:
             text += self.line_ending
