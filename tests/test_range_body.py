@@ -94,10 +94,11 @@ def test_messages_never_quote_a_suffix(generated: GeneratedBody) -> None:
         (f"{SHA1_ROW[:-2]}:007".encode(), 7),
         (f"{SHA1_ROW}\r\n".encode(), 1),
         (f"{SHA1_ROW.lower()}".encode(), 1),
+        (f"\ufeff{SHA1_ROW}".encode(), 1),
     ],
 )
 def test_known_count_formats(body: bytes, expected: int) -> None:
-    """Separators, leading zeros, a final CRLF and lower-case hex are all read correctly."""
+    """Separators, leading zeros, a final CRLF, lower-case hex and a BOM are read correctly."""
     assert parse_range_body(body) == {SHA1_ROW[:35]: expected}
 
 

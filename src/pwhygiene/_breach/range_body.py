@@ -50,6 +50,7 @@ def parse_range_body(
     wire). An empty body is a valid answer with no rows.
     """
     _check_headers(body, content_type, content_length)
+    body = body.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM is harmless; other clients strip it
     if body.lstrip()[:1] == b"<":
         raise BadRangeResponse("range body is markup, not text (a captive portal or proxy page?)")
     text = body.decode("ascii", "replace")
