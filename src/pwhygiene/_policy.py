@@ -32,6 +32,9 @@ MIN_TOKEN_LENGTH = 3
 """User-input tokens shorter than this are ignored (``"al"`` would match half the alphabet)."""
 MAX_USER_INPUTS = 32
 MAX_USER_INPUT_CHARS = 256
+MAX_TOKENS = 64
+MAX_TOKEN_LENGTH = 64
+"""Longer tokens (whole inputs, mostly) could never fit the scored window anyway."""
 CONTEXT_WINDOW = 256
 """Normalised characters searched for user-input tokens."""
 MOSTLY = 0.5
@@ -226,8 +229,9 @@ def user_tokens(user_inputs: Iterable[str]) -> tuple[str, ...]:
     Each input is NFKC-normalised and lower-cased and kept whole; an e-mail address adds its
     local part and its domain labels; every part is split on separators and at letter/digit
     boundaries (``alice.wonderland1987`` gives ``alice``, ``wonderland``, ``1987``). Tokens
-    shorter than MIN_TOKEN_LENGTH are dropped. At most MAX_USER_INPUTS inputs of
-    MAX_USER_INPUT_CHARS characters each are read.
+    shorter than MIN_TOKEN_LENGTH or longer than MAX_TOKEN_LENGTH are dropped. At most
+    MAX_USER_INPUTS inputs of MAX_USER_INPUT_CHARS characters each are read, and at most
+    MAX_TOKENS tokens kept, so hostile inputs cannot make a check slow.
     """
     if isinstance(user_inputs, (str, bytes)):
         raise InvalidInput(
@@ -249,9 +253,9 @@ def user_tokens(user_inputs: Iterable[str]) -> tuple[str, ...]:
             for word in words:
                 parts += _RUNS.findall(word)
         for part in parts:
-            if len(part) >= MIN_TOKEN_LENGTH:
+            if MIN_TOKEN_LENGTH <= len(part) <= MAX_TOKEN_LENGTH:
                 tokens.setdefault(part, None)
-    return tuple(tokens)
+    return tuple(tokens)[:MAX_TOKENS]
 
 
 @dataclass(frozen=True)
@@ -274,30 +278,36 @@ class ContextMatch:
 def match_context(text: str, tokens: Sequence[str]) -> ContextMatch:
     """Find the user's tokens in a normalised password, l33t spellings included.
 
-    ``a1ice`` matches ``alice``. Only the first CONTEXT_WINDOW characters are searched; the
-    residual is the password with every found token removed.
+    ``4l1c3`` matches ``alice``: the password is also read with every l33t symbol replaced by
+    its letter, once with ``1``/``|`` as ``i`` and ``7`` as ``t``, once with all three as ``l``.
+    Only the first CONTEXT_WINDOW characters are searched (plain substring search, so the cost
+    stays linear whatever the inputs); the residual is the password without the found tokens.
     """
     head = text[:CONTEXT_WINDOW]
     lowered = head.lower() if len(head.lower()) == len(head) else head
     if not tokens or not head:
         return ContextMatch(0, len(head), text)
-    ordered = sorted(tokens, key=len, reverse=True)
-    pattern = re.compile("(?=(" + "|".join(_l33t_pattern(t) for t in ordered) + "))")
+    views = dict.fromkeys([lowered, lowered.translate(_DE_L33T_I), lowered.translate(_DE_L33T_L)])
     covered = bytearray(len(head))
-    for found in pattern.finditer(lowered):
-        start, end = found.start(1), found.end(1)
-        covered[start:end] = b"\x01" * (end - start)
+    for token in tokens:
+        width = len(token)
+        for view in views:
+            start = view.find(token)
+            while start != -1:
+                covered[start : start + width] = b"\x01" * width
+                start = view.find(token, start + 1)
+        if all(covered):
+            break
     residual = (
         "".join(c for c, hit in zip(head, covered, strict=True) if not hit) + text[CONTEXT_WINDOW:]
     )
     return ContextMatch(sum(covered), len(head), residual)
 
 
-def _l33t_pattern(token: str) -> str:
-    from zxcvbn.matching import L33T_TABLE  # noqa: PLC0415 -- zxcvbn loads 800 kB of lists
-
-    out = []
-    for char in token:
-        subs = L33T_TABLE.get(char)
-        out.append("[" + re.escape(char + "".join(subs)) + "]" if subs else re.escape(char))
-    return "".join(out)
+_UNAMBIGUOUS_L33T = {
+    "4": "a", "@": "a", "8": "b", "(": "c", "{": "c", "[": "c", "<": "c", "3": "e",
+    "6": "g", "9": "g", "!": "i", "0": "o", "$": "s", "5": "s", "+": "t", "%": "x", "2": "z",
+}  # fmt: skip
+"""zxcvbn's l33t table, inverted, for the symbols that stand for one letter only."""
+_DE_L33T_I = str.maketrans({**_UNAMBIGUOUS_L33T, "1": "i", "|": "i", "7": "t"})
+_DE_L33T_L = str.maketrans({**_UNAMBIGUOUS_L33T, "1": "l", "|": "l", "7": "l"})
