@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from pwhygiene import InvalidInput, Policy, ViolationCode
 from pwhygiene._policy import (
+    MAX_TOKEN_LENGTH,
+    MAX_TOKENS,
     MIN_TOKEN_LENGTH,
     SUGGESTIONS,
     length_violations,
@@ -148,6 +150,14 @@ def test_names_split_on_separators_and_digit_runs_short_tokens_dropped() -> None
     assert "jo" not in tokens
 
 
+def test_hostile_inputs_are_capped() -> None:
+    """Hundreds of long inputs give at most 64 tokens of at most 64 characters."""
+    inputs = [f"user{n}-" + "x" * 500 + f"@host{n}.example" for n in range(500)]
+    tokens = user_tokens(inputs)
+    assert len(tokens) == MAX_TOKENS
+    assert max(map(len, tokens)) <= MAX_TOKEN_LENGTH
+
+
 def test_a_single_string_is_refused_not_split_into_characters() -> None:
     """user_inputs="alice" is a mistake (it would iterate letters); say how to fix it."""
     with pytest.raises(InvalidInput, match="wrap it in a list"):
@@ -161,8 +171,9 @@ def test_tokens_are_normalised_lowercase_distinct_and_long_enough(inputs: list[s
     """Every token is NFKC, lower-case, at least 3 characters, listed once."""
     tokens = user_tokens(inputs)
     assert len(set(tokens)) == len(tokens)
+    assert len(tokens) <= MAX_TOKENS
     for token in tokens:
-        assert len(token) >= MIN_TOKEN_LENGTH
+        assert MIN_TOKEN_LENGTH <= len(token) <= MAX_TOKEN_LENGTH
         assert token == token.lower()
         assert unicodedata.is_normalized("NFKC", token) or token != token.lower()
 
