@@ -18,14 +18,8 @@ import pwhygiene
 from pwhygiene import Strength
 from pwhygiene._strength import REFERENCE_YEAR, WINDOW, normalise
 from pwhygiene._strength import estimate as estimate_strength
-from pwhygiene._strength_match import (
-    MAX_L33T_SUBS,
-    base_dictionaries,
-    date_match,
-    l33t_table,
-    omnimatch,
-    regex_match,
-)
+from pwhygiene._strength_dates import date_match, regex_match
+from pwhygiene._strength_match import MAX_L33T_SUBS, base_dictionaries, l33t_table, omnimatch
 from pwhygiene._strength_search import most_guessable
 from strategies.passwords import (
     ACSPLOIT,
