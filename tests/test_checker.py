@@ -245,6 +245,12 @@ def test_fallback_still_refuses_blocklisted_passwords() -> None:
     assert result.breach_status == "fallback"
 
 
+def test_non_string_password_is_a_clear_error() -> None:
+    """Bytes or None are a programming error: InvalidInput naming the type, not a crash."""
+    with pytest.raises(InvalidInput, match="password must be a str, not bytes"):
+        check(b"hunter2")  # type: ignore[arg-type]
+
+
 def test_unknown_on_unavailable_is_refused() -> None:
     """A typo in on_unavailable is an InvalidInput naming the choices."""
     with pytest.raises(InvalidInput, match="reject, allow, fallback"):
