@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import django
 import pytest
 from django.conf import settings
 from hypothesis import assume, given
 
-from pwhygiene import InvalidInput
-from pwhygiene._breach.digests import password_digest
+from pwhygiene import InvalidInput, OfflineIndexError
+from pwhygiene._breach.digests import password_digest, sha1_digest
+from pwhygiene._breach.index_build import build_index
 from pwhygiene._breach.source import HashMode
 from pwhygiene._checker import Checker, OnUnavailable
 from pwhygiene._policy import Policy
@@ -185,11 +188,22 @@ def test_failure_policy_when_the_service_is_down(
         assert failing.requests  # it did try
 
 
-def test_offline_index_option(tmp_path: object) -> None:
-    """offline_index and range_url together are refused; a missing index file is an error."""
+def test_offline_index_option(tmp_path: Path) -> None:
+    """offline_index answers from a local index file: no network, same error codes."""
+    rows = sorted(f"{sha1_digest(pw)}:{n}" for pw, n in ((BREACHED, 7), ("hunter2", 3)))
+    corpus = tmp_path / "pwned.txt"
+    corpus.write_text("\r\n".join(rows) + "\r\n", encoding="ascii")
+    build_index(corpus, tmp_path / "pwned.idx")
+    validator = PasswordHygieneValidator(offline_index=tmp_path / "pwned.idx")
+    assert _error_codes(validator, BREACHED) == ["password_breached"]
+    assert _error_codes(validator, "quill-oxbow-nimbus-sprocket") == []
+
+
+def test_offline_index_misconfiguration_is_refused() -> None:
+    """offline_index with range_url is refused; a missing index file names the fix."""
     with pytest.raises(InvalidInput, match="exclude each other"):
         PasswordHygieneValidator(range_url="http://127.0.0.1:9", offline_index="x.idx")
-    with pytest.raises(Exception, match="idx"):
+    with pytest.raises(OfflineIndexError, match="pwhygiene index build"):
         PasswordHygieneValidator(offline_index="/nonexistent/pwned.idx")
 
 
@@ -277,3 +291,16 @@ def test_missing_django_gives_a_clear_import_error(monkeypatch: pytest.MonkeyPat
     monkeypatch.delitem(sys.modules, "pwhygiene.contrib.django")
     with pytest.raises(ImportError, match=r"pip install 'pwhygiene\[django\]'"):
         importlib.import_module("pwhygiene.contrib.django")
+
+
+def test_core_imports_pull_in_no_framework() -> None:
+    """Importing pwhygiene, its contrib package or hashing loads no web framework."""
+    code = (
+        "import sys, pwhygiene, pwhygiene.contrib, pwhygiene.hashing; "
+        "print(sorted(m for m in ('django', 'fastapi', 'pydantic', 'flask', 'wtforms', "
+        "'starlette') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
