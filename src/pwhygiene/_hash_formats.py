@@ -96,6 +96,17 @@ _MD5_CRYPT = re.compile(rf"\$1\${_HASH64}{{0,8}}\${_HASH64}{{22}}")
 _DJANGO_SALTED = re.compile(r"(?P<digest>md5|sha1)\$(?P<salt>[^$]*)\$(?P<hex>[0-9a-f]+)")
 _DJANGO_CRYPT = re.compile(rf"crypt\$[^$]*\${_HASH64}{{13}}")
 
+_PBKDF2_PATTERNS: tuple[tuple[re.Pattern[str], Encoding], ...] = (
+    (_DJANGO_PBKDF2, "django"),
+    (_PASSLIB_PBKDF2, "passlib"),
+    (_WERKZEUG_PBKDF2, "werkzeug"),
+)
+_PBKDF2_NAMES: dict[str, Algorithm] = {
+    "sha1": "pbkdf2_sha1",
+    "sha256": "pbkdf2_sha256",
+    "sha512": "pbkdf2_sha512",
+}
+_SALTED_NAMES: dict[str, Algorithm] = {"md5": "md5", "sha1": "sha1"}
 _HEX_DIGESTS: dict[int, Algorithm] = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
 _SCHEME_NAMES: dict[str, Algorithm] = {
     "argon2": "argon2id",
@@ -203,6 +214,7 @@ def _bcrypt_family(text: str) -> Parsed | None:
 
 
 def _scrypt(text: str) -> Parsed | None:
+    encoding: Encoding
     if match := _PASSLIB_SCRYPT.fullmatch(text):
         n, encoding = 2 ** int(match["ln"]), "passlib"
     elif match := _DJANGO_SCRYPT.fullmatch(text):
@@ -214,21 +226,17 @@ def _scrypt(text: str) -> Parsed | None:
     r, p = int(match["r"]), int(match["p"])
     if n < 2 or n & (n - 1) or r < 1 or p < 1:  # N must be a power of two above 1
         return None
-    return Parsed("scrypt", encoding, (("n", n), ("r", r), ("p", p)))  # type: ignore[arg-type]
+    return Parsed("scrypt", encoding, (("n", n), ("r", r), ("p", p)))
 
 
 def _pbkdf2(text: str) -> Parsed | None:
-    for pattern, encoding in (
-        (_DJANGO_PBKDF2, "django"),
-        (_PASSLIB_PBKDF2, "passlib"),
-        (_WERKZEUG_PBKDF2, "werkzeug"),
-    ):
+    for pattern, encoding in _PBKDF2_PATTERNS:
         if match := pattern.fullmatch(text):
             iterations = int(match["n"])
             if iterations < 1:
                 return None
-            algorithm: Algorithm = f"pbkdf2_{match['digest'] or 'sha1'}"  # type: ignore[assignment]
-            return Parsed(algorithm, encoding, (("iterations", iterations),))  # type: ignore[arg-type]
+            algorithm = _PBKDF2_NAMES[match["digest"] or "sha1"]
+            return Parsed(algorithm, encoding, (("iterations", iterations),))
     return None
 
 
@@ -248,7 +256,7 @@ def _fast(text: str) -> Parsed | None:
     if _HEX.fullmatch(text) and len(text) in _HEX_DIGESTS:
         return Parsed(_HEX_DIGESTS[len(text)], "hex", (), salted=False)
     if match := _DJANGO_SALTED.fullmatch(text):
-        algorithm: Algorithm = match["digest"]  # type: ignore[assignment]
+        algorithm = _SALTED_NAMES[match["digest"]]
         if len(match["hex"]) != (32 if algorithm == "md5" else 40):
             return None
         return Parsed(algorithm, "django", (), salted=bool(match["salt"]))
@@ -282,7 +290,13 @@ def _by_prefix(text: str) -> Malformed | None:
     algorithm = _SCHEME_NAMES.get(scheme)
     if algorithm is None or scheme == text:
         return None
-    encoding: Encoding = (
-        "phc" if scheme.startswith("$argon2") else ("crypt" if scheme.startswith("$") else "django")
-    )
+    encoding: Encoding
+    if scheme.startswith("$argon2"):
+        encoding = "phc"
+    elif scheme in ("$scrypt", "$bcrypt-sha256") or scheme.startswith("$pbkdf2"):
+        encoding = "passlib"
+    elif scheme.startswith("$"):
+        encoding = "crypt"
+    else:
+        encoding = "werkzeug" if text[len(scheme)] == ":" else "django"
     return Malformed(algorithm, encoding, f"the {algorithm} hash does not follow its format")
