@@ -188,3 +188,11 @@ def test_disk_cache_depends_on_the_prefix_only(
     assert contents[0] == contents[1]
     assert sibling[5:].encode() not in contents[0] or sibling == digest
     assert breached.encode("utf-8", "surrogatepass") not in contents[0]
+
+
+def test_directory_expands_the_home_tilde(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """directory='~/...' means the home directory, not a folder literally named '~'."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    cache = RangeCache(directory="~/ranges")
+    assert cache.directory == tmp_path / "ranges"
+    assert (tmp_path / "ranges").is_dir()

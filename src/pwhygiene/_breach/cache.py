@@ -64,7 +64,7 @@ class RangeCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[HashMode, str], CachedRange] = OrderedDict()
-        self.directory = None if directory is None else Path(directory)
+        self.directory = None if directory is None else Path(directory).expanduser()
         if self.directory is not None:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             self.directory.chmod(0o700)
