@@ -478,3 +478,12 @@ def test_corrupted_answers_never_become_a_wrong_count(
             else:
                 assert isinstance(answer.error, BadRangeResponse)
                 assert answer.count is None
+
+
+def test_tls_failures_are_not_retried_and_say_so() -> None:
+    """A TLS failure (here: https:// to a plain-HTTP server) fails at once with a hint."""
+    with RangeServer.from_passwords({"a": 1}) as server:
+        https_url = server.url.replace("http://", "https://")
+        client = fast_client(https_url, retries=5, backoff=600)
+        with client, pytest.raises(BreachServiceUnavailable, match="TLS"):
+            client.count(sha1_digest("a"))

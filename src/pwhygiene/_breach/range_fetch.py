@@ -120,6 +120,12 @@ class RangeFetcher:
                 stream=True,
             ) as response:
                 body = _read_capped(response) if response.status_code == 200 else b""
+        except requests.exceptions.SSLError as exc:  # retrying cannot fix a certificate
+            raise BreachServiceUnavailable(
+                f"TLS with the range API at {self._host} failed (an intercepting proxy, or "
+                "plain HTTP behind an https:// URL?); set REQUESTS_CA_BUNDLE or pass a session "
+                "that trusts the proxy"
+            ) from exc
         except requests.Timeout as exc:  # connect *and* read timeouts
             raise _Transient(True, f"timed out ({type(exc).__name__})") from exc
         except (
