@@ -80,6 +80,7 @@ def captured_logs() -> Iterator[list[str]]:
 
     root = logging.getLogger()
     handler, level = Collect(logging.DEBUG), root.level
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     try:
@@ -277,3 +278,19 @@ def test_missing_fastapi_gives_a_clear_import_error(monkeypatch: pytest.MonkeyPa
     monkeypatch.delitem(sys.modules, "pwhygiene.contrib.fastapi")
     with pytest.raises(ImportError, match=r"pip install 'pwhygiene\[fastapi\]'"):
         importlib.import_module("pwhygiene.contrib.fastapi")
+
+
+def test_log_line_names_the_route_not_the_url() -> None:
+    """A secret in the URL path (a reset token) stays out of the 422 log line."""
+    app = install(FastAPI())
+
+    @app.post("/reset/{token}")
+    def reset(token: str, body: Signup) -> dict[str, str]:
+        return {"ok": token}
+
+    with TestClient(app) as test_client, captured_logs() as logs:
+        response = test_client.post("/reset/s3cr3t-t0ken-9f8e", json={"password": "x"})
+    assert response.status_code == 422
+    ours = [line for line in logs if line.startswith("pwhygiene.")]
+    assert any("422 POST /reset/{token}" in line for line in ours)
+    assert not any("s3cr3t-t0ken-9f8e" in line for line in ours)  # httpx's client log has it

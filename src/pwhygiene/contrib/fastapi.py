@@ -44,15 +44,17 @@ logger = logging.getLogger(__name__)
 async def validation_exception_handler(request: Request, exc: Exception) -> JSONResponse:
     """Answer a ``RequestValidationError`` with a 422 whose errors hold no input.
 
-    Logs one line per rejected request (method, path, error types and locations) at INFO, so
-    the log says what failed without saying what was sent.
+    Logs one line per rejected request (method, route template, error types and locations) at
+    INFO, so the log says what failed without saying what was sent.
     """
     raw = exc.errors() if isinstance(exc, RequestValidationError) else []
     errors = scrub_errors(raw)
+    # The route template ("/reset/{token}"), not the URL: paths can carry secrets too.
+    route = getattr(request.scope.get("route"), "path", "?")
     logger.info(
         "422 %s %s: %s",
         request.method,
-        request.url.path,
+        route,
         ", ".join(f"{'.'.join(map(str, e.get('loc', ())))} ({e.get('type')})" for e in errors),
     )
     return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})

@@ -99,7 +99,7 @@ class PasswordHygiene:
         """Run the checker with the form's ``user_fields`` as context (for custom flows)."""
         words = []
         for name in self.user_fields:
-            other = form._fields.get(name)
-            if other is not None and isinstance(other.data, str) and other.data:
-                words.append(other.data)
+            data = form[name].data if name in form else None
+            if isinstance(data, str) and data:
+                words.append(data)
         return self.checker.check(password, user_inputs=tuple(words))
