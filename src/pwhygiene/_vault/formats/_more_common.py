@@ -9,15 +9,11 @@ readers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar
 
 from pwhygiene._vault.io import csv_header
-from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
+from pwhygiene._vault.model import ItemKind, fingerprint
 from pwhygiene._vault.registry import Sample
-
-T = TypeVar("T")
 
 
 class Ids:
@@ -52,11 +48,6 @@ def kind_for(explicit: ItemKind | None, has_password: bool) -> ItemKind:
     if explicit is not None:
         return explicit
     return ItemKind.LOGIN if has_password else ItemKind.OTHER
-
-
-def vault(items: Iterable[VaultItem], name: str, path: Path, warnings: list[str]) -> Vault:
-    """The :class:`Vault` these readers return."""
-    return Vault(items=tuple(items), source_format=name, path=path, warnings=tuple(warnings))
 
 
 def header_of(sample: Sample) -> list[str]:

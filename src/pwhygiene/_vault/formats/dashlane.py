@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
-from pwhygiene._vault.formats._core_common import collect
+from pwhygiene._vault.formats._core_common import collect, make_vault
 from pwhygiene._vault.formats._more_common import (
     Ids,
     header_of,
     in_member,
     text_or_none,
-    vault,
 )
 from pwhygiene._vault.io import CsvRow, SafeZip, csv_header, csv_rows, decode_head, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
@@ -145,7 +144,7 @@ def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read one Dashlane CSV (normally ``credentials.csv``), streaming its rows."""
     warnings: list[str] = []
     items = _rows(path, None, _Context(Ids(), CSV_NAME), options, warnings)
-    return vault(items, CSV_NAME, path, warnings)
+    return make_vault(items, CSV_NAME, path, warnings)
 
 
 def read_zip(path: Path, options: ReadOptions) -> Vault:
@@ -169,7 +168,7 @@ def read_zip(path: Path, options: ReadOptions) -> Vault:
             items.extend(_rows(member, text, ctx, options, warnings))
     if not items and not any(_is_member(n) for n in names):
         raise UnsupportedFormat(f"{path}: no Dashlane CSV (credentials.csv, ...) in the zip")
-    return vault(items, ZIP_NAME, path, warnings)
+    return make_vault(items, ZIP_NAME, path, warnings)
 
 
 def _is_member(name: str) -> bool:

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
-from pwhygiene._vault.formats._core_common import collect, timestamp
+from pwhygiene._vault.formats._core_common import collect, make_vault, timestamp
 from pwhygiene._vault.formats._more_common import (
     json_head,
     kind_for,
     text_or_none,
-    vault,
 )
 from pwhygiene._vault.io import get, load_json, opt
 from pwhygiene._vault.model import ItemKind, PasswordHistoryEntry, Timestamp, Vault, VaultItem
@@ -166,7 +165,7 @@ def read(path: Path, options: ReadOptions) -> Vault:
         strict=options.strict,
         warnings=warnings,
     )
-    return vault(items, NAME, path, warnings)
+    return make_vault(items, NAME, path, warnings)
 
 
 _ITEMS = re.compile(r'"items"\s*:\s*\[')

@@ -16,14 +16,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
-from pwhygiene._vault.formats._core_common import collect, timestamp
+from pwhygiene._vault.formats._core_common import collect, make_vault, timestamp
 from pwhygiene._vault.formats._more_common import (
     Ids,
     header_of,
     json_head,
     kind_for,
     text_or_none,
-    vault,
 )
 from pwhygiene._vault.io import CsvRow, csv_rows, get, load_json, opt
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
@@ -123,7 +122,7 @@ def read_csv(path: Path, options: ReadOptions) -> Vault:
     items = collect(
         rows, lambda r: _csv_item(r, path, ids), strict=options.strict, warnings=warnings
     )
-    return vault(items, CSV_NAME, path, warnings)
+    return make_vault(items, CSV_NAME, path, warnings)
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -208,7 +207,7 @@ def read_json(path: Path, options: ReadOptions) -> Vault:
         strict=options.strict,
         warnings=warnings,
     )
-    return vault(items, JSON_NAME, path, warnings)
+    return make_vault(items, JSON_NAME, path, warnings)
 
 
 # --- Detection ------------------------------------------------------------------------------

@@ -13,13 +13,12 @@ import json
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
-from pwhygiene._vault.formats._core_common import checked_rows, collect
+from pwhygiene._vault.formats._core_common import checked_rows, collect, make_vault
 from pwhygiene._vault.formats._more_common import (
     Ids,
     header_of,
     kind_for,
     text_or_none,
-    vault,
 )
 from pwhygiene._vault.io import CsvRow, csv_rows
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
@@ -112,7 +111,7 @@ def read(path: Path, options: ReadOptions) -> Vault:
     items = collect(
         records, lambda r: _item(r, path, ids), strict=options.strict, warnings=warnings
     )
-    return vault(items, NAME, path, warnings)
+    return make_vault(items, NAME, path, warnings)
 
 
 def sniff(sample: Sample) -> Detection:

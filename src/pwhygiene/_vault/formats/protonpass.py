@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
-from pwhygiene._vault.formats._core_common import checked_rows, collect, timestamp
+from pwhygiene._vault.formats._core_common import checked_rows, collect, make_vault, timestamp
 from pwhygiene._vault.formats._more_common import (
     Ids,
     header_of,
@@ -22,7 +22,6 @@ from pwhygiene._vault.formats._more_common import (
     json_head,
     kind_for,
     text_or_none,
-    vault,
 )
 from pwhygiene._vault.formats.protonpass_pgp import DATA_JSON, DATA_PGP, PGP_REFUSAL
 from pwhygiene._vault.io import CsvRow, SafeZip, csv_rows, get, load_json, opt, read_text
@@ -102,7 +101,7 @@ def read_csv(path: Path, options: ReadOptions) -> Vault:
     items = collect(
         rows, lambda r: _csv_item(r, path, ids), strict=options.strict, warnings=warnings
     )
-    return vault(items, CSV_NAME, path, warnings)
+    return make_vault(items, CSV_NAME, path, warnings)
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -185,7 +184,7 @@ def vault_from_json(data: object, path: Path, name: str, options: ReadOptions) -
         strict=options.strict,
         warnings=warnings,
     )
-    return vault(items, name, path, warnings)
+    return make_vault(items, name, path, warnings)
 
 
 def read_json(path: Path, options: ReadOptions) -> Vault:

@@ -20,12 +20,11 @@ from itertools import chain
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
-from pwhygiene._vault.formats._core_common import checked_rows, collect
+from pwhygiene._vault.formats._core_common import checked_rows, collect, make_vault
 from pwhygiene._vault.formats._more_common import (
     Ids,
     header_of,
     text_or_none,
-    vault,
 )
 from pwhygiene._vault.io import CsvRow, csv_rows
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
@@ -140,7 +139,7 @@ def read(path: Path, options: ReadOptions) -> Vault:
     rows = checked_rows(csv_rows(path, allow_extra=True), path, REQUIRED, "RoboForm")
     first = next(rows, None)
     if first is None:
-        return vault((), NAME, path, warnings)
+        return make_vault((), NAME, path, warnings)
     column = _field_column(list(first.values))
     items = collect(
         chain((first,), rows),
@@ -148,7 +147,7 @@ def read(path: Path, options: ReadOptions) -> Vault:
         strict=options.strict,
         warnings=warnings,
     )
-    return vault(items, NAME, path, warnings)
+    return make_vault(items, NAME, path, warnings)
 
 
 def sniff(sample: Sample) -> Detection:
