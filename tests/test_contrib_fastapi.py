@@ -294,3 +294,11 @@ def test_log_line_names_the_route_not_the_url() -> None:
     ours = [line for line in logs if line.startswith("pwhygiene.")]
     assert any("422 POST /reset/{token}" in line for line in ours)
     assert not any("s3cr3t-t0ken-9f8e" in line for line in ours)  # httpx's client log has it
+
+
+def test_openapi_schema_marks_the_field_as_a_password() -> None:
+    """StrongPassword documents itself as a write-only password string in OpenAPI."""
+    schema = make_app().openapi()["components"]["schemas"]["Signup"]["properties"]["password"]
+    assert schema["type"] == "string"
+    assert schema["format"] == "password"
+    assert schema["writeOnly"] is True
