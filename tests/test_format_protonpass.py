@@ -71,6 +71,24 @@ def test_json_fixture_items() -> None:
     )  # fmt: skip
 
 
+def test_folders_inside_vaults(tmp_path: Path) -> None:
+    """Newer exports nest folders in vaults; an item's ``folderId`` gives ``Vault/Parent/Child``."""
+    data = json.loads(DATA_JSON.read_text("utf-8"))
+    share = data["vaults"]["share-A"]
+    share["folders"] = [
+        {"folderId": "f-child", "parentFolderId": "f-parent", "name": "Child"},
+        {"folderId": "f-parent", "parentFolderId": None, "name": "Parent"},
+        {"folderId": "f-loop", "parentFolderId": "f-loop", "name": "Loop"},
+    ]
+    share["items"][0]["folderId"] = "f-child"
+    share["items"][1]["folderId"] = "f-loop"
+    share["items"][2]["folderId"] = "unknown"
+    first, second, third, *_ = read_vault(write_file(tmp_path, "data.json", json.dumps(data)))
+    assert (first.folder, second.folder, third.folder) == (
+        "Personal/Parent/Child", "Personal/Loop", "Personal",
+    )  # fmt: skip
+
+
 def test_zip_fixture_matches_json() -> None:
     """The zip around ``Proton Pass/data.json`` yields the same items as the bare JSON."""
     from_zip = read_vault(FIXTURES / "protonpass-zip" / "Proton Pass_export_2024-05-01.zip")

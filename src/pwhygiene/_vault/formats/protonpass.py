@@ -135,7 +135,29 @@ def _has_totp(
     return False
 
 
-def _json_item(item: object, vault_name: str, where: str, path: Path, name: str) -> VaultItem:
+def _folder_paths(entry: object, vault_name: str, path: Path, where: str) -> dict[str, str]:
+    """``{folderId: "Vault/Parent/Child"}`` for a vault's folders (newer exports have them)."""
+    raw: dict[str, tuple[str, str | None]] = {}
+    for n, folder in enumerate(opt(entry, "folders", list, path, where) or []):
+        here = f"{where}.folders[{n}]"
+        raw[get(folder, "folderId", str, path, here)] = (
+            get(folder, "name", str, path, here),
+            opt(folder, "parentFolderId", str, path, here),
+        )
+    paths = {}
+    for folder_id in raw:
+        names: list[str] = []
+        seen: set[str] = set()
+        current: str | None = folder_id
+        while current is not None and current in raw and current not in seen:  # cycle-safe
+            seen.add(current)
+            folder_name, current = raw[current]
+            names.append(folder_name)
+        paths[folder_id] = "/".join(p for p in (vault_name, *reversed(names)) if p)
+    return paths
+
+
+def _json_item(item: object, folder: str, where: str, path: Path, name: str) -> VaultItem:
     data = get(item, "data", dict, path, where)
     here = f"{where}.data"
     meta = get(data, "metadata", dict, path, here)
@@ -159,7 +181,7 @@ def _json_item(item: object, vault_name: str, where: str, path: Path, name: str)
         password=(password or None) if login else None,
         urls=_json_urls(content, path, c_where) if login else (),
         totp=login and _has_totp(data, content, path, here),
-        folder=vault_name or None,
+        folder=folder or None,
         notes_present=bool(opt(meta, "note", str, path, f"{here}.metadata")),
         created=timestamp(opt(item, "createTime", int, path, where), "createTime", path, where),
         modified=timestamp(opt(item, "modifyTime", int, path, where), "modifyTime", path, where),
@@ -176,8 +198,13 @@ def vault_from_json(data: object, path: Path, name: str, options: ReadOptions) -
     for key, entry in get(data, "vaults", dict, path, "$").items():
         where = f"$.vaults[{json.dumps(key)}]"
         vault_name = opt(entry, "name", str, path, where) or ""
+        folders = _folder_paths(entry, vault_name, path, where)
         for n, item in enumerate(get(entry, "items", list, path, where)):
-            records.append((item, vault_name, f"{where}.items[{n}]"))
+            folder_id = item.get("folderId") if isinstance(item, dict) else None
+            folder = (
+                folders.get(folder_id, vault_name) if isinstance(folder_id, str) else vault_name
+            )
+            records.append((item, folder, f"{where}.items[{n}]"))
     items = collect(
         records,
         lambda r: _json_item(r[0], r[1], r[2], path, name),
