@@ -72,6 +72,24 @@ def adversarial_passwords() -> st.SearchStrategy[str]:
     )
 
 
+def secrets() -> st.SearchStrategy[str]:
+    """Passwords that no legitimate output can contain by chance.
+
+    Every message, field name and number pwhygiene prints is ASCII, so a password holding a
+    non-ASCII letter (placed anywhere) can only show up in an output by leaking; tests then
+    need no "unless it happens to be a common word" escape hatch.
+    """
+    marker = st.sampled_from("ζλψЖж丁ß")
+    return st.tuples(
+        st.text(any_character, max_size=40), marker, st.text(any_character, max_size=40)
+    ).map("".join)
+
+
+def leaked(password: str, output: str) -> bool:
+    """Whether ``output`` shows ``password``, raw or as ``repr`` escapes it."""
+    return password in output or repr(password)[1:-1] in output
+
+
 def emails() -> st.SearchStrategy[str]:
     """Plausible e-mail addresses with ASCII or accented local parts."""
     label = st.text(string.ascii_lowercase + "éü", min_size=1, max_size=10)
