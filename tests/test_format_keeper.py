@@ -125,6 +125,13 @@ def test_keeper_path(raw: str, path: str | None) -> None:
     assert keeper.keeper_path(raw) == path
 
 
+@given(levels=st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=4))
+def test_keeper_path_inverts_keepers_escaping(levels: list[str]) -> None:
+    r"""Levels escaped as Keeper writes them (``\`` doubled, joined by ``\``) read back."""
+    raw = "\\".join(level.replace("\\", "\\\\") for level in levels)
+    assert keeper.keeper_path(raw) == "/".join(levels)
+
+
 def test_json_bad_url_field_names_path(tmp_path: Path) -> None:
     """A ``$url`` custom field that is not text names its JSON path."""
     data = {"records": [{"title": "x", "login_url": "", "custom_fields": {"$url": [3]}}]}
