@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import threading
 from pathlib import Path
 
@@ -125,3 +127,13 @@ def test_serve_refuses_a_compact_index(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["serve", "--index", str(tmp_path / "c.idx"), "--port", "0"]) == 2
     assert "--with-suffixes" in capsys.readouterr().err
     assert main(["serve", "--index", str(tmp_path / "missing.idx")]) == 2
+
+
+def test_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """SIGTERM (kill, systemd) stops the mirror with exit 0 and restores the old handler."""
+    source = write_single(tmp_path / "c.txt", _corpus(), crlf=False)
+    main(["index", "build", str(source), "-o", str(tmp_path / "c.idx"), "--with-suffixes"])
+    args = build_parser().parse_args(["serve", "--index", str(tmp_path / "c.idx"), "--port", "0"])
+    before = signal.getsignal(signal.SIGTERM)
+    assert serve_cli.run(args, ready=lambda _url: os.kill(os.getpid(), signal.SIGTERM)) == 0
+    assert signal.getsignal(signal.SIGTERM) is before

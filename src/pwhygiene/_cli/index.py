@@ -22,7 +22,7 @@ from pwhygiene._breach.index_format import IndexInfo
 from pwhygiene._breach.source import HashMode
 
 PREFIX_FILES = 16**5
-_KIND: dict[HashMode, str] = {"sha1": "SHA-1", "ntlm": "NTLM"}
+KIND_LABEL: dict[HashMode, str] = {"sha1": "SHA-1", "ntlm": "NTLM"}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,7 +73,7 @@ def _build(args: argparse.Namespace) -> int:
         )
     elapsed = max(time.perf_counter() - started, 1e-9)
     print(
-        f"indexed {info.hash_count:,} {_KIND[mode]} hashes in {elapsed:.1f} s "
+        f"indexed {info.hash_count:,} {KIND_LABEL[mode]} hashes in {elapsed:.1f} s "
         f"({info.hash_count / elapsed:,.0f}/s), {info.bytes_per_hash:.2f} bytes/hash "
         f"-> {args.output}",
         file=sys.stderr,
@@ -94,7 +94,7 @@ def render_info(info: IndexInfo, *, verified: bool) -> str:
     rows = [
         ("index", str(info.path)),
         ("format version", str(info.format_version)),
-        ("hash kind", _KIND[info.mode]),
+        ("hash kind", KIND_LABEL[info.mode]),
         ("hashes", f"{info.hash_count:,}"),
         ("occurrences", f"{info.occurrences:,}"),
         ("source", info.source),

@@ -9,18 +9,34 @@ proxy, for a network.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pwhygiene._breach.index import OfflineIndex
+from pwhygiene._cli.index import KIND_LABEL as _KIND
 from pwhygiene._errors import OfflineIndexError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 _LOOPBACK = ("127.", "::1", "localhost")
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
+    """Let ``kill``/systemd stop the mirror cleanly (main thread only, where signals arrive)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,12 +96,13 @@ def run(
         with server:
             server.start()
             print(
-                f"serving {index.info.hash_count:,} {index.mode.upper()} hashes from "
+                f"serving {index.info.hash_count:,} {_KIND[index.mode]} hashes from "
                 f"{args.index} at {server.url}/range/PREFIX (Ctrl-C stops)",
                 file=sys.stderr,
             )
             if ready is not None:
                 ready(server.url)
-            while not stop.wait(1.0):  # a timed wait stays responsive to Ctrl-C
-                pass
+            with _stop_on_sigterm(stop):
+                while not stop.wait(1.0):  # a timed wait stays responsive to Ctrl-C
+                    pass
     return 0
