@@ -100,9 +100,9 @@ def run(
                 f"{args.index} at {server.url}/range/PREFIX (Ctrl-C stops)",
                 file=sys.stderr,
             )
-            if ready is not None:
-                ready(server.url)
             with _stop_on_sigterm(stop):
+                if ready is not None:
+                    ready(server.url)
                 while not stop.wait(1.0):  # a timed wait stays responsive to Ctrl-C
                     pass
     return 0
