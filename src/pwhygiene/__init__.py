@@ -5,7 +5,34 @@ plus the documented sub-packages ``pwhygiene.testing``, ``pwhygiene.hashing`` an
 ``pwhygiene.contrib``. Everything in a module whose name starts with ``_`` is private.
 """
 
-from pwhygiene._breach.source import BreachSource, HashMode
+from pwhygiene._audit.report import (
+    AuditReport,
+    CheckName,
+    Finding,
+    Severity,
+)
+from pwhygiene._audit.runner import audit
+from pwhygiene._blocklist import BlocklistSource
+from pwhygiene._breach.cache import RangeCache
+from pwhygiene._breach.digests import (
+    ntlm_digest,
+    password_digest,
+    sha1_digest,
+)
+from pwhygiene._breach.index import OfflineIndex
+from pwhygiene._breach.index_build import build_index
+from pwhygiene._breach.index_format import IndexInfo
+from pwhygiene._breach.range_client import (
+    BreachCount,
+    RangeClient,
+)
+from pwhygiene._breach.source import BreachSource, HashMode, RangeProvider
+from pwhygiene._checker import (
+    Accepted,
+    Checker,
+    CheckResult,
+    check,
+)
 from pwhygiene._errors import (
     AmbiguousFormat,
     BadCorpus,
@@ -24,6 +51,21 @@ from pwhygiene._errors import (
     VaultError,
     WrongPassword,
 )
+from pwhygiene._policy import (
+    Policy,
+    Violation,
+    ViolationCode,
+)
+from pwhygiene._strength import (
+    CrackTime,
+    CrackTimes,
+    Feedback,
+    Segment,
+    Strength,
+)
+from pwhygiene._strength import (
+    estimate as estimate_strength,
+)
 from pwhygiene._vault.model import (
     ItemKind,
     PasswordHistoryEntry,
@@ -31,73 +73,68 @@ from pwhygiene._vault.model import (
     Vault,
     VaultItem,
 )
+from pwhygiene._vault.registry import (
+    FormatInfo,
+    formats,
+    read_vault,
+)
 from pwhygiene._version import __version__
 
-# --- strength, policy, check (issue 2) ---
-from pwhygiene._blocklist import BlocklistSource as BlocklistSource
-from pwhygiene._checker import Accepted as Accepted
-from pwhygiene._checker import Checker as Checker
-from pwhygiene._checker import CheckResult as CheckResult
-from pwhygiene._checker import check as check
-from pwhygiene._policy import Policy as Policy
-from pwhygiene._policy import Violation as Violation
-from pwhygiene._policy import ViolationCode as ViolationCode
-from pwhygiene._strength import CrackTime as CrackTime
-from pwhygiene._strength import CrackTimes as CrackTimes
-from pwhygiene._strength import Feedback as Feedback
-from pwhygiene._strength import Segment as Segment
-from pwhygiene._strength import Strength as Strength
-from pwhygiene._strength import estimate as estimate_strength
-
-# --- range client and digests (issue 3) ---
-from pwhygiene._breach.cache import RangeCache as RangeCache
-from pwhygiene._breach.digests import ntlm_digest as ntlm_digest
-from pwhygiene._breach.digests import password_digest as password_digest
-from pwhygiene._breach.digests import sha1_digest as sha1_digest
-from pwhygiene._breach.range_client import BreachCount as BreachCount
-from pwhygiene._breach.range_client import RangeClient as RangeClient
-from pwhygiene._breach.source import RangeProvider as RangeProvider
-
-# --- offline index (issue 4) ---
-from pwhygiene._breach.index import OfflineIndex as OfflineIndex
-from pwhygiene._breach.index_build import build_index as build_index
-from pwhygiene._breach.index_format import IndexInfo as IndexInfo
-
-# --- vault readers (issue 5) ---
-from pwhygiene._vault.registry import FormatInfo as FormatInfo
-from pwhygiene._vault.registry import formats as formats
-from pwhygiene._vault.registry import read_vault as read_vault
-
-# --- audit (issue 6) ---
-from pwhygiene._audit.report import AuditReport as AuditReport
-from pwhygiene._audit.report import CheckName as CheckName
-from pwhygiene._audit.report import Finding as Finding
-from pwhygiene._audit.report import Severity as Severity
-from pwhygiene._audit.runner import audit as audit
-
 __all__ = [
+    "Accepted",
     "AmbiguousFormat",
+    "AuditReport",
     "BadCorpus",
     "BadRangeResponse",
+    "BlocklistSource",
+    "BreachCount",
     "BreachLookupError",
     "BreachServiceUnavailable",
     "BreachSource",
+    "CheckName",
+    "CheckResult",
+    "Checker",
     "CorruptIndex",
+    "CrackTime",
+    "CrackTimes",
     "ExportTooLarge",
+    "Feedback",
+    "Finding",
+    "FormatInfo",
     "HashMode",
     "IgnoreFileError",
+    "IndexInfo",
     "InvalidInput",
     "ItemKind",
     "MalformedExport",
+    "OfflineIndex",
     "OfflineIndexError",
     "PasswordHistoryEntry",
     "PasswordRequired",
+    "Policy",
     "PwhygieneError",
+    "RangeCache",
+    "RangeClient",
+    "RangeProvider",
+    "Segment",
+    "Severity",
+    "Strength",
     "Timestamp",
     "UnsupportedFormat",
     "Vault",
     "VaultError",
     "VaultItem",
+    "Violation",
+    "ViolationCode",
     "WrongPassword",
     "__version__",
+    "audit",
+    "build_index",
+    "check",
+    "estimate_strength",
+    "formats",
+    "ntlm_digest",
+    "password_digest",
+    "read_vault",
+    "sha1_digest",
 ]
