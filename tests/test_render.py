@@ -179,3 +179,10 @@ def test_html_fetches_nothing(sample_report: AuditReport) -> None:
     assert 'src="http' not in html
     assert 'href="http' not in html
     assert "default-src 'none'" in html
+
+
+def test_streamed_json_equals_the_pretty_json(sample_report: AuditReport) -> None:
+    """iter_json pieces join to the same object as the indented form; to_json is their join."""
+    streamed = "".join(sample_report.iter_json())
+    assert streamed == sample_report.to_json()
+    assert json.loads(streamed) == json.loads(sample_report.to_json(indent=2))

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import islice
 
 from pwhygiene._audit import sites
 from pwhygiene._audit.report import BreachStatus, Finding, ReuseGroup, Severity, StrengthSummary
@@ -22,7 +23,7 @@ from pwhygiene._vault.model import Timestamp, VaultItem
 
 WEAK_MAX_SCORE = 2
 MAX_LISTED = 10  # items named in one message
-MAX_DETAILS = 25  # similar items listed in a finding's details (the count says how many)
+MAX_DETAILS = 10  # similar items listed in a finding's details (the count says how many)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +51,10 @@ def _titles(entries: Sequence[Entry]) -> dict[str, str]:
     return {e.item.id: e.item.title or e.item.id for e in entries}
 
 
-def _names(titles: Mapping[str, str], ids: Sequence[str]) -> str:
-    """Up to MAX_LISTED quoted titles, then how many more."""
+def _names(titles: Mapping[str, str], ids: Sequence[str], total: int | None = None) -> str:
+    """Up to MAX_LISTED quoted titles, then how many more (of ``total``, default all ids)."""
     shown = [repr(titles[i]) for i in ids[:MAX_LISTED]]
-    more = len(ids) - MAX_LISTED
+    more = (len(ids) if total is None else total) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
@@ -185,21 +186,22 @@ def similar(entries: Sequence[Entry]) -> list[Finding]:
     for e in entries:
         if e.password is None or e.password not in related:
             continue
-        links = [(o.item.id, ts) for other, ts in related[e.password] for o in holders[other]]
-        kinds = sorted({t for _, ts in links for t in ts})
+        near = related[e.password]
+        links = list(
+            islice(((o.item.id, ts) for other, ts in near for o in holders[other]), MAX_DETAILS)
+        )
+        total = sum(len(holders[other]) for other, _ in near)
         found.append(
             Finding(
                 e.item.id,
                 "similar",
                 Severity.MEDIUM,
                 f"password is a small variation of the one on "
-                f"{_names(titles, [i for i, _ in links])} ({describe(links[0][1])})",
+                f"{_names(titles, [i for i, _ in links], total)} ({describe(near[0][1])})",
                 {
-                    "similar_to": [
-                        {"item_id": i, "transforms": list(ts)} for i, ts in links[:MAX_DETAILS]
-                    ],
-                    "similar_count": len(links),
-                    "transforms": kinds,
+                    "similar_to": [{"item_id": i, "transforms": ts} for i, ts in links],
+                    "similar_count": total,
+                    "transforms": sorted({t for _, ts in near for t in ts}),
                 },
             )
         )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -115,7 +115,10 @@ DEFAULT_SEVERITY: dict[CheckName, Severity] = {
 
 
 def _freeze(details: Mapping[str, JSONValue] | None) -> Mapping[str, JSONValue]:
-    return MappingProxyType(dict(details or {}))
+    """A read-only view; a plain dict is wrapped, not copied (findings are many)."""
+    if isinstance(details, MappingProxyType):
+        return details
+    return MappingProxyType(details if isinstance(details, dict) else dict(details or {}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,8 +320,11 @@ class AuditReport:
                 return it
         raise KeyError(item_id)
 
-    def to_dict(self) -> dict[str, JSONValue]:
-        """The versioned JSON object (see docs/report-schema.md)."""
+    def to_dict(self, *, items: bool = True) -> dict[str, JSONValue]:
+        """The versioned JSON object (see docs/report-schema.md).
+
+        ``items=False`` leaves the item list empty (for :meth:`iter_json`, which streams it).
+        """
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": "pwhygiene",
@@ -333,7 +339,7 @@ class AuditReport:
             },
             "summary": self.summary.to_dict(),
             "warnings": list(self.warnings),
-            "items": [i.to_dict() for i in self.items],
+            "items": [i.to_dict() for i in self.items] if items else [],
             "reuse_groups": [
                 {
                     "group": g.group,
@@ -361,15 +367,28 @@ class AuditReport:
         Compact by default: the C encoder only handles ``indent=None``, and a 10,000-item
         report is ten times faster to write that way (pipe it through ``jq`` to read it).
         """
-        separators = (",", ":") if indent is None else (",", ": ")
-        text = json.dumps(
-            self.to_dict(),
-            indent=indent,
-            separators=separators,
-            ensure_ascii=False,
-            default=_jsonable,
+        if indent is None:
+            return "".join(self.iter_json())
+        return (
+            json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=_jsonable) + "\n"
         )
-        return text + "\n"
+
+    def iter_json(self) -> Iterator[str]:
+        """The compact JSON text in pieces, one item at a time.
+
+        A large report is then written without holding its whole text (or object tree).
+        """
+        shell = _dumps(self.to_dict(items=False))
+        # Inside JSON strings quotes are escaped, so this marker can only be the key itself.
+        head, tail = shell.split('"items":[]', 1)
+        yield head + '"items":['
+        for n, item in enumerate(self.items):
+            yield ("," if n else "") + _dumps(item.to_dict())
+        yield "]" + tail + "\n"
+
+
+def _dumps(value: JSONValue) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_jsonable)
 
 
 def _jsonable(value: object) -> object:

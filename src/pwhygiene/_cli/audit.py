@@ -14,7 +14,7 @@ import getpass
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -254,17 +254,23 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _emit(report: AuditReport, output: OutputFormat, path: str | None) -> None:
-    if path:
-        text = table_renderer.render(report) if output == "table" else render(report, output)
-        write_atomic(Path(path), text)
-    elif output == "table":
+    chunks: Iterable[str]
+    if output == "json":
+        chunks = report.iter_json()  # streamed: large reports never exist as one string
+    elif output == "table" and not path:
         from rich.console import Console  # noqa: PLC0415
 
         Console(highlight=False, emoji=False, soft_wrap=False).print(
             table_renderer.renderable(report)
         )
+        return
     else:
-        sys.stdout.write(render(report, output))
+        chunks = [table_renderer.render(report) if output == "table" else render(report, output)]
+    if path:
+        write_atomic(Path(path), chunks)
+    else:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         sys.stdout.flush()
 
 
@@ -282,14 +288,14 @@ def _summary_line(report: AuditReport, args: argparse.Namespace) -> None:
         print(f"pwhygiene audit: warning: {warning}", file=sys.stderr)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a 0600 temporary file in the same directory + rename."""
+def write_atomic(path: Path, chunks: Iterable[str]) -> None:
+    """Write ``chunks`` to ``path`` via a 0600 temporary file in the same directory + rename."""
     directory = path.resolve().parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            fh.writelines(chunks)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
