@@ -125,9 +125,16 @@ def test_keeper_path(raw: str, path: str | None) -> None:
     assert keeper.keeper_path(raw) == path
 
 
-@given(levels=st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=4))
+_LEVELS = st.text(min_size=1, max_size=8).filter(lambda s: not s.startswith("\\"))
+
+
+@given(levels=st.lists(_LEVELS, min_size=1, max_size=4))
 def test_keeper_path_inverts_keepers_escaping(levels: list[str]) -> None:
-    r"""Levels escaped as Keeper writes them (``\`` doubled, joined by ``\``) read back."""
+    r"""Levels escaped as Keeper writes them (``\`` doubled, joined by ``\``) read back.
+
+    A level that starts with a backslash is ambiguous in Keeper's syntax itself (``a\\\b``
+    is ``a\`` / ``b`` or ``a`` / ``\b``); the reader takes the first reading.
+    """
     raw = "\\".join(level.replace("\\", "\\\\") for level in levels)
     assert keeper.keeper_path(raw) == "/".join(levels)
 
