@@ -145,7 +145,6 @@ def test_check_and_strength_results_never_show_the_password(
         run(lambda: estimate_strength(secret, inputs), outputs)
 
 
-@pytest.mark.xfail(strict=True, reason="argon2-cffi's UnicodeEncodeError carries the password")
 @heavy_settings  # each example runs the default argon2id profile (64 MiB)
 @given(secret=secrets())
 @example(secret=LONE_SURROGATE)
@@ -174,7 +173,6 @@ _GARBAGE = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="argon2-cffi's UnicodeEncodeError carries the password")
 @leak_settings
 @given(secret=secrets(), template=st.sampled_from(_GARBAGE))
 @example(secret=LONE_SURROGATE, template="{}")
@@ -195,7 +193,6 @@ def test_hashing_never_shows_the_password_or_the_stored_value(
         run(lambda: _CHEAP.verify(stored, secret), outputs)
 
 
-@pytest.mark.xfail(strict=True, reason="argon2-cffi's UnicodeEncodeError carries the password")
 @heavy_settings  # each example runs the default argon2id profile (64 MiB)
 @given(secret=secrets())
 @example(secret=LONE_SURROGATE)

@@ -15,6 +15,9 @@ The profile is RFC 9106's second recommended option ("memory-constrained"): argo
 
 Passwords are hashed as their exact UTF-8 bytes, without Unicode normalisation, so that hashes
 stay interchangeable with other argon2 verifiers; normalise before calling if your stack does.
+A lone surrogate (which UTF-8 cannot hold, yet JSON decodes an escaped one) is encoded as
+its ``surrogatepass`` bytes instead of raising a ``UnicodeEncodeError`` that would carry the
+password in its ``args``.
 
 Errors never contain the password or the hash: a stored hash is a crackable secret too.
 """
@@ -80,7 +83,7 @@ class Hasher:
 
     def hash(self, password: str) -> str:
         """Return a PHC-format argon2 hash of *password* with a fresh random salt."""
-        return self._hasher.hash(_require_str(password))
+        return self._hasher.hash(_password_bytes(password))
 
     def verify(self, hash: str, password: str) -> bool:
         """Return whether *password* matches *hash*; a malformed hash raises InvalidInput.
@@ -89,7 +92,7 @@ class Hasher:
         """
         _require_argon2(hash)
         try:
-            return self._hasher.verify(hash, _require_str(password))
+            return self._hasher.verify(hash, _password_bytes(password))
         except VerifyMismatchError:
             return False
         except (InvalidHashError, VerificationError) as exc:
@@ -122,10 +125,11 @@ def _parameter_problem(p: Parameters) -> str | None:
     return None
 
 
-def _require_str(password: str) -> str:
+def _password_bytes(password: str) -> bytes:
+    """UTF-8, with lone surrogates passed through: encoding never fails (nor echoes the input)."""
     if not isinstance(password, str):
         raise InvalidInput(f"password must be str, got {type(password).__name__}")
-    return password
+    return password.encode("utf-8", "surrogatepass")
 
 
 def _require_argon2(hash: str) -> None:
