@@ -642,7 +642,6 @@ def encrypted_bitwarden(inner: bytes) -> str:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="UnicodeEncodeError from the KDF carries the password")
 @leak_settings
 @given(
     secret=secrets(),
@@ -720,9 +719,6 @@ def kdbx_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    strict=True, reason="UnicodeEncodeError from the composite key carries the password"
-)
 @leak_settings
 @given(secret=secrets(), as_key_file=st.sampled_from([None, "raw", "xml"]))
 @example(secret=LONE_SURROGATE, as_key_file=None)

@@ -116,8 +116,13 @@ def kdf_params(data: Mapping[str, object], path: Path) -> KdfParams:
 
 
 def master_key(password: str, salt: str, params: KdfParams) -> bytes:
-    """The 32-byte key Bitwarden derives from the export password and the file's salt."""
-    secret = password.encode("utf-8")
+    """The 32-byte key Bitwarden derives from the export password and the file's salt.
+
+    ``surrogatepass``: a password with a lone surrogate (which Bitwarden cannot have written)
+    then simply fails as a wrong password, instead of raising a ``UnicodeEncodeError`` whose
+    ``args`` hold the password.
+    """
+    secret = password.encode("utf-8", "surrogatepass")
     if params.kind == KDF_PBKDF2:
         kdf = PBKDF2HMAC(hashes.SHA256(), 32, salt.encode("utf-8"), params.iterations)
         return kdf.derive(secret)

@@ -46,11 +46,13 @@ def composite_key(password: str | None, key_file: Path | None, path: Path) -> by
     """SHA-256 of the component keys, as KeePass and KeePassXC build it.
 
     An empty password alongside a key file is left out, as KeePassXC does when the password
-    field is empty; without a key file an empty password is a real (empty) component.
+    field is empty; without a key file an empty password is a real (empty) component. A lone
+    surrogate is encoded with ``surrogatepass`` (it then fails as a wrong password) rather than
+    raising a ``UnicodeEncodeError`` whose ``args`` hold the password.
     """
     parts: list[bytes] = []
     if password is not None and (password != "" or key_file is None):
-        parts.append(hashlib.sha256(password.encode("utf-8")).digest())
+        parts.append(hashlib.sha256(password.encode("utf-8", "surrogatepass")).digest())
     if key_file is not None:
         parts.append(key_file_key(key_file))
     if not parts:
