@@ -210,7 +210,6 @@ def test_default_hash_and_verify_never_raise_with_the_password(watch: Watch, sec
 # --- CLI ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="UnicodeDecodeError from stdin carries the password bytes")
 @leak_settings
 @given(
     secret=secrets().filter(lambda s: "\n" not in s and "\r" not in s),

@@ -77,7 +77,12 @@ def read_password() -> str:
             return getpass.getpass("Password: ")
         except EOFError as exc:
             raise InvalidInput("no password entered") from exc
-    line = stdin.readline() if stdin is not None else ""
+    try:
+        line = stdin.readline() if stdin is not None else ""
+    except UnicodeDecodeError:  # its .object holds the bytes read: the password itself
+        raise InvalidInput(
+            "stdin is not valid text in its encoding (UTF-8?): pipe the password as text"
+        ) from None
     if not line:
         raise InvalidInput(
             "no password on stdin: pipe one line (e.g. from a password manager's CLI), "
