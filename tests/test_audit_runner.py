@@ -23,7 +23,13 @@ from pwhygiene._errors import IgnoreFileError, InvalidInput
 from pwhygiene._policy import Policy
 from pwhygiene._vault.model import Vault, VaultItem
 from pwhygiene.testing import RangeServer
-from strategies.audit_vaults import AS_OF, Planted, clean_item, planted_vaults
+from strategies.audit_vaults import (
+    AS_OF,
+    Planted,
+    clean_item,
+    planted_vaults,
+    unrelated_strong_item,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SAMPLE = EXAMPLES / "sample-bitwarden.json"
@@ -228,3 +234,16 @@ def test_progress_hook_reports_both_phases_to_completion() -> None:
             progress=lambda phase, done, total: seen.__setitem__(phase, (done, total)),
         )
     assert seen == {"score": (5, 5), "breach": (5, 5)}
+
+
+@settings(max_examples=10)
+@given(planted_vaults(max_clean=3), st.integers(0, 2**40))
+def test_end_to_end_an_unrelated_strong_item_changes_no_other_finding(
+    plan: Planted, seed: int
+) -> None:
+    """Metamorphic, with real zxcvbn and the blocklist: other items' findings stay the same."""
+    before = audit(plan.vault, as_of=AS_OF, workers=1)
+    plan.items.append(unrelated_strong_item(seed))
+    after = audit(plan.vault, as_of=AS_OF, workers=1)
+    assert after.items[-1].findings == ()
+    assert [i.findings for i in after.items[:-1]] == [i.findings for i in before.items]
