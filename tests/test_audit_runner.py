@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pwhygiene import _strength
-from pwhygiene._audit import runner, sites
+from pwhygiene._audit import scoring, sites
 from pwhygiene._audit.ignore import parse_ignore
 from pwhygiene._audit.report import AuditReport
 from pwhygiene._audit.runner import audit
@@ -171,8 +171,8 @@ def test_parallel_scoring_matches_in_process_scoring(monkeypatch: pytest.MonkeyP
     )
     vault = Vault(items, "generated")
     serial = audit(vault, as_of=AS_OF, workers=1)
-    monkeypatch.setattr(runner, "PARALLEL_MIN_JOBS", 2)
-    monkeypatch.setattr(runner, "CHUNK", 3)
+    monkeypatch.setattr(scoring, "PARALLEL_MIN_JOBS", 2)
+    monkeypatch.setattr(scoring, "CHUNK", 3)
     parallel = audit(vault, as_of=AS_OF, workers=2)
     assert [i.strength for i in parallel.items] == [i.strength for i in serial.items]
 
@@ -196,7 +196,7 @@ def test_item_words_are_dropped_only_when_they_cannot_change_the_estimate(
         urls=(f"https://{host.strip('.@!') or 'h'}.test",),
     )
     full = _strength.estimate(password, user_inputs=sites.user_inputs(item))
-    _, used = runner._score_job(item)
+    _, used = scoring.score_job(item)
     reduced = _strength.estimate(password, user_inputs=used)
     assert (reduced.score, reduced.guesses_log10) == (full.score, full.guesses_log10)
 

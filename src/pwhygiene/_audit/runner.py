@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import datetime, timezone
-from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
-from pwhygiene import _strength
-from pwhygiene._audit import checks, sites
+from pwhygiene._audit import checks, scoring, sites
 from pwhygiene._audit.breach import BreachOutcome, lookup
 from pwhygiene._audit.ignore import IgnoreList, load_ignore
 from pwhygiene._audit.report import (
@@ -30,23 +29,13 @@ from pwhygiene._audit.report import (
 )
 from pwhygiene._breach.source import BreachSource
 from pwhygiene._errors import InvalidInput
-from pwhygiene._policy import Policy, user_tokens
+from pwhygiene._policy import Policy
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
 
 ProgressHook = Callable[[str, int, int], None]
 """Called as ``hook(phase, done, total)`` with phase ``"score"`` or ``"breach"``."""
 
 DEFAULT_MAX_AGE_DAYS = 1095
-PARALLEL_MIN_JOBS = 600  # below this, starting processes costs more than it saves
-CHUNK = 128
-
-_SKELETON = str.maketrans(
-    {"4": "a", "@": "a", "8": "b", "(": "c", "{": "c", "[": "c", "<": "c", "3": "e"}
-    | {"6": "g", "9": "g", "1": "i", "!": "i", "|": "i", "l": "i", "7": "i", "t": "i"}
-    | {"+": "i", "0": "o", "$": "s", "5": "s", "%": "x", "2": "z"}
-)
-
-ScoreJob = tuple[str, tuple[str, ...]]
 
 
 def audit(
@@ -150,90 +139,30 @@ def _measure(
     workers: int | None,
     progress: ProgressHook | None,
 ) -> tuple[BreachOutcome, dict[str, StrengthSummary]]:
-    """Breach lookups on a thread, overlapped with scoring; both once per distinct input."""
+    """Breach lookups on a thread, overlapped with scoring; both once per distinct input.
+
+    The scoring processes are forked before the lookup thread starts (forking while our
+    threads hold a lock could copy it into a child), and the lookups start before the score
+    jobs are prepared, so the network is busy from the first moment.
+    """
     distinct = list(dict.fromkeys(i.password for i in items if i.password))
-    jobs: dict[ScoreJob, list[str]] = {}
-    for item in items:
-        if item.password:
-            jobs.setdefault(_score_job(item), []).append(item.id)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pwhygiene-breach") as side:
-
-        def start_lookups() -> Future[BreachOutcome]:
-            return side.submit(lookup, distinct, breach, progress)
-
-        scored, pending = _score(list(jobs), workers, progress, start_lookups)
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    parallel = n > 1 and len(distinct) >= scoring.PARALLEL_MIN_JOBS
+    with (
+        scoring.worker_pool(n) if parallel else nullcontext() as pool,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="pwhygiene-breach") as side,
+    ):
+        pending = side.submit(lookup, distinct, breach, progress)
+        jobs: dict[scoring.ScoreJob, list[str]] = {}
+        for item in items:
+            if item.password:
+                jobs.setdefault(scoring.score_job(item), []).append(item.id)
+        scored = scoring.score(list(jobs), pool, progress)
         outcome = pending.result()
     strengths = {
         item_id: summary for job, summary in zip(jobs, scored, strict=True) for item_id in jobs[job]
     }
     return outcome, strengths
-
-
-def _score_job(item: VaultItem) -> ScoreJob:
-    """The zxcvbn input for an item: its words only if one could match inside the password.
-
-    zxcvbn matches user inputs as lower-cased, possibly reversed, possibly leet-substituted
-    substrings of the NFKC-normalised password; the skeleton folds every leet alternative into
-    one letter, so "no token's skeleton occurs" proves the words cannot change the estimate.
-    """
-    password = item.password or ""
-    words = sites.user_inputs(item)
-    skeleton = _strength.normalise(password).text.lower().translate(_SKELETON)
-    for token in _tokens(words):
-        w = token.lower().translate(_SKELETON)
-        if w and (w in skeleton or w[::-1] in skeleton):
-            return password, words
-    return password, ()
-
-
-@lru_cache(maxsize=4096)
-def _tokens(words: tuple[str, ...]) -> tuple[str, ...]:
-    """``user_tokens`` for an item's words; items of one export share usernames and hosts."""
-    return tuple(user_tokens(words))
-
-
-def _score_chunk(chunk: Sequence[ScoreJob]) -> list[tuple[int, float]]:
-    """Score a chunk in a worker process; returns only (score, log10 guesses)."""
-    results = []
-    for password, words in chunk:
-        s = _strength.estimate(password, user_inputs=words)
-        results.append((int(s.score), float(s.guesses_log10)))
-    return results
-
-
-def _score(
-    jobs: Sequence[ScoreJob],
-    workers: int | None,
-    progress: ProgressHook | None,
-    start_lookups: Callable[[], Future[BreachOutcome]],
-) -> tuple[list[StrengthSummary], Future[BreachOutcome]]:
-    """Score ``jobs`` (in order) and start the breach lookups alongside.
-
-    With a process pool, the lookups start only once the workers exist: forking a process
-    while our lookup threads run could copy a held lock into the child.
-    """
-    n = workers if workers is not None else (os.cpu_count() or 1)
-    if n <= 1 or len(jobs) < PARALLEL_MIN_JOBS:
-        pending = start_lookups()
-        out = []
-        for start in range(0, len(jobs), CHUNK):
-            out.extend(_score_chunk(jobs[start : start + CHUNK]))
-            if progress:
-                progress("score", len(out), len(jobs))
-        return [StrengthSummary(s, g) for s, g in out], pending
-    _strength.estimate("warm-up")  # build zxcvbn's tables once; forked workers inherit them
-    chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
-    results: list[list[tuple[int, float]] | None] = [None] * len(chunks)
-    done = 0
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        futures = {pool.submit(_score_chunk, chunk): k for k, chunk in enumerate(chunks)}
-        pending = start_lookups()
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            done += len(chunks[futures[future]])
-            if progress:
-                progress("score", done, len(jobs))
-    return [StrengthSummary(s, g) for chunk in results for s, g in chunk or ()], pending
 
 
 def _apply_ignore(
