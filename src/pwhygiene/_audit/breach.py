@@ -15,6 +15,8 @@ from typing import Literal, Protocol, runtime_checkable
 from pwhygiene import _blocklist
 from pwhygiene._audit.report import BreachInfo, BreachStatus
 from pwhygiene._breach.digests import password_digest
+from pwhygiene._breach.index import OfflineIndex
+from pwhygiene._breach.range_client import RangeClient
 from pwhygiene._breach.source import BreachSource
 from pwhygiene._errors import BreachLookupError
 
@@ -46,12 +48,11 @@ class BreachOutcome:
 
     info: BreachInfo
     answers: dict[str, tuple[int | None, str]] = field(default_factory=dict, repr=False)
-    checked: bool = True
     warnings: tuple[str, ...] = ()
 
     def status(self, password: str | None) -> BreachStatus:
         """``breached``, ``clean``, ``unknown`` or ``not_checked`` for one password."""
-        if not password or not self.checked:
+        if not password:
             return "not_checked"
         answer = self.answers.get(password)
         if answer is None:
@@ -74,18 +75,11 @@ SourceKind = Literal["range", "offline", "custom"]
 
 def source_label(source: BreachSource) -> tuple[SourceKind, str]:
     """(kind, human label) for a breach source, for the report header."""
-    name = type(source).__name__
-    if name == "RangeClient":
-        url = getattr(source, "base_url", None)
-        return "range", f"Pwned Passwords range API{f' ({url})' if url else ''}"
-    if name == "OfflineIndex":
-        return "offline", f"offline breach index{_path_suffix(source)}"
-    return "custom", f"breach source {name}"
-
-
-def _path_suffix(source: object) -> str:
-    path = getattr(source, "path", None)
-    return f" ({path})" if path else ""
+    if isinstance(source, RangeClient):
+        return "range", f"Pwned Passwords range API ({source.base_url})"
+    if isinstance(source, OfflineIndex):
+        return "offline", "offline breach index"
+    return "custom", f"breach source {type(source).__name__}"
 
 
 def lookup(
