@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import closing
 from dataclasses import dataclass, field
 from types import TracebackType
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -57,6 +57,9 @@ class RangeClient:
     asks (up to ``max_retry_after``). ``cache`` is ``True`` for a private in-memory
     :class:`RangeCache`, ``False`` for none, or a cache to share (e.g. one on disk).
     One client is safe to share between threads; close it (or use ``with``) when done.
+
+    Credentials in ``base_url`` (``https://user:pass@mirror``) are used for requests but never
+    shown: the ``base_url`` attribute, ``repr`` and error messages mask them as ``***@``.
     """
 
     def __init__(
@@ -79,9 +82,11 @@ class RangeClient:
             raise InvalidInput("base_url must be an http:// or https:// URL with a host")
         if mode not in ("sha1", "ntlm"):
             raise InvalidInput(f"mode must be 'sha1' or 'ntlm' (got {mode!r})")
+        _check_credentials(parts)
         if max_workers < 1 or retries < 0:
             raise InvalidInput("max_workers must be >= 1 and retries >= 0")
-        self.base_url = base_url.rstrip("/")
+        host = parts.netloc.rpartition("@")[2]
+        self.base_url = _masked(base_url, parts, host).rstrip("/")
         self.padding = padding
         self.max_workers = max_workers
         self._mode: HashMode = mode
@@ -96,14 +101,14 @@ class RangeClient:
             self._cache = RangeCache() if cache else None
         self._fetcher = RangeFetcher(
             session=self._session,
-            url=f"{self.base_url}/range/",
+            url=f"{base_url.rstrip('/')}/range/",
             params={"mode": "ntlm"} if mode == "ntlm" else {},
             headers=headers,
             timeout=timeout,
             mode=mode,
             policy=RetryPolicy(retries, backoff, max_backoff, max_retry_after),
             cache=self._cache,
-            host=parts.netloc,
+            host=host,
         )
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
@@ -222,6 +227,25 @@ def _outcome(future: Future[Mapping[str, int]]) -> Mapping[str, int] | BreachLoo
         return future.result()
     except BreachLookupError as exc:
         return exc
+
+
+def _check_credentials(parts: SplitResult) -> None:
+    """Refuse now what requests would fail on at the first lookup with the password in args.
+
+    HTTP Basic auth (which requests derives from ``user:pass@``) can only send Latin-1.
+    """
+    try:
+        for part in (parts.username, parts.password):
+            unquote(part or "").encode("latin-1")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            "base_url credentials must be Latin-1 text (HTTP Basic auth cannot send others)"
+        ) from None
+
+
+def _masked(url: str, parts: SplitResult, host: str) -> str:
+    """``url`` with any ``user:password@`` replaced by ``***@``: safe to show."""
+    return urlunsplit(parts._replace(netloc=f"***@{host}")) if "@" in parts.netloc else url
 
 
 def _pooled_session(max_workers: int) -> requests.Session:
