@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pwhygiene import build_index, sha1_digest
 from pwhygiene._breach import range_client
 from pwhygiene._cli import main
 from pwhygiene.testing import RangeServer
@@ -204,3 +205,21 @@ def test_encrypted_export_password_from_env_or_file(
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "fixture-password" not in out
+
+
+def test_breach_counts_from_an_offline_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--offline INDEX answers from disk: counts for listed passwords, 0 for the rest."""
+    rows = sorted(f"{sha1_digest(pw)}:{n}" for pw, n in {"Summer2024!": 77, "x-y-z": 5}.items())
+    corpus = tmp_path / "pwned.txt"
+    corpus.write_text("\n".join(rows) + "\n")
+    index = tmp_path / "pwned.idx"
+    build_index(corpus, index)
+    argv = ["audit", SAMPLE, "--offline", str(index), *AS_OF, "--output", "json"]
+    assert main([*argv, "--require-breach"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    counts = {i["title"]: i["breach_count"] for i in data["items"]}
+    assert counts["Work VPN"] == 77
+    assert counts["Tax portal"] == 0
+    assert data["breach"]["source"] == "offline"
