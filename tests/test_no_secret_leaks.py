@@ -482,7 +482,6 @@ def broken_csv(name: str, breakage: str, secret: str) -> bytes:
     return data
 
 
-@pytest.mark.xfail(strict=True, reason="a data row taken as the header is quoted in errors")
 @leak_settings
 @given(
     secret=secrets(file_safe=True),

@@ -122,10 +122,11 @@ def csv_rows(
                     columns = _clean_header(cells)
                     continue
                 if len(cells) < len(columns):
+                    # Names only when the reader gave them: a file's first record may be data
+                    # (a header-less file read with an explicit format), passwords included.
+                    names = f" ({', '.join(columns)})" if header is not None else ""
                     raise MalformedExport(
-                        path,
-                        f"line {line}",
-                        f"{len(columns)} columns ({', '.join(columns)}), found {len(cells)}",
+                        path, f"line {line}", f"{len(columns)} columns{names}, found {len(cells)}"
                     )
                 if len(cells) > len(columns) and not allow_extra:
                     raise MalformedExport(
