@@ -48,6 +48,9 @@ from pwhygiene import (
 from pwhygiene._breach.digests import normalize_digest
 from pwhygiene._breach.source import HashMode
 from pwhygiene._cli import main
+from pwhygiene._vault.io import CsvRow
+from pwhygiene._vault.kdbx.document import EntryVersion
+from pwhygiene._vault.registry import Sample
 from pwhygiene.hashing import Hasher, assess
 from pwhygiene.testing import FAULT_KINDS, FaultKind, InMemoryCorpus, RangeServer
 from strategies.leaks import Secret, exception_outputs, files_under, secrets
@@ -760,3 +763,16 @@ def test_range_client_masks_url_credentials_but_still_sends_them(server: RangeSe
         assert "S3cr3t" not in repr(client)
         client.count(sha1_digest("another password"))
     assert (server.requests[-1].header("Authorization") or "").startswith("Basic ")
+
+
+@given(secret=secrets())
+def test_internal_records_of_export_contents_hide_them_in_repr(secret: str) -> None:
+    """CSV rows, sniffing samples and KeePass entry versions: repr shows no cell or byte."""
+    hidden = Secret(secret)
+    raw = secret.encode("utf-8", "surrogatepass")
+    records = [
+        CsvRow(7, {"password": secret}, (secret,)),
+        Sample(Path("export.csv"), raw, secret, None),
+        EntryVersion({"Password": secret}, None, None, None),
+    ]
+    hidden.assert_absent([repr(r) for r in records] + [str(r) for r in records], "a repr")

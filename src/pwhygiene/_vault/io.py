@@ -15,7 +15,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
@@ -82,11 +82,11 @@ def open_text(path: Path) -> io.TextIOWrapper:
 
 @dataclass(frozen=True, slots=True)
 class CsvRow:
-    """One CSV record with the line it started on, for error messages."""
+    """One CSV record with the line it started on, for error messages; cells stay out of repr."""
 
     line: int
-    values: dict[str, str]
-    extra: tuple[str, ...] = ()  # cells beyond the header (some exporters spill notes over)
+    values: dict[str, str] = field(repr=False)
+    extra: tuple[str, ...] = field(default=(), repr=False)  # cells beyond the header
 
 
 def _clean_header(cells: Sequence[str]) -> list[str]:

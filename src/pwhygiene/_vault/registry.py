@@ -41,11 +41,14 @@ class Detection(enum.IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Sample:
-    """What a sniffer sees: the file's name and the start of its content, never all of it."""
+    """What a sniffer sees: the file's name and the start of its content, never all of it.
+
+    The content (passwords, in a plain export) stays out of ``repr``.
+    """
 
     path: Path
-    head: bytes
-    text: str | None  # the head decoded (BOM-aware); None for binary content
+    head: bytes = field(repr=False)
+    text: str | None = field(repr=False)  # the head decoded (BOM-aware); None for binary
     zip_names: tuple[str, ...] | None  # member names when the file is a zip archive
 
 

@@ -13,7 +13,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -125,7 +125,7 @@ def parse_time(text: str | None, source: str) -> Timestamp | None:
 class EntryVersion:
     """The fields of one entry or one of its history snapshots that the mapping needs."""
 
-    strings: dict[str, str]
+    strings: dict[str, str] = field(repr=False)  # Password, otp, ...: never shown
     created: Timestamp | None
     modified: Timestamp | None
     expires: Timestamp | None
