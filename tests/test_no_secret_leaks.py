@@ -754,15 +754,15 @@ def test_kdbx_items_and_history_hide_their_passwords(watch: Watch, kdbx_file: Pa
     assert len(getattr(vault, "items", ())) == 2
 
 
-def test_range_client_masks_url_credentials_but_still_sends_them(server: RangeServer) -> None:
+def test_range_client_masks_url_credentials_but_still_sends_them() -> None:
     """``user:pass@`` shows as ``***@`` in base_url and repr, and still reaches the server."""
-    base = server.url.replace("http://", "http://mirror:S3cr3t-basic@")
-    server.clear_log()
-    with RangeClient(base, retries=0, cache=False) as client:
-        assert client.base_url == server.url.replace("http://", "http://***@")
-        assert "S3cr3t" not in repr(client)
-        client.count(sha1_digest("another password"))
-    assert (server.requests[-1].header("Authorization") or "").startswith("Basic ")
+    with RangeServer.from_passwords({}) as server:
+        base = server.url.replace("http://", "http://mirror:S3cr3t-basic@")
+        with RangeClient(base, retries=0, cache=False) as client:
+            assert client.base_url == server.url.replace("http://", "http://***@")
+            assert "S3cr3t" not in repr(client)
+            client.count(sha1_digest("another password"))
+        assert (server.requests[-1].header("Authorization") or "").startswith("Basic ")
 
 
 @given(secret=secrets())
@@ -776,3 +776,24 @@ def test_internal_records_of_export_contents_hide_them_in_repr(secret: str) -> N
         EntryVersion({"Password": secret}, None, None, None),
     ]
     hidden.assert_absent([repr(r) for r in records] + [str(r) for r in records], "a repr")
+
+
+@leak_settings
+@given(
+    digit=st.characters(categories=("Nd",)).filter(lambda c: not c.isascii()),
+    spot=st.sampled_from(["m=8", "t=1", "p=1", "v=19"]),
+)
+def test_stored_hashes_with_non_ascii_digits_are_refused_without_echo(
+    watch: Watch, digit: str, spot: str
+) -> None:
+    """A stored hash with a non-ASCII digit is InvalidInput; no UnicodeError carries it out."""
+    password = "S3cr3t-the user's password"  # a traceback shows the lines below, not this one
+    good = _CHEAP.hash(password)
+    name, _, value = spot.partition("=")
+    stored = good.replace(spot, f"{name}={digit * len(value)}", 1)
+    with watch.around(Secret(stored), Secret(password)) as outputs:
+        verdict = run(lambda: _CHEAP.verify(stored, password), outputs)
+        rehash = run(lambda: _CHEAP.needs_rehash(stored), outputs)
+        outputs.append(repr(assess(stored)))
+    assert isinstance(verdict, InvalidInput)
+    assert isinstance(rehash, InvalidInput)

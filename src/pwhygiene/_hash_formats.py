@@ -64,19 +64,19 @@ _B64 = r"[A-Za-z0-9+/]+={0,2}"  # PHC and passlib use (mostly unpadded) base64
 _AB64 = r"[A-Za-z0-9+/.]+={0,2}"  # passlib's "adapted" base64 ('.' for '+')
 _HASH64 = r"[./A-Za-z0-9]"  # crypt(3) alphabet
 _HEX = re.compile(r"[0-9a-fA-F]+")
-_INT = r"\d{1,10}"
+_INT = r"[0-9]{1,10}"  # ASCII only: \d also takes Unicode digits, which no hasher writes
 
 _ARGON2 = re.compile(
     rf"\$(?P<variant>argon2id|argon2i|argon2d)(?:\$v=(?P<version>{_INT}))?"
     rf"\$m=(?P<m>{_INT}),t=(?P<t>{_INT}),p=(?P<p>{_INT})"
     rf"(?:,keyid={_B64})?(?:,data={_B64})?\${_B64}\${_B64}"
 )
-_BCRYPT = re.compile(rf"\$(?P<ident>2|2a|2b|2x|2y)\$(?P<cost>\d\d)\${_HASH64}{{53}}")
+_BCRYPT = re.compile(rf"\$(?P<ident>2|2a|2b|2x|2y)\$(?P<cost>[0-9][0-9])\${_HASH64}{{53}}")
 _PASSLIB_BCRYPT_SHA256 = re.compile(
-    rf"\$bcrypt-sha256\$(?:v=2,)?t=(?P<ident>2a|2b),r=(?P<cost>\d\d)\${_HASH64}{{22}}\${_HASH64}{{31}}"
+    rf"\$bcrypt-sha256\$(?:v=2,)?t=(?P<ident>2a|2b),r=(?P<cost>[0-9][0-9])\${_HASH64}{{22}}\${_HASH64}{{31}}"
 )
 _PASSLIB_SCRYPT = re.compile(
-    rf"\$scrypt\$ln=(?P<ln>\d{{1,2}}),r=(?P<r>{_INT}),p=(?P<p>{_INT})\${_AB64}\${_AB64}"
+    rf"\$scrypt\$ln=(?P<ln>[0-9]{{1,2}}),r=(?P<r>{_INT}),p=(?P<p>{_INT})\${_AB64}\${_AB64}"
 )
 _DJANGO_SCRYPT = re.compile(rf"scrypt\$(?P<n>{_INT})\$[^$]+\$(?P<r>{_INT})\$(?P<p>{_INT})\${_B64}")
 _WERKZEUG_SCRYPT = re.compile(
