@@ -797,3 +797,18 @@ def test_stored_hashes_with_non_ascii_digits_are_refused_without_echo(
         outputs.append(repr(assess(stored)))
     assert isinstance(verdict, InvalidInput)
     assert isinstance(rehash, InvalidInput)
+
+
+@leak_settings
+@given(secret=secrets(file_safe=True), breakage=st.sampled_from(["truncated", "not_utf8"]))
+def test_decrypted_data_is_not_kept_alive_by_an_error(secret: str, breakage: str) -> None:
+    """A broken decrypted Bitwarden payload: no exception in the chain, hidden or not, holds it."""
+    document = bitwarden_document(secret, "truncated" if breakage == "truncated" else "none")
+    inner = document.encode() + (b"\xff" if breakage == "not_utf8" else b"")
+    with tempfile.TemporaryDirectory() as directory:
+        export = Path(directory) / "export.json"
+        export.write_text(encrypted_bitwarden(inner), encoding="utf-8")
+        with pytest.raises(VaultError) as caught:
+            read_vault(export, password=_EXPORT_PASSWORD)
+    outputs = exception_outputs(caught.value, suppressed=True)
+    Secret(secret).assert_absent(outputs, "an exception's (suppressed) context")

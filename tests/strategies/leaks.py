@@ -78,13 +78,15 @@ class Secret:
             assert not self.found_in(output), f"the secret leaked into {what} (output #{n})"
 
 
-def exception_outputs(exc: BaseException) -> Iterator[str | bytes]:
+def exception_outputs(exc: BaseException, *, suppressed: bool = False) -> Iterator[str | bytes]:
     """Everything an exception shows or carries: message, repr, args, attributes, chain.
 
     Walks the chain a traceback shows -- ``__cause__``, and ``__context__`` unless ``raise ...
     from None`` suppressed it (as :mod:`traceback`, logging and error trackers do) -- and adds the
     formatted traceback itself; ``UnicodeError.object`` and ``JSONDecodeError.doc`` hold the
-    data that failed, so they are searched too.
+    data that failed, so they are searched too. ``suppressed=True`` also follows contexts that
+    ``from None`` hid: the objects are still reachable (``exc.__context__``) for as long as the
+    error is kept.
     """
     yield "".join(traceback.format_exception(exc))
     pending: list[BaseException | None] = [exc]
@@ -102,7 +104,7 @@ def exception_outputs(exc: BaseException) -> Iterator[str | bytes]:
         for value in values:
             yield value if isinstance(value, (str, bytes)) else repr(value)
         pending.append(current.__cause__)
-        if not current.__suppress_context__:
+        if suppressed or not current.__suppress_context__:
             pending.append(current.__context__)
 
 

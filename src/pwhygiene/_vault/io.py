@@ -66,8 +66,11 @@ def read_text(path: Path, data: bytes | None = None) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise MalformedExport(path, f"line {line}", f"valid {encoding} text") from None
+        bad_at = exc.start
+    # Raised outside the handler: the UnicodeDecodeError (whose .object is the whole file,
+    # decrypted if it came from an encrypted export) is then no one's __context__.
+    line = data[:bad_at].count(b"\n") + 1
+    raise MalformedExport(path, f"line {line}", f"valid {encoding} text")
 
 
 def open_text(path: Path) -> io.TextIOWrapper:
@@ -160,11 +163,12 @@ def load_json(path: Path, text: str | None = None) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise MalformedExport(
-            path, f"line {exc.lineno} column {exc.colno}", f"valid JSON ({exc.msg})"
-        ) from None
+        where, expected = f"line {exc.lineno} column {exc.colno}", f"valid JSON ({exc.msg})"
     except RecursionError:
-        raise MalformedExport(path, None, "JSON nested less than ~1000 levels deep") from None
+        where, expected = None, "JSON nested less than ~1000 levels deep"
+    # Raised outside the handler, so the JSONDecodeError (its .doc is the whole document,
+    # decrypted for an encrypted export) does not live on as this error's __context__.
+    raise MalformedExport(path, where, expected)
 
 
 def get(obj: object, key: str, kind: type[T], path: Path, where: str) -> T:

@@ -208,9 +208,11 @@ def read(path: Path, options: ReadOptions) -> Vault:
         )
     plain = decrypt(payload, key, path, "$.data")
     try:
-        text = plain.decode("utf-8")
-    except UnicodeDecodeError:
-        raise MalformedExport(path, "$.data", "UTF-8 JSON once decrypted") from None
+        text: str | None = plain.decode("utf-8")
+    except UnicodeDecodeError:  # its .object is the decrypted export: let it die here
+        text = None
+    if text is None:
+        raise MalformedExport(path, "$.data", "UTF-8 JSON once decrypted")
     inner = load_json(path, text)
     if opt(inner, "encrypted", bool, path, "$.data (decrypted)") is True:
         raise MalformedExport(path, "$.data (decrypted)", "an unencrypted export inside")
