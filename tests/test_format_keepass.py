@@ -377,3 +377,13 @@ def test_deeply_nested_groups_do_not_exhaust_the_stack(tmp_path: Path) -> None:
     )
     (item,) = read_vault(path)
     assert item.folder == "/".join(["g"] * (depth - 1))
+
+
+def test_keepassfile_text_inside_another_export_is_not_keepass_xml(tmp_path: Path) -> None:
+    """Only a ``<KeePassFile>`` root element claims a file, not the words in a CSV note."""
+    path = tmp_path / "k.csv"
+    path.write_text('"","0","","0","","<KeePassFile"\n', encoding="utf-8")
+    assert detect(path).name != "keepass-xml"
+    xml = tmp_path / "export.xml"
+    xml.write_text('<?xml version="1.0"?>\n<!-- x -->\n<KeePassFile><Root/></KeePassFile>\n')
+    assert detect(xml).name == "keepass-xml"

@@ -6,6 +6,7 @@ Both readers share :mod:`pwhygiene._vault.kdbx.document`, so an entry maps to th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pwhygiene._errors import ExportTooLarge, UnsupportedFormat
@@ -54,9 +55,13 @@ def _read_kdbx(path: Path, options: ReadOptions) -> Vault:
     return Vault(parsed.items, "keepass-kdbx", path, encrypted=True, warnings=parsed.warnings)
 
 
+_XML_ROOT = re.compile(r"\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<KeePassFile[\s>]", re.DOTALL)
+
+
 def _sniff_xml(sample: Sample) -> Detection:
-    text = sample.text or ""
-    return Detection.YES if "<KeePassFile" in text[:4096] else Detection.NO
+    """YES only when ``<KeePassFile>`` is the root element, not text inside another format."""
+    text = (sample.text or "")[:4096]
+    return Detection.YES if _XML_ROOT.match(text) else Detection.NO
 
 
 def _read_xml(path: Path, options: ReadOptions) -> Vault:
