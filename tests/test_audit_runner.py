@@ -19,7 +19,7 @@ from pwhygiene._audit.report import AuditReport
 from pwhygiene._audit.runner import audit
 from pwhygiene._breach.digests import sha1_digest
 from pwhygiene._breach.range_client import RangeClient
-from pwhygiene._errors import IgnoreFileError, InvalidInput
+from pwhygiene._errors import IgnoreFileError, InvalidInput, WrongPassword
 from pwhygiene._policy import Policy
 from pwhygiene._vault.model import Vault, VaultItem
 from pwhygiene.testing import RangeServer
@@ -30,6 +30,7 @@ from strategies.audit_vaults import (
     planted_vaults,
     unrelated_strong_item,
 )
+from strategies.vault_keepass import FIXTURE_PASSWORD
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SAMPLE = EXAMPLES / "sample-bitwarden.json"
@@ -247,3 +248,17 @@ def test_end_to_end_an_unrelated_strong_item_changes_no_other_finding(
     after = audit(plan.vault, as_of=AS_OF, workers=1)
     assert after.items[-1].findings == ()
     assert [i.findings for i in after.items[:-1]] == [i.findings for i in before.items]
+
+
+KEEPASS = Path(__file__).resolve().parent / "fixtures" / "vault" / "keepass"
+
+
+def test_audit_opens_a_keepass_database_with_password_and_key_file() -> None:
+    """``key_file=`` reaches read_vault: without it the database stays shut, with it it audits."""
+    path = KEEPASS / "kdbx3-aeskdf-aes-keyfile.kdbx"
+    with pytest.raises(WrongPassword):
+        audit(path, password=FIXTURE_PASSWORD)
+    report = audit(path, password=FIXTURE_PASSWORD, key_file=KEEPASS / "keyfile-v2.keyx")
+    assert report.source_format == "keepass-kdbx"
+    assert report.items
+    assert FIXTURE_PASSWORD not in report.to_json()

@@ -223,3 +223,20 @@ def test_breach_counts_from_an_offline_index(
     assert counts["Work VPN"] == 77
     assert counts["Tax portal"] == 0
     assert data["breach"]["source"] == "offline"
+
+
+def test_keepass_key_file_from_option_or_env(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--key-file (or PWHYGIENE_KEY_FILE) opens a key-file-only KDBX; without it, exit 2."""
+    keepass = ROOT / "tests" / "fixtures" / "vault" / "keepass"
+    key = str(keepass / "keyfile-v2.keyx")
+    argv = ["audit", str(keepass / "kdbx4-keyfile-only.kdbx"), "--no-breach", "--output", "json"]
+    argv += ["--fail-on", "none"]
+    assert main(argv) == 2
+    capsys.readouterr()
+    assert main([*argv, "--key-file", key]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["format"] == "keepass-kdbx"
+    monkeypatch.setenv("PWHYGIENE_KEY_FILE", key)
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["items"]

@@ -47,6 +47,7 @@ def audit(
     max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     ignore: IgnoreList | str | PathLike[str] | None = None,
     password: str | None = None,
+    key_file: str | PathLike[str] | None = None,
     format: str = "auto",
     workers: int | None = None,
     progress: ProgressHook | None = None,
@@ -58,11 +59,12 @@ def audit(
     for the full corpus. A failing breach source never makes a password clean: its items get
     status ``"unknown"`` and the report a warning. Without a ``policy`` the ``weak`` line is a
     zxcvbn score of 2 or less; with one, ``weak`` fires below its ``min_score`` or
-    ``min_length``.
+    ``min_length``. ``password`` and ``key_file`` open an encrypted export given as a path
+    (``key_file`` is a KeePass key file).
     """
     if max_age_days < 0:
         raise InvalidInput(f"max_age_days must be zero or more (got {max_age_days})")
-    vault = _as_vault(vault_or_path, format=format, password=password)
+    vault = _as_vault(vault_or_path, format=format, password=password, key_file=key_file)
     rules = load_ignore(ignore) if isinstance(ignore, (str, PathLike)) else ignore
     moment = (as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
     logins = vault.logins()
@@ -125,12 +127,18 @@ def audit(
     )
 
 
-def _as_vault(source: Vault | str | PathLike[str], *, format: str, password: str | None) -> Vault:
+def _as_vault(
+    source: Vault | str | PathLike[str],
+    *,
+    format: str,
+    password: str | None,
+    key_file: str | PathLike[str] | None,
+) -> Vault:
     if isinstance(source, Vault):
         return source
     from pwhygiene._vault.registry import read_vault  # noqa: PLC0415 -- loads every reader
 
-    return read_vault(Path(source), format=format, password=password)
+    return read_vault(Path(source), format=format, password=password, key_file=key_file)
 
 
 def _measure(

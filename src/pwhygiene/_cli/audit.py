@@ -126,6 +126,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=_env("PASSWORD_FILE"),
         help="read the export password from FILE (first line)",
     )
+    p.add_argument(
+        "--key-file",
+        metavar="FILE",
+        default=_env("KEY_FILE"),
+        help="KeePass key file that opens the database (with or without a password)",
+    )
     p.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(handler=run)
 
@@ -191,13 +197,21 @@ def _read(args: argparse.Namespace) -> Vault:
     from pwhygiene._vault.registry import read_vault  # noqa: PLC0415 -- loads every reader
 
     password = _export_password(args)
+    key_file = Path(args.key_file) if args.key_file else None
     try:
-        return read_vault(Path(args.export), format=args.format, password=password)
+        return read_vault(
+            Path(args.export), format=args.format, password=password, key_file=key_file
+        )
     except PasswordRequired:
         if password is not None or not sys.stdin.isatty():
             raise
         prompt = f"Password for {Path(args.export).name}: "
-        return read_vault(Path(args.export), format=args.format, password=getpass.getpass(prompt))
+        return read_vault(
+            Path(args.export),
+            format=args.format,
+            password=getpass.getpass(prompt),
+            key_file=key_file,
+        )
 
 
 def _breach_source(args: argparse.Namespace) -> BreachSource | None:
