@@ -53,6 +53,8 @@ class VaultItem:
     non-secret fields (see :func:`fingerprint`). ``totp`` is ``True`` when the item has a
     one-time-password secret (the secret itself is never kept). ``excluded`` carries the
     manager's native "exclude from reports" flag (KeePass QualityCheck, 1Password Watchtower).
+    ``urls`` are kept as exported, so they stay out of ``repr`` like the password: a URL can
+    carry credentials (``https://user:pass@host``).
     """
 
     id: str
@@ -61,7 +63,7 @@ class VaultItem:
     kind: ItemKind = ItemKind.LOGIN
     username: str | None = None
     password: str | None = field(default=None, repr=False)
-    urls: tuple[str, ...] = ()
+    urls: tuple[str, ...] = field(default=(), repr=False)  # may hold user:password@
     totp: bool = False
     folder: str | None = None
     notes_present: bool = False
