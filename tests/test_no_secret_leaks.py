@@ -833,3 +833,24 @@ def test_vault_items_hide_url_credentials(secret: str) -> None:
     outputs = [repr(item), str(item), repr(vault), str(vault)]
     hidden.assert_absent(outputs, "a VaultItem repr")
     quoted.assert_absent(outputs, "a VaultItem repr")
+
+
+@leak_settings
+@given(
+    secret=secrets(file_safe=True).filter(lambda s: "\n" not in s and "\r" not in s),
+    template=st.sampled_from(["https://alice:{}@[::1/login", "https://alice:{}@", "x://u:{}@"]),
+)
+@example(secret="S3cr3t-with/slash", template="https://alice:{}@[::1/login")
+def test_firefox_titles_never_show_url_credentials(
+    watch: Watch, tmp_path: Path, secret: str, template: str
+) -> None:
+    """Firefox has no titles: one made from a URL that does not parse drops ``user:pass@``."""
+    hidden = Secret(secret)
+    header, row, _ = _CSV_FORMATS["firefox-csv"]
+    cells = row("S3cr3t-the password cell")
+    cells[0] = template.replace("{}", secret)
+    export = tmp_path / "firefox.csv"
+    export.write_text(_csv("firefox-csv", [header, cells]), encoding="utf-8")
+    with watch.around(hidden) as outputs:
+        vault = run(lambda: read_vault(export, format="firefox-csv"), outputs)
+        outputs.extend(item.title for item in getattr(vault, "items", ()))

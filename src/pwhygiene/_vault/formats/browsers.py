@@ -94,12 +94,21 @@ def sniff_chrome(sample: Sample) -> Detection:
 # --- Firefox --------------------------------------------------------------------------------
 
 
-def _host(url: str) -> str | None:
-    """The URL's host for a title (Firefox has no titles); ``None`` if it does not parse."""
+def _title(url: str) -> str:
+    """A title from the URL (Firefox has none): its host, else the URL minus ``user:pass@``.
+
+    The credentials must go: a title is shown in every report and ``repr``.
+    """
     try:
-        return urlsplit(url).hostname
-    except ValueError:  # e.g. an unclosed IPv6 bracket: keep the whole URL as the title
-        return None
+        host = urlsplit(url).hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket: keep the URL itself as the title
+        host = None
+    if host:
+        return host
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:  # up to the last '@': a raw password may hold '/' or '@' itself
+        return f"{scheme}://{rest.rpartition('@')[2]}"
+    return url
 
 
 def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | None:
@@ -115,7 +124,7 @@ def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | N
     created = timestamp(values.get("timeCreated"), "timeCreated", path, where)
     changed = timestamp(values.get("timePasswordChanged"), "timePasswordChanged", path, where)
     username = nonempty(values["username"])
-    title = _host(url) or url
+    title = _title(url)
     return VaultItem(
         id=nonempty(values["guid"].strip()) or fingerprint(title, username, url),
         title=title,
