@@ -117,12 +117,17 @@ def watch(
     return Watch(caplog, capsys, tempdir)
 
 
-def run(call: Callable[[], object], outputs: list[str | bytes]) -> object:
-    """Call, keeping the result's (or the exception's) every output; return it either way."""
+def run(
+    call: Callable[[], object], outputs: list[str | bytes], *, suppressed: bool = False
+) -> object:
+    """Call, keeping the result's (or the exception's) every output; return it either way.
+
+    ``suppressed=True`` also searches contexts hidden by ``from None`` (see exception_outputs).
+    """
     try:
         result = call()
     except Exception as exc:
-        outputs.extend(exception_outputs(exc))
+        outputs.extend(exception_outputs(exc, suppressed=suppressed))
         return exc
     outputs += [repr(result), str(result)]
     for item in getattr(result, "items", ()) if not isinstance(result, dict) else ():
@@ -506,7 +511,9 @@ def test_csv_readers_never_show_a_password(
     export = tmp_path / "export.csv"
     export.write_bytes(broken_csv(name, breakage, secret))
     with watch.around(hidden) as outputs:
-        outcome = run(lambda: read_vault(export, format=name, strict=strict), outputs)
+        outcome = run(
+            lambda: read_vault(export, format=name, strict=strict), outputs, suppressed=True
+        )
     assert not isinstance(outcome, Exception) or isinstance(outcome, VaultError), repr(
         type(outcome)
     )
@@ -621,7 +628,9 @@ def test_json_readers_never_show_a_password(
     else:
         export.write_bytes(onepux_document(secret, breakage))
     with watch.around(hidden) as outputs:
-        outcome = run(lambda: read_vault(export, format=name, strict=strict), outputs)
+        outcome = run(
+            lambda: read_vault(export, format=name, strict=strict), outputs, suppressed=True
+        )
     assert not isinstance(outcome, Exception) or isinstance(outcome, VaultError), repr(
         type(outcome)
     )
@@ -665,9 +674,13 @@ def test_bitwarden_encrypted_never_shows_the_export_password_or_the_data(
     document = bitwarden_document(stored, breakage)
     export.write_text(encrypted_bitwarden(document.encode()), encoding="utf-8")
     with watch.around(hidden) as outputs:
-        wrong = run(lambda: read_vault(export, password=secret), outputs)
+        wrong = run(lambda: read_vault(export, password=secret), outputs, suppressed=True)
         assert isinstance(wrong, WrongPassword)
-        opened = run(lambda: read_vault(export, password=_EXPORT_PASSWORD, strict=strict), outputs)
+        opened = run(
+            lambda: read_vault(export, password=_EXPORT_PASSWORD, strict=strict),
+            outputs,
+            suppressed=True,
+        )
     assert not isinstance(opened, Exception) or isinstance(opened, VaultError)
 
 
@@ -708,7 +721,11 @@ def test_keepass_xml_never_shows_a_password(
     export = tmp_path / "export.xml"
     export.write_text(xml, encoding="utf-8")
     with watch.around(hidden) as outputs:
-        outcome = run(lambda: read_vault(export, format="keepass-xml", strict=strict), outputs)
+        outcome = run(
+            lambda: read_vault(export, format="keepass-xml", strict=strict),
+            outputs,
+            suppressed=True,
+        )
     assert not isinstance(outcome, Exception) or isinstance(outcome, VaultError)
 
 
@@ -745,7 +762,11 @@ def test_kdbx_never_shows_a_wrong_password_or_key_file(
             )
         key_file.write_bytes(content)
     with watch.around(hidden) as outputs:
-        outcome = run(lambda: read_vault(kdbx_file, password=secret, key_file=key_file), outputs)
+        outcome = run(
+            lambda: read_vault(kdbx_file, password=secret, key_file=key_file),
+            outputs,
+            suppressed=True,
+        )
     assert isinstance(outcome, PwhygieneError), repr(type(outcome))
 
 
@@ -753,7 +774,9 @@ def test_kdbx_items_and_history_hide_their_passwords(watch: Watch, kdbx_file: Pa
     """Opened with the right password, items, history and warnings show no stored secret."""
     hidden = Secret("S3cr3t-stored in the database")
     with watch.around(hidden) as outputs:
-        vault = run(lambda: read_vault(kdbx_file, password=_EXPORT_PASSWORD), outputs)
+        vault = run(
+            lambda: read_vault(kdbx_file, password=_EXPORT_PASSWORD), outputs, suppressed=True
+        )
         for item in getattr(vault, "items", ()):
             outputs.extend([repr(h) for h in item.history] + [repr(item.history)])
     assert len(getattr(vault, "items", ())) == 2
@@ -852,5 +875,5 @@ def test_firefox_titles_never_show_url_credentials(
     export = tmp_path / "firefox.csv"
     export.write_text(_csv("firefox-csv", [header, cells]), encoding="utf-8")
     with watch.around(hidden) as outputs:
-        vault = run(lambda: read_vault(export, format="firefox-csv"), outputs)
+        vault = run(lambda: read_vault(export, format="firefox-csv"), outputs, suppressed=True)
         outputs.extend(item.title for item in getattr(vault, "items", ()))

@@ -141,8 +141,12 @@ def csv_rows(
             raise MalformedExport(
                 path, f"line {reader.line_num}", f"well-formed CSV ({exc})"
             ) from None
-        except UnicodeDecodeError:
-            raise MalformedExport(path, None, "valid UTF-8 or UTF-16 text") from None
+        except UnicodeDecodeError:  # its .object is a chunk of the file: let it die here
+            undecodable = True
+        else:
+            undecodable = False
+    if undecodable:
+        raise MalformedExport(path, None, "valid UTF-8 or UTF-16 text")
 
 
 def csv_header(path: Path, text: str | None) -> list[str]:
@@ -276,9 +280,11 @@ def parse_timestamp(value: object, source: str) -> Timestamp | None:
         if " " in text and "T" not in text:
             text = text.replace(" ", "T", 1)
         try:
-            at = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError("an ISO 8601 timestamp or Unix time") from None
+            at: datetime | None = datetime.fromisoformat(text)
+        except ValueError:  # its message quotes the cell, which may be a misplaced password
+            at = None
+        if at is None:
+            raise ValueError("an ISO 8601 timestamp or Unix time")
         if at.tzinfo is None:
             at = at.replace(tzinfo=timezone.utc)
         return Timestamp(at, source)

@@ -111,8 +111,12 @@ def _keepass_records(path: Path, handle: Iterable[str]) -> Iterator[CsvRow]:
             yield CsvRow(line, dict(zip(KEEPASS_COLUMNS, cells, strict=True)))
     except csv.Error as exc:
         raise MalformedExport(path, f"line {reader.line_num}", f"KeePass CSV ({exc})") from None
-    except UnicodeDecodeError:
-        raise MalformedExport(path, None, "valid UTF-8 or UTF-16 text") from None
+    except UnicodeDecodeError:  # its .object is a chunk of the file: let it die here
+        undecodable = True
+    else:
+        undecodable = False
+    if undecodable:
+        raise MalformedExport(path, None, "valid UTF-8 or UTF-16 text")
 
 
 def _collect(

@@ -101,6 +101,8 @@ def _unprotect(root: ET.Element, stream: InnerStream | None, path: Path) -> None
 
 
 def _b64(text: str, path: Path, where: str) -> bytes:
+    if not text.isascii():  # b64decode's ValueError would keep the text in its __context__
+        raise MalformedExport(path, where, "base64 data")
     try:
         return base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
@@ -114,6 +116,8 @@ def parse_time(text: str | None, source: str) -> Timestamp | None:
         return None
     if "-" in value or ":" in value:
         return parse_timestamp(value, source)
+    if not value.isascii():  # b64decode's ValueError would keep the text in its __context__
+        raise ValueError("base64 seconds or an ISO 8601 time")
     raw = base64.b64decode(value, validate=True)
     if len(raw) > 8:
         raise ValueError("at most 8 bytes of seconds")
