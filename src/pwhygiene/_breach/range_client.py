@@ -234,13 +234,11 @@ def _check_credentials(parts: SplitResult) -> None:
 
     HTTP Basic auth (which requests derives from ``user:pass@``) can only send Latin-1.
     """
-    try:
-        for part in (parts.username, parts.password):
-            unquote(part or "").encode("latin-1")
-    except UnicodeEncodeError:
-        raise InvalidInput(
-            "base_url credentials must be Latin-1 text (HTTP Basic auth cannot send others)"
-        ) from None
+    for part in (parts.username, parts.password):  # no encode(): its error would hold them
+        if any(ord(char) > 0xFF for char in unquote(part or "")):
+            raise InvalidInput(
+                "base_url credentials must be Latin-1 text (HTTP Basic auth cannot send others)"
+            )
 
 
 def _masked(url: str, parts: SplitResult, host: str) -> str:
