@@ -50,6 +50,7 @@ from pwhygiene import (
 from pwhygiene._breach.digests import normalize_digest
 from pwhygiene._breach.source import HashMode
 from pwhygiene._cli import main
+from pwhygiene._cli.check import read_password
 from pwhygiene._vault.io import CsvRow
 from pwhygiene._vault.kdbx.document import EntryVersion
 from pwhygiene._vault.registry import Sample
@@ -235,6 +236,11 @@ def test_cli_check_never_prints_the_password(
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
     with watch.around(hidden) as outputs:
         code = run(lambda: main(["check", *(["--json"] if as_json else [])]), outputs)
+        sys.stdin.seek(0)
+        try:
+            read_password()  # returns the password itself, so only its error is searched
+        except InvalidInput as exc:
+            outputs.extend(exception_outputs(exc, suppressed=True))
     assert code in (0, 1, 2)
 
 

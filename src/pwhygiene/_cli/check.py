@@ -78,11 +78,13 @@ def read_password() -> str:
         except EOFError as exc:
             raise InvalidInput("no password entered") from exc
     try:
-        line = stdin.readline() if stdin is not None else ""
-    except UnicodeDecodeError:  # its .object holds the bytes read: the password itself
+        line: str | None = stdin.readline() if stdin is not None else ""
+    except UnicodeDecodeError:  # its .object holds the bytes read, the password: let it die
+        line = None
+    if line is None:
         raise InvalidInput(
             "stdin is not valid text in its encoding (UTF-8?): pipe the password as text"
-        ) from None
+        )
     if not line:
         raise InvalidInput(
             "no password on stdin: pipe one line (e.g. from a password manager's CLI), "
