@@ -118,17 +118,12 @@ def watch(
     return Watch(caplog, capsys, tempdir)
 
 
-def run(
-    call: Callable[[], object], outputs: list[str | bytes], *, suppressed: bool = False
-) -> object:
-    """Call, keeping the result's (or the exception's) every output; return it either way.
-
-    ``suppressed=True`` also searches contexts hidden by ``from None`` (see exception_outputs).
-    """
+def run(call: Callable[[], object], outputs: list[str | bytes]) -> object:
+    """Call, keeping the result's (or the exception's) every output; return it either way."""
     try:
         result = call()
     except Exception as exc:
-        outputs.extend(exception_outputs(exc, suppressed=suppressed))
+        outputs.extend(exception_outputs(exc))
         return exc
     outputs += [repr(result), str(result)]
     for item in getattr(result, "items", ()) if not isinstance(result, dict) else ():
@@ -240,7 +235,7 @@ def test_cli_check_never_prints_the_password(
         try:
             read_password()  # returns the password itself, so only its error is searched
         except InvalidInput as exc:
-            outputs.extend(exception_outputs(exc, suppressed=True))
+            outputs.extend(exception_outputs(exc))
     assert code in (0, 1, 2)
 
 
@@ -344,11 +339,7 @@ def test_credentials_in_the_range_url_stay_hidden(
     base = server.url.replace("http://", f"http://user:{quote(secret, safe='')}@")
     with watch.around(hidden, quoted) as outputs:
         server.inject(fault, fault)
-        client = run(
-            lambda: RangeClient(base, retries=1, backoff=0.0, cache=False),
-            outputs,
-            suppressed=True,
-        )
+        client = run(lambda: RangeClient(base, retries=1, backoff=0.0, cache=False), outputs)
         if isinstance(client, RangeClient):  # else InvalidInput: not Latin-1, so no Basic auth
             with client:
                 run(lambda: client.count(sha1_digest("another password")), outputs)
@@ -521,9 +512,7 @@ def test_csv_readers_never_show_a_password(
     export = tmp_path / "export.csv"
     export.write_bytes(broken_csv(name, breakage, secret))
     with watch.around(hidden) as outputs:
-        outcome = run(
-            lambda: read_vault(export, format=name, strict=strict), outputs, suppressed=True
-        )
+        outcome = run(lambda: read_vault(export, format=name, strict=strict), outputs)
     assert not isinstance(outcome, Exception) or isinstance(outcome, VaultError), repr(
         type(outcome)
     )
@@ -638,9 +627,7 @@ def test_json_readers_never_show_a_password(
     else:
         export.write_bytes(onepux_document(secret, breakage))
     with watch.around(hidden) as outputs:
-        outcome = run(
-            lambda: read_vault(export, format=name, strict=strict), outputs, suppressed=True
-        )
+        outcome = run(lambda: read_vault(export, format=name, strict=strict), outputs)
     assert not isinstance(outcome, Exception) or isinstance(outcome, VaultError), repr(
         type(outcome)
     )
@@ -684,13 +671,9 @@ def test_bitwarden_encrypted_never_shows_the_export_password_or_the_data(
     document = bitwarden_document(stored, breakage)
     export.write_text(encrypted_bitwarden(document.encode()), encoding="utf-8")
     with watch.around(hidden) as outputs:
-        wrong = run(lambda: read_vault(export, password=secret), outputs, suppressed=True)
+        wrong = run(lambda: read_vault(export, password=secret), outputs)
         assert isinstance(wrong, WrongPassword)
-        opened = run(
-            lambda: read_vault(export, password=_EXPORT_PASSWORD, strict=strict),
-            outputs,
-            suppressed=True,
-        )
+        opened = run(lambda: read_vault(export, password=_EXPORT_PASSWORD, strict=strict), outputs)
     assert not isinstance(opened, Exception) or isinstance(opened, VaultError)
 
 
@@ -731,11 +714,7 @@ def test_keepass_xml_never_shows_a_password(
     export = tmp_path / "export.xml"
     export.write_text(xml, encoding="utf-8")
     with watch.around(hidden) as outputs:
-        outcome = run(
-            lambda: read_vault(export, format="keepass-xml", strict=strict),
-            outputs,
-            suppressed=True,
-        )
+        outcome = run(lambda: read_vault(export, format="keepass-xml", strict=strict), outputs)
     assert not isinstance(outcome, Exception) or isinstance(outcome, VaultError)
 
 
@@ -772,11 +751,7 @@ def test_kdbx_never_shows_a_wrong_password_or_key_file(
             )
         key_file.write_bytes(content)
     with watch.around(hidden) as outputs:
-        outcome = run(
-            lambda: read_vault(kdbx_file, password=secret, key_file=key_file),
-            outputs,
-            suppressed=True,
-        )
+        outcome = run(lambda: read_vault(kdbx_file, password=secret, key_file=key_file), outputs)
     assert isinstance(outcome, PwhygieneError), repr(type(outcome))
 
 
@@ -784,9 +759,7 @@ def test_kdbx_items_and_history_hide_their_passwords(watch: Watch, kdbx_file: Pa
     """Opened with the right password, items, history and warnings show no stored secret."""
     hidden = Secret("S3cr3t-stored in the database")
     with watch.around(hidden) as outputs:
-        vault = run(
-            lambda: read_vault(kdbx_file, password=_EXPORT_PASSWORD), outputs, suppressed=True
-        )
+        vault = run(lambda: read_vault(kdbx_file, password=_EXPORT_PASSWORD), outputs)
         for item in getattr(vault, "items", ()):
             outputs.extend([repr(h) for h in item.history] + [repr(item.history)])
     assert len(getattr(vault, "items", ())) == 2
@@ -848,8 +821,8 @@ def test_decrypted_data_is_not_kept_alive_by_an_error(secret: str, breakage: str
         export.write_text(encrypted_bitwarden(inner), encoding="utf-8")
         with pytest.raises(VaultError) as caught:
             read_vault(export, password=_EXPORT_PASSWORD)
-    outputs = exception_outputs(caught.value, suppressed=True)
-    Secret(secret).assert_absent(outputs, "an exception's (suppressed) context")
+    outputs = exception_outputs(caught.value)
+    Secret(secret).assert_absent(outputs, "an exception's (hidden) context")
 
 
 @given(secret=secrets(file_safe=True))
@@ -885,5 +858,5 @@ def test_firefox_titles_never_show_url_credentials(
     export = tmp_path / "firefox.csv"
     export.write_text(_csv("firefox-csv", [header, cells]), encoding="utf-8")
     with watch.around(hidden) as outputs:
-        vault = run(lambda: read_vault(export, format="firefox-csv"), outputs, suppressed=True)
+        vault = run(lambda: read_vault(export, format="firefox-csv"), outputs)
         outputs.extend(item.title for item in getattr(vault, "items", ()))

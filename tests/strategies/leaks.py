@@ -78,15 +78,14 @@ class Secret:
             assert not self.found_in(output), f"the secret leaked into {what} (output #{n})"
 
 
-def exception_outputs(exc: BaseException, *, suppressed: bool = False) -> Iterator[str | bytes]:
+def exception_outputs(exc: BaseException) -> Iterator[str | bytes]:
     """Everything an exception shows or carries: message, repr, args, attributes, chain.
 
-    Walks the chain a traceback shows -- ``__cause__``, and ``__context__`` unless ``raise ...
-    from None`` suppressed it (as :mod:`traceback`, logging and error trackers do) -- and adds the
-    formatted traceback itself; ``UnicodeError.object`` and ``JSONDecodeError.doc`` hold the
-    data that failed, so they are searched too. ``suppressed=True`` also follows contexts that
-    ``from None`` hid: the objects are still reachable (``exc.__context__``) for as long as the
-    error is kept.
+    Walks ``__cause__`` and ``__context__``, even a context that ``raise ... from None`` hid
+    from tracebacks: it stays reachable (``exc.__context__``) for as long as the error is kept,
+    so ``from None`` alone does not make a data-carrying exception safe. The formatted
+    traceback is searched too, as are ``UnicodeError.object`` and ``JSONDecodeError.doc``,
+    which hold the data that failed.
     """
     yield "".join(traceback.format_exception(exc))
     pending: list[BaseException | None] = [exc]
@@ -103,9 +102,7 @@ def exception_outputs(exc: BaseException, *, suppressed: bool = False) -> Iterat
             values.append(getattr(current, attr, None))
         for value in values:
             yield value if isinstance(value, (str, bytes)) else repr(value)
-        pending.append(current.__cause__)
-        if suppressed or not current.__suppress_context__:
-            pending.append(current.__context__)
+        pending += [current.__cause__, current.__context__]
 
 
 def files_under(directory: Path) -> Iterator[bytes]:
