@@ -23,6 +23,11 @@ from requests.adapters import HTTPAdapter
 
 from pwhygiene._breach.cache import RangeCache
 from pwhygiene._breach.digests import normalize_digest
+from pwhygiene._breach.range_breaker import (
+    DEFAULT_BREAKER_COOLDOWN,
+    DEFAULT_BREAKER_THRESHOLD,
+    CircuitBreaker,
+)
 from pwhygiene._breach.range_fetch import RangeFetcher, RetryPolicy
 from pwhygiene._breach.source import HashMode
 from pwhygiene._errors import BreachLookupError, InvalidInput
@@ -56,6 +61,12 @@ class RangeClient:
     ``uniform(0, min(max_backoff, backoff * 2**n))`` seconds, or what a 429's ``Retry-After``
     asks (up to ``max_retry_after``). ``cache`` is ``True`` for a private in-memory
     :class:`RangeCache`, ``False`` for none, or a cache to share (e.g. one on disk).
+
+    A circuit breaker shared by all lookups stops retrying when the service is evidently down:
+    at once when the host does not resolve or refuses connections, else after
+    ``breaker_threshold`` (default 10) failed attempts in a row with no success in between.
+    Every pending lookup then fails at once with :class:`~pwhygiene.BreachServiceUnavailable`;
+    after ``breaker_cooldown`` seconds (default 30) one attempt probes the service again.
     One client is safe to share between threads; close it (or use ``with``) when done.
 
     Credentials in ``base_url`` (``https://user:pass@mirror``) are used for requests but never
@@ -76,6 +87,8 @@ class RangeClient:
         max_backoff: float = RetryPolicy.max_backoff,
         max_retry_after: float = RetryPolicy.max_retry_after,
         cache: RangeCache | bool = True,
+        breaker_threshold: int = DEFAULT_BREAKER_THRESHOLD,
+        breaker_cooldown: float = DEFAULT_BREAKER_COOLDOWN,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -109,6 +122,7 @@ class RangeClient:
             policy=RetryPolicy(retries, backoff, max_backoff, max_retry_after),
             cache=self._cache,
             host=host,
+            breaker=CircuitBreaker(host, threshold=breaker_threshold, cooldown=breaker_cooldown),
         )
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None

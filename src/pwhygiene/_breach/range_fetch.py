@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +21,7 @@ import requests
 
 from pwhygiene._breach.cache import CachedRange, RangeCache
 from pwhygiene._breach.range_body import parse_range_body
+from pwhygiene._breach.range_breaker import CircuitBreaker, conclusive_reason
 from pwhygiene._breach.source import HashMode
 from pwhygiene._errors import BadRangeResponse, BreachLookupError, BreachServiceUnavailable
 
@@ -44,11 +46,21 @@ class RetryPolicy:
 class _Transient(Exception):
     """Internal: this attempt failed in a way worth retrying."""
 
-    def __init__(self, unavailable: bool, reason: str, wait: float | None = None) -> None:
+    def __init__(
+        self,
+        unavailable: bool,
+        reason: str,
+        wait: float | None = None,
+        *,
+        conclusive: bool = False,
+        throttled: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.unavailable = unavailable  # True: service unreachable; False: bad answer
         self.reason = reason
         self.wait = wait
+        self.conclusive = conclusive  # retrying cannot help: the host does not resolve/listen
+        self.throttled = throttled  # a 429: the service is up, just asking us to slow down
 
 
 class RangeFetcher:
@@ -66,6 +78,7 @@ class RangeFetcher:
         policy: RetryPolicy,
         cache: RangeCache | None,
         host: str,
+        breaker: CircuitBreaker,
     ) -> None:
         self._session = session
         self._url = url
@@ -76,6 +89,7 @@ class RangeFetcher:
         self._policy = policy
         self._cache = cache
         self._host = host
+        self._breaker = breaker
         self._stopping = threading.Event()
 
     def stop(self) -> None:
@@ -90,11 +104,17 @@ class RangeFetcher:
         if cached is not None and self._cache is not None and self._cache.is_fresh(cached):
             return cached.rows
         attempts = self._policy.retries + 1
+        last: _Transient | None = None
         for attempt in range(attempts):
             try:
-                return self._attempt(prefix, cached)
+                self._breaker.before_attempt()
+            except BreachServiceUnavailable as exc:
+                raise exc from last
+            try:
+                rows = self._attempt(prefix, cached)
             except _Transient as exc:
                 last = exc
+                self._tell_breaker(exc)
                 if exc.wait is not None and exc.wait > self._policy.max_retry_after:
                     raise BreachServiceUnavailable(
                         f"Pwned Passwords range API at {self._host} is rate limiting and asks "
@@ -102,9 +122,42 @@ class RangeFetcher:
                     ) from exc
                 if attempt + 1 < attempts:
                     wait = exc.wait if exc.wait is not None else self._policy.delay(attempt)
-                    if self._stopping.wait(wait):
+                    if self._pause(wait):
                         raise BreachServiceUnavailable("RangeClient closed during a retry") from exc
+            except BreachServiceUnavailable as exc:  # TLS and the like: reached nothing usable
+                self._breaker.failed(str(exc))
+                raise
+            except BadRangeResponse:  # an HTTP 4xx: the service is up, the request is wrong
+                self._breaker.succeeded()
+                raise
+            else:
+                self._breaker.succeeded()
+                return rows
+        assert last is not None  # the loop ran at least once and did not return
         raise _give_up(last, self._host, attempts) from last
+
+    def _tell_breaker(self, failure: _Transient) -> None:
+        """Feed one failed attempt to the shared breaker (a bad body still proves a server)."""
+        if failure.throttled:
+            return
+        if failure.unavailable:
+            self._breaker.failed(failure.reason, conclusive=failure.conclusive)
+        else:
+            self._breaker.succeeded()
+
+    def _pause(self, seconds: float) -> bool:
+        """Back off for ``seconds``; ``True`` if the client is closing.
+
+        Returns early (``False``) as soon as the breaker opens, so a lookup sleeping in a
+        backoff fails with the breaker's reason instead of finishing its sleep first.
+        """
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if self._stopping.wait(min(left, 0.05)):
+                return True
+            if self._breaker.is_open:
+                return False
+        return self._stopping.is_set()
 
     def _attempt(self, prefix: str, cached: CachedRange | None) -> Mapping[str, int]:
         headers = dict(self._headers)
@@ -134,6 +187,9 @@ class RangeFetcher:
         ) as exc:
             raise _Transient(False, "the transfer broke off mid-body (truncated)") from exc
         except requests.ConnectionError as exc:
+            reason = conclusive_reason(exc)
+            if reason is not None:
+                raise _Transient(True, reason, conclusive=True) from exc
             raise _Transient(True, "connection failed or was reset") from exc
         except requests.RequestException as exc:
             raise BreachServiceUnavailable(
@@ -159,7 +215,7 @@ class RangeFetcher:
             return cached.rows
         if status == 429:
             wait = _retry_after(response.headers.get("Retry-After"))
-            raise _Transient(True, "HTTP 429 (rate limited)", wait)
+            raise _Transient(True, "HTTP 429 (rate limited)", wait, throttled=True)
         if status >= 500 or status == 408:
             raise _Transient(True, f"HTTP {status}")
         if 300 <= status < 400:
