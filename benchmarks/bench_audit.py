@@ -165,10 +165,18 @@ def run_pwhygiene(path: Path, url: str, range_workers: int, padding: bool) -> di
     start = time.perf_counter()
     vault = read_vault(path)
     times["parse"] = time.perf_counter() - start
+    finished: dict[str, float] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if done >= total:
+            finished[phase] = time.perf_counter() - mark
+
     with RangeClient(url, max_workers=range_workers, padding=padding) as client:
         mark = time.perf_counter()
-        report = audit(vault, breach=client)
+        report = audit(vault, breach=client, progress=progress)
         times["score + breach + checks"] = time.perf_counter() - mark
+    for phase in ("score", "breach"):
+        times[f"  of which {phase} finished after"] = finished.get(phase, float("nan"))
     mark = time.perf_counter()
     render(report, "json")
     render(report, "html")

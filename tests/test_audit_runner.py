@@ -30,6 +30,7 @@ from strategies.audit_vaults import (
     planted_vaults,
     unrelated_strong_item,
 )
+from strategies.passwords import ordinary_passwords, user_inputs
 from strategies.vault_keepass import FIXTURE_PASSWORD
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -200,6 +201,13 @@ def test_item_words_are_dropped_only_when_they_cannot_change_the_estimate(
     _, used = scoring.score_job(item)
     reduced = _strength.estimate(password, user_inputs=used)
     assert (reduced.score, reduced.guesses_log10) == (full.score, full.guesses_log10)
+
+
+@given(ordinary_passwords(), user_inputs())
+def test_bulk_scores_equal_the_full_estimate(password: str, inputs: list[str]) -> None:
+    """Oracle: the audit's lean scorer gives exactly estimate()'s score and log10 guesses."""
+    full = _strength.estimate(password, user_inputs=inputs)
+    assert _strength.score_and_log10(password, inputs) == (full.score, full.guesses_log10)
 
 
 @settings(max_examples=10)

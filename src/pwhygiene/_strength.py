@@ -31,6 +31,7 @@ from zxcvbn import feedback as zxcvbn_feedback
 from zxcvbn import time_estimates
 
 from pwhygiene._errors import InvalidInput
+from pwhygiene._strength_dates import Match
 from pwhygiene._strength_match import base_dictionaries, omnimatch
 from pwhygiene._strength_search import DECIMAL_CONTEXT, most_guessable
 
@@ -139,14 +140,8 @@ def estimate(password: str, user_inputs: Sequence[str] = ()) -> Strength:
 
 def estimate_normalised(password: Normalised, tokens: Sequence[str] = ()) -> Strength:
     """:func:`estimate` for an already normalised password and already tokenised inputs."""
-    window = password.text[: _window_end(password.text)]
-    dicts = base_dictionaries()
-    if tokens:
-        dicts = dicts.with_user_inputs(tokens)
     with localcontext(DECIMAL_CONTEXT):
-        guesses, sequence = most_guessable(window, omnimatch(window, dicts, REFERENCE_YEAR))
-        if password.length > len(window):
-            guesses = guesses * Decimal(password.length) / Decimal(len(window))
+        guesses, sequence = _guesses(password, tokens)
         attack = time_estimates.estimate_attack_times(guesses)
     score = int(attack["score"])
     advice = zxcvbn_feedback.get_feedback(score, sequence)
@@ -159,6 +154,31 @@ def estimate_normalised(password: Normalised, tokens: Sequence[str] = ()) -> Str
         segments=tuple(Segment(m["pattern"], m["i"], m["j"] + 1) for m in sequence),
         length=password.length,
     )
+
+
+def score_and_log10(password: str, user_inputs: Sequence[str] = ()) -> tuple[int, float]:
+    """``(score, guesses_log10)`` of :func:`estimate`, without its feedback and crack times.
+
+    For bulk scoring (an audit of thousands of items), where only these two numbers are kept.
+    """
+    from pwhygiene._policy import user_tokens  # noqa: PLC0415 -- _policy imports this module
+
+    with localcontext(DECIMAL_CONTEXT):
+        guesses, _ = _guesses(normalise(password), user_tokens(user_inputs))
+        score = int(time_estimates.guesses_to_score(guesses))
+    return score, math.log10(guesses)
+
+
+def _guesses(password: Normalised, tokens: Sequence[str]) -> tuple[Decimal, list[Match]]:
+    """The guesses and cheapest match sequence of zxcvbn; call inside ``DECIMAL_CONTEXT``."""
+    window = password.text[: _window_end(password.text)]
+    dicts = base_dictionaries()
+    if tokens:
+        dicts = dicts.with_user_inputs(tokens)
+    guesses, sequence = most_guessable(window, omnimatch(window, dicts, REFERENCE_YEAR))
+    if password.length > len(window):
+        guesses = guesses * Decimal(password.length) / Decimal(len(window))
+    return guesses, sequence
 
 
 def _window_end(text: str) -> int:

@@ -57,11 +57,7 @@ def _tokens(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def _score_chunk(chunk: Sequence[ScoreJob]) -> list[tuple[int, float]]:
     """Score a chunk (in a worker process or not); returns only (score, log10 guesses)."""
-    results = []
-    for password, words in chunk:
-        s = _strength.estimate(password, user_inputs=words)
-        results.append((int(s.score), float(s.guesses_log10)))
-    return results
+    return [_strength.score_and_log10(password, words) for password, words in chunk]
 
 
 def _ready() -> None:
