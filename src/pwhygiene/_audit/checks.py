@@ -372,6 +372,35 @@ def duplicate(entries: Sequence[Entry]) -> list[Finding]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Unmeasured:
+    """Findings of the checks that need no strength or breach answer (see :func:`run_checks`).
+
+    The runner computes them while passwords are being scored and looked up.
+    """
+
+    empty: list[Finding]
+    rest: list[Finding]
+
+
+def unmeasured_checks(
+    entries: Sequence[Entry], *, as_of: datetime, max_age_days: int
+) -> Unmeasured:
+    """Every check that reads only the items: all but ``breached`` and ``weak``."""
+    return Unmeasured(
+        empty=empty(entries),
+        rest=[
+            *reused(entries),
+            *similar(entries),
+            *history_reuse(entries),
+            *personal_info(entries),
+            *insecure_url(entries),
+            *old(entries, as_of=as_of, max_age_days=max_age_days),
+            *duplicate(entries),
+        ],
+    )
+
+
 def run_checks(
     entries: Sequence[Entry],
     *,
@@ -379,19 +408,19 @@ def run_checks(
     max_age_days: int,
     min_score: int = WEAK_MAX_SCORE + 1,
     min_length: int = 0,
+    unmeasured: Unmeasured | None = None,
 ) -> list[Finding]:
-    """Every check over ``entries``, findings of excluded items dropped, in vault order."""
+    """Every check over ``entries``, findings of excluded items dropped, in vault order.
+
+    ``unmeasured`` is :func:`unmeasured_checks` of the same items, when already computed.
+    """
+    if unmeasured is None:
+        unmeasured = unmeasured_checks(entries, as_of=as_of, max_age_days=max_age_days)
     found = [
-        *empty(entries),
+        *unmeasured.empty,
         *breached(entries),
         *weak(entries, min_score=min_score, min_length=min_length),
-        *reused(entries),
-        *similar(entries),
-        *history_reuse(entries),
-        *personal_info(entries),
-        *insecure_url(entries),
-        *old(entries, as_of=as_of, max_age_days=max_age_days),
-        *duplicate(entries),
+        *unmeasured.rest,
     ]
     order = {e.item.id: n for n, e in enumerate(entries)}
     excluded = {e.item.id for e in entries if e.item.excluded}

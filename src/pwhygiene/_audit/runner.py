@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from datetime import datetime, timezone
 from os import PathLike
 from pathlib import Path
+from typing import TypeVar
 
 from pwhygiene._audit import checks, scoring, sites
 from pwhygiene._audit.breach import BreachOutcome, lookup
@@ -36,6 +37,8 @@ ProgressHook = Callable[[str, int, int], None]
 """Called as ``hook(phase, done, total)`` with phase ``"score"`` or ``"breach"``."""
 
 DEFAULT_MAX_AGE_DAYS = 1095
+
+T = TypeVar("T")
 
 
 def audit(
@@ -70,8 +73,13 @@ def audit(
     logins = vault.logins()
     audited = [i for i in logins if not i.excluded]
 
-    outcome, strengths = _measure(audited, breach, workers, progress)
     emails = {i.id: sites.is_email_account(i) for i in logins}
+
+    def item_checks() -> checks.Unmeasured:
+        bare = [checks.Entry(item=i, email_account=emails[i.id]) for i in logins]
+        return checks.unmeasured_checks(bare, as_of=moment, max_age_days=max_age_days)
+
+    outcome, strengths, unmeasured = _measure(audited, breach, workers, progress, item_checks)
     entries = [
         checks.Entry(
             item=i,
@@ -89,6 +97,7 @@ def audit(
         entries,
         as_of=moment,
         max_age_days=max_age_days,
+        unmeasured=unmeasured,
         **(
             {}
             if policy is None
@@ -146,12 +155,15 @@ def _measure(
     breach: BreachSource | None,
     workers: int | None,
     progress: ProgressHook | None,
-) -> tuple[BreachOutcome, dict[str, StrengthSummary]]:
+    meanwhile: Callable[[], T],
+) -> tuple[BreachOutcome, dict[str, StrengthSummary], T]:
     """Breach lookups on a thread, overlapped with scoring; both once per distinct input.
 
     The scoring processes are forked before the lookup thread starts (forking while our
     threads hold a lock could copy it into a child), and the lookups start before the score
-    jobs are prepared, so the network is busy from the first moment.
+    jobs are prepared, so the network is busy from the first moment. Score chunks go to the
+    workers as soon as they fill; while the workers score, this process runs ``meanwhile``
+    (the checks that need no measurement) instead of waiting.
     """
     distinct = list(dict.fromkeys(i.password for i in items if i.password))
     n = workers if workers is not None else (os.cpu_count() or 1)
@@ -161,16 +173,28 @@ def _measure(
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="pwhygiene-breach") as side,
     ):
         pending = side.submit(lookup, distinct, breach, progress)
-        jobs: dict[scoring.ScoreJob, list[str]] = {}
-        for item in items:
-            if item.password:
-                jobs.setdefault(scoring.score_job(item), []).append(item.id)
-        scored = scoring.score(list(jobs), pool, progress)
+        if pool is None:
+            jobs = _jobs(items)
+            scored = scoring.score(list(jobs), progress)
+            extra = meanwhile()
+        else:
+            jobs, futures = scoring.submit(items, pool)
+            extra = meanwhile()
+            scored = scoring.gather(futures, len(jobs), progress)
         outcome = pending.result()
     strengths = {
         item_id: summary for job, summary in zip(jobs, scored, strict=True) for item_id in jobs[job]
     }
-    return outcome, strengths
+    return outcome, strengths, extra
+
+
+def _jobs(items: Sequence[VaultItem]) -> dict[scoring.ScoreJob, list[str]]:
+    """``{score job: ids of the items it measures}``, distinct jobs in first-seen order."""
+    jobs: dict[scoring.ScoreJob, list[str]] = {}
+    for item in items:
+        if item.password:
+            jobs.setdefault(scoring.score_job(item), []).append(item.id)
+    return jobs
 
 
 def _apply_ignore(

@@ -8,8 +8,8 @@ processes receive passwords through the pool's pipes (never a file) and return o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -74,27 +74,56 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         yield pool
 
 
-def score(
-    jobs: Sequence[ScoreJob],
-    pool: ProcessPoolExecutor | None,
+def submit(
+    items: Iterable[VaultItem], pool: ProcessPoolExecutor
+) -> tuple[dict[ScoreJob, list[str]], list[Future[list[tuple[int, float]]]]]:
+    """Each item's job (distinct ones once), chunks submitted as they fill: workers start at once.
+
+    Returns ``{job: item ids}`` in first-seen order and one future per chunk, in that order.
+    """
+    jobs: dict[ScoreJob, list[str]] = {}
+    futures: list[Future[list[tuple[int, float]]]] = []
+    chunk: list[ScoreJob] = []
+    for item in items:
+        if not item.password:
+            continue
+        job = score_job(item)
+        holders = jobs.get(job)
+        if holders is None:
+            jobs[job] = [item.id]
+            chunk.append(job)
+            if len(chunk) == CHUNK:
+                futures.append(pool.submit(_score_chunk, chunk))
+                chunk = []
+        else:
+            holders.append(item.id)
+    if chunk:
+        futures.append(pool.submit(_score_chunk, chunk))
+    return jobs, futures
+
+
+def gather(
+    futures: Sequence[Future[list[tuple[int, float]]]],
+    total: int,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[StrengthSummary]:
-    """Strength of every job, in order; on ``pool`` when given, else in this process."""
-    chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
-    results: list[list[tuple[int, float]]] = [[] for _ in chunks]
+    """The results of :func:`submit`'s futures, in job order, reporting progress as they land."""
     done = 0
-    if pool is None:
-        for k, chunk in enumerate(chunks):
-            results[k] = _score_chunk(chunk)
-            done += len(chunk)
-            if progress:
-                progress("score", done, len(jobs))
-    else:
-        futures = {pool.submit(_score_chunk, chunk): k for k, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            k = futures[future]
-            results[k] = future.result()
-            done += len(chunks[k])
-            if progress:
-                progress("score", done, len(jobs))
-    return [StrengthSummary(s, g) for chunk in results for s, g in chunk]
+    for future in as_completed(futures):
+        done += len(future.result())
+        if progress:
+            progress("score", done, total)
+    return [StrengthSummary(s, g) for future in futures for s, g in future.result()]
+
+
+def score(
+    jobs: Sequence[ScoreJob],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[StrengthSummary]:
+    """Strength of every job, in order, in this process (small vaults)."""
+    results: list[StrengthSummary] = []
+    for start in range(0, len(jobs), CHUNK):
+        results.extend(StrengthSummary(s, g) for s, g in _score_chunk(jobs[start : start + CHUNK]))
+        if progress:
+            progress("score", len(results), len(jobs))
+    return results
