@@ -22,6 +22,7 @@ import pwnedpasswords
 import pwnedpasswords.pwnedpasswords as peer_module
 
 from pwhygiene import RangeClient, sha1_digest
+from pwhygiene._breach.range_client import DEFAULT_MAX_WORKERS
 from pwhygiene.testing import RangeServer
 
 
@@ -70,7 +71,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 prefixes instead of 2,500")
     parser.add_argument("--prefixes", type=int, default=None)
     parser.add_argument("--latency-ms", type=float, default=50.0)
-    parser.add_argument("--workers", type=int, nargs="*", default=[16, 32, 64])
+    parser.add_argument("--workers", type=int, nargs="*", default=[16, DEFAULT_MAX_WORKERS, 64])
     args = parser.parse_args()
     size = args.prefixes or (200 if args.quick else 2500)
     corpus = make_corpus(size)
@@ -108,6 +109,7 @@ def main() -> None:
                 batch_time, batch_answers = timed(batch)
             wrong = sum(batch_answers[pw] != n for pw, n in expected.items())
             label = f"pwhygiene count_many, {workers} workers" + ("" if padding else ", unpadded")
+            label += " (default)" if workers == DEFAULT_MAX_WORKERS and padding else ""
             rows.append((label, batch_time, size, wrong))
     finally:
         parent.send("stop")

@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pwhygiene import BadRangeResponse, BreachLookupError
-from pwhygiene._breach.range_body import _parse_lines, parse_range_body
+from pwhygiene._breach.range_body import _parse_lines, parse_range_body, validate_range_body
 from strategies.range_bodies import GeneratedBody, foreign_bytes, range_bodies, suffixes
 
 SHA1_ROW = "0018A45C4D1DEF81644B54AB7F969B88D65:1"
@@ -179,3 +179,34 @@ def test_fast_path_agrees_with_the_line_parser(
             parse_range_body(bytes(body), mode=generated.mode)
     else:
         assert parse_range_body(bytes(body), mode=generated.mode) == reference
+
+
+@given(range_bodies(), st.data())
+def test_looked_up_counts_equal_generated_rows(
+    generated: GeneratedBody, data: st.DataObject
+) -> None:
+    """Oracle: looking a suffix up in the validated text gives its real count, padding 0."""
+    rows = validate_range_body(generated.body, mode=generated.mode)
+    other = data.draw(suffixes(generated.mode))
+    for suffix in [*generated.real, *generated.padding, other]:
+        expected = generated.real.get(suffix, 0)
+        assert rows.get(suffix, 0) == expected
+        assert rows.get(suffix.lower(), 0) == expected  # digests come in any case
+        assert (suffix in rows) == (expected > 0)
+    assert dict(rows) == generated.real
+
+
+@given(suffixes("sha1"), st.integers(1, 10**6), st.integers(1, 10**6), st.booleans())
+def test_a_suffix_listed_twice_is_never_read_as_one_count(
+    suffix: str, first: int, second: int, padding_between: bool
+) -> None:
+    """A duplicate row with another count is a BadRangeResponse on lookup, never either count."""
+    filler = ["F" * 35 + ":0"] if padding_between else []
+    body = "\r\n".join([f"{suffix}:{first}", *filler, f"{suffix}:{second}"]).encode()
+    rows = validate_range_body(body)
+    if first == second:
+        assert rows[suffix] == first
+    else:
+        with pytest.raises(BadRangeResponse, match="twice"):
+            rows.get(suffix)
+        assert str(first) not in repr(rows)

@@ -248,3 +248,36 @@ def test_serve_forever_in_a_thread_of_your_own_and_no_log() -> None:
         runner.join(timeout=30)
     assert not runner.is_alive()
     assert server.requests == ()
+
+
+def test_padding_varies_per_answer_and_never_repeats_a_real_suffix() -> None:
+    """Padded answers differ in size and rows; padding never reuses a real row's suffix."""
+    corpus = {"hunter2": 17}
+    with RangeServer.from_passwords(corpus, padding_rows=(200, 400), seed=3) as srv:
+        prefix = sha1_digest("hunter2")[:5]
+        bodies = [srv.render("sha1", prefix, padded=True)[0].decode() for _ in range(12)]
+    sizes = {body.count("\r\n") for body in bodies}
+    paddings = {frozenset(line for line in body.split("\r\n")[1:]) for body in bodies}
+    assert len(sizes) > 1
+    assert len(paddings) == len(bodies)
+    for body in bodies:
+        lines = body.split("\r\n")
+        assert lines[0] == f"{sha1_digest('hunter2')[5:]}:17"
+        assert 200 <= len(lines) <= 400
+        assert all(line.endswith(":0") and len(line) == 37 for line in lines[1:])
+        assert len({line[:35] for line in lines}) == len(lines)
+
+
+def test_padding_avoids_real_suffixes_that_happen_to_be_in_its_pool() -> None:
+    """A real row whose suffix is also a padding candidate is never repeated as padding."""
+    first = RangeServer.from_digests({"00000" + "A" * 35: 1}, padding_rows=(50, 50), seed=4)
+    pool = first.render("sha1", "00000", padded=True)[0].decode().split("\r\n")[1:]
+    first.close()
+    clashing = {"00000" + line[:35]: 9 for line in pool[:5]}
+    with RangeServer.from_digests(clashing, padding_rows=(50, 50), seed=4) as srv:
+        body = srv.render("sha1", "00000", padded=True)[0].decode()
+    suffixes = [line[:35] for line in body.split("\r\n")]
+    assert len(suffixes) == len(set(suffixes)) == 50
+    assert [line for line in body.split("\r\n") if not line.endswith(":0")] == sorted(
+        f"{digest[5:]}:9" for digest in clashing
+    )

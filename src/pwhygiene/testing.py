@@ -143,6 +143,7 @@ class RangeServer:
         self._script: deque[FaultKind | None] = deque()
         self._log: list[LoggedRequest] = []
         self._closing = threading.Event()
+        self._pools: dict[HashMode, tuple[str, frozenset[str]]] = {}
         self._httpd = RangeHTTPServer((host, port), RangeRequestHandler)
         self._httpd.range_server = self
         self._thread: threading.Thread | None = None
@@ -264,6 +265,36 @@ class RangeServer:
                     suffixes.append(suffix)
         return suffixes
 
+    def _padding_text(self, mode: HashMode, count: int, taken: set[str]) -> str:
+        """``count`` padding rows (``SUFFIX:0``) joined by the line ending, none in ``taken``.
+
+        Rows are cut from a pool of random suffixes made once per mode (4x the largest
+        padding), starting at a random row and wrapping around: each answer gets a different
+        run of random-looking rows without generating hex per row per request.
+        """
+        length = SUFFIX_LENGTH[mode]
+        pool = self._pools.get(mode)
+        if pool is None:
+            size = 4 * max(self.padding_rows[1], 1)
+            suffixes = self._random_suffixes(length, size, set())
+            text = "".join(f"{suffix}:0{self.line_ending}" for suffix in suffixes)
+            pool = self._pools.setdefault(mode, (text, frozenset(suffixes)))
+        text, members = pool
+        width = length + 2 + len(self.line_ending)
+        size = len(text) // width
+        if count > size or not members.isdisjoint(taken):  # rare: make fresh rows instead
+            rows = self._random_suffixes(length, count, set(taken))
+            return self.line_ending.join(f"{suffix}:0" for suffix in rows)
+        with self._lock:
+            start = self._rng.randrange(size)
+        end = start + count
+        run = (
+            text[start * width : end * width]
+            if end <= size
+            else (text[start * width :] + text[: (end - size) * width])
+        )
+        return run[: -len(self.line_ending)]
+
     def _sleep(self, seconds: float) -> None:
         """Sleep, but wake at once when the server is closing."""
         if seconds > 0:
@@ -279,10 +310,8 @@ class RangeServer:
         rows = self._providers[mode].range(prefix)
         lines = [f"{suffix}:{self._format_count(count)}" for suffix, count in rows]
         etag = '"' + hashlib.sha256("\n".join([mode, *lines]).encode()).hexdigest()[:32] + '"'
-        if padded:
-            pad = self._padding_count(len(rows))
-            taken = {suffix for suffix, _ in rows}
-            lines += [f"{s}:0" for s in self._random_suffixes(SUFFIX_LENGTH[mode], pad, taken)]
+        if padded and (pad := self._padding_count(len(rows))):
+            lines.append(self._padding_text(mode, pad, {suffix for suffix, _ in rows}))
         text = self.line_ending.join(lines)
         if self.final_newline and lines:
             text += self.line_ending

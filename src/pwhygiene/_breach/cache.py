@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from pwhygiene._breach.range_body import parse_range_body
+from pwhygiene._breach.range_body import RangeRows, parse_range_body
 from pwhygiene._breach.source import HashMode
 from pwhygiene._errors import BadRangeResponse, InvalidInput
 
@@ -88,7 +88,8 @@ class RangeCache:
 
     def put(self, mode: HashMode, prefix: str, rows: Mapping[str, int], etag: str | None) -> None:
         """Store (or refresh, after a 304) the answer for ``prefix``."""
-        entry = CachedRange(dict(rows), etag, self._clock())
+        kept = rows if isinstance(rows, RangeRows) else dict(rows)  # RangeRows is immutable
+        entry = CachedRange(kept, etag, self._clock())
         self._remember((mode, prefix), entry)
         if self.directory is not None:
             self._write_file(self.directory, mode, prefix, entry)

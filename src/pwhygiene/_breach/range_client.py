@@ -35,7 +35,7 @@ from pwhygiene._version import __version__
 
 DEFAULT_BASE_URL = "https://api.pwnedpasswords.com"
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
-DEFAULT_MAX_WORKERS = 16  # concurrent prefix requests: fast, yet polite to a free service
+DEFAULT_MAX_WORKERS = 32  # concurrent prefix requests; docs/k-anonymity.md says why 32
 USER_AGENT = f"pwhygiene/{__version__}"
 
 
@@ -226,13 +226,20 @@ def _stream(
             digests = by_prefix[futures[future]]
             outcome = _outcome(future)
             for digest in digests:
-                if isinstance(outcome, BreachLookupError):
-                    yield BreachCount(digest, None, outcome)
-                else:
-                    yield BreachCount(digest, outcome.get(digest[5:], 0))
+                yield _answer(digest, outcome)
     finally:
         for future in futures:
             future.cancel()
+
+
+def _answer(digest: str, outcome: Mapping[str, int] | BreachLookupError) -> BreachCount:
+    """One digest's count from its prefix's rows (a conflicting duplicate row is an error)."""
+    if isinstance(outcome, BreachLookupError):
+        return BreachCount(digest, None, outcome)
+    try:
+        return BreachCount(digest, outcome.get(digest[5:], 0))
+    except BreachLookupError as exc:
+        return BreachCount(digest, None, exc)
 
 
 def _outcome(future: Future[Mapping[str, int]]) -> Mapping[str, int] | BreachLookupError:

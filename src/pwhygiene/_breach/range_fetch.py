@@ -20,7 +20,7 @@ from email.utils import parsedate_to_datetime
 import requests
 
 from pwhygiene._breach.cache import CachedRange, RangeCache
-from pwhygiene._breach.range_body import parse_range_body
+from pwhygiene._breach.range_body import validate_range_body
 from pwhygiene._breach.range_breaker import CircuitBreaker, conclusive_reason
 from pwhygiene._breach.source import HashMode
 from pwhygiene._errors import BadRangeResponse, BreachLookupError, BreachServiceUnavailable
@@ -225,12 +225,12 @@ class RangeFetcher:
             "is base_url a Pwned Passwords range API?"
         )
 
-    def _validate(self, response: requests.Response, body: bytes) -> dict[str, int]:
+    def _validate(self, response: requests.Response, body: bytes) -> Mapping[str, int]:
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
         length_header = response.headers.get("Content-Length")
         try:
             length = int(length_header) if length_header and encoding == "identity" else None
-            return parse_range_body(
+            return validate_range_body(
                 body,
                 mode=self._mode,
                 content_type=response.headers.get("Content-Type"),
