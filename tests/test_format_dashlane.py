@@ -200,3 +200,16 @@ def test_detection_of_fixtures() -> None:
     """Both fixtures are recognised from their content."""
     assert detect(CSV).name == "dashlane-csv"
     assert detect(ZIP).name == "dashlane-zip"
+
+
+def test_title_from_a_url_drops_its_credentials(tmp_path: Path) -> None:
+    """An untitled credential is named after its URL's host, never its ``user:pass@``."""
+    path = tmp_path / "credentials.csv"
+    path.write_text(
+        "username,username2,username3,title,password,note,url,category,otpSecret\n"
+        "kim,,,,pw,,https://kim:Hunter-Secret-9@mail.example.com/login,,\n",
+        encoding="utf-8",
+    )
+    (item,) = read_vault(path, format="dashlane-csv")
+    assert item.title == "mail.example.com"
+    assert "Hunter-Secret-9" not in repr(item)

@@ -167,3 +167,17 @@ def test_mutated_fixtures_raise_only_pwhygiene_errors(
     for strict in (True, False):
         with contextlib.suppress(PwhygieneError):
             read_vault(path, format="nordpass-csv", strict=strict)
+
+
+def test_title_from_a_url_drops_its_credentials(tmp_path: Path) -> None:
+    """An unnamed login is named after its URL's host, never its ``user:pass@``."""
+    header = (
+        "name,url,username,password,note,cardholdername,cardnumber,cvc,expirydate,zipcode,"
+        "folder,full_name,phone_number,email,address1,address2,city,country,state"
+    )
+    row = ",https://kim:Hunter-Secret-9@mail.example.com/,kim,pw" + "," * 15
+    path = tmp_path / "nordpass.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    (item,) = read_vault(path, format="nordpass-csv")
+    assert item.title == "mail.example.com"
+    assert "Hunter-Secret-9" not in repr(item)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.io import CsvRow, csv_header, parse_timestamp
@@ -118,3 +119,20 @@ def checked_rows(
 def header_has(sample: Sample, required: Iterable[str]) -> bool:
     """Whether the sample's CSV header contains every column in ``required`` (exact case)."""
     return set(required) <= set(csv_header(sample.path, sample.text))
+
+
+def title_from_url(url: str) -> str:
+    """A title from the URL (for exports with none): its host, else the URL minus ``user:pass@``.
+
+    The credentials must go: a title is shown in every report and ``repr``.
+    """
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket: keep the URL itself as the title
+        host = None
+    if host:
+        return host
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:  # up to the last '@': a raw password may hold '/' or '@' itself
+        return f"{scheme}://{rest.rpartition('@')[2]}"
+    return url

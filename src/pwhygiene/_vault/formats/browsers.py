@@ -10,7 +10,6 @@ with a warning.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pwhygiene._vault.formats._core_common import (
     checked_rows,
@@ -20,6 +19,7 @@ from pwhygiene._vault.formats._core_common import (
     nonempty,
     split_urls,
     timestamp,
+    title_from_url,
 )
 from pwhygiene._vault.io import CsvRow, csv_header, csv_rows
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
@@ -94,23 +94,6 @@ def sniff_chrome(sample: Sample) -> Detection:
 # --- Firefox --------------------------------------------------------------------------------
 
 
-def _title(url: str) -> str:
-    """A title from the URL (Firefox has none): its host, else the URL minus ``user:pass@``.
-
-    The credentials must go: a title is shown in every report and ``repr``.
-    """
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:  # e.g. an unclosed IPv6 bracket: keep the URL itself as the title
-        host = None
-    if host:
-        return host
-    scheme, sep, rest = url.partition("://")
-    if sep and "@" in rest:  # up to the last '@': a raw password may hold '/' or '@' itself
-        return f"{scheme}://{rest.rpartition('@')[2]}"
-    return url
-
-
 def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | None:
     values = row.values
     url = values["url"].strip()
@@ -124,7 +107,7 @@ def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | N
     created = timestamp(values.get("timeCreated"), "timeCreated", path, where)
     changed = timestamp(values.get("timePasswordChanged"), "timePasswordChanged", path, where)
     username = nonempty(values["username"])
-    title = _title(url)
+    title = title_from_url(url)
     return VaultItem(
         id=nonempty(values["guid"].strip()) or fingerprint(title, username, url),
         title=title,

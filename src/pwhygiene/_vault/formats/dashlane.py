@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
-from pwhygiene._vault.formats._core_common import collect, make_vault
+from pwhygiene._vault.formats._core_common import collect, make_vault, title_from_url
 from pwhygiene._vault.formats._more_common import (
     Ids,
     header_of,
@@ -55,7 +55,7 @@ def _credential(row: CsvRow, ctx: _Context) -> VaultItem:
         (v[k] for k in ("username", "username2", "username3") if text_or_none(v.get(k))), None
     )
     url = text_or_none(v.get("url"))
-    title = v.get("title", "") or url or ""
+    title = v.get("title", "") or (title_from_url(url) if url else "")
     folder = text_or_none(v.get("category"))
     return VaultItem(
         id=ctx.ids.make(title, username, url, folder),

@@ -13,7 +13,12 @@ import json
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
-from pwhygiene._vault.formats._core_common import checked_rows, collect, make_vault
+from pwhygiene._vault.formats._core_common import (
+    checked_rows,
+    collect,
+    make_vault,
+    title_from_url,
+)
 from pwhygiene._vault.formats._more_common import (
     Ids,
     header_of,
@@ -88,7 +93,7 @@ def _item(row: CsvRow, path: Path, ids: Ids) -> VaultItem | None:
     urls = ((url,) if url else ()) + _additional_urls(v.get("additional_urls", ""), path, row.line)
     username = text_or_none(v.get("username")) or text_or_none(v.get("email")) if login else None
     folder = text_or_none(v.get("folder")) or text_or_none(v.get("shared_folder"))
-    title = v["name"] or (urls[0] if urls else "")
+    title = v["name"] or (title_from_url(urls[0]) if urls else "")
     return VaultItem(
         id=ids.make(kind.value, title, username, *urls, folder),
         title=title,
