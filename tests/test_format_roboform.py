@@ -94,7 +94,7 @@ def test_shifted_columns_name_the_line_and_cell(tmp_path: Path) -> None:
         "Bad,https://bad.test,,u,p,note,with,commas,/F,\r\n"
     )
     path = write_file(tmp_path, "r.csv", text)
-    with pytest.raises(MalformedExport, match="line 3 RfFieldsV2: expected RoboForm form fields"):
+    with pytest.raises(MalformedExport, match="line 3 cell 8: expected RoboForm form fields"):
         read_vault(path)
     lenient = read_vault(path, strict=False)
     assert [i.title for i in lenient] == ["Ok"]

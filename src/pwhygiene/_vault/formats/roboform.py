@@ -77,7 +77,10 @@ def _form_fields(row: CsvRow, path: Path, column: str | None) -> list[FormField]
         parsed = parse(cell)
         if parsed is None:
             spilled = offset if column else offset + 1  # 1-based count past the header
-            place = column if column and offset == 0 else f"cell {len(row.values) + spilled}"
+            # A position, never the column's name: in a header-less file read with --format,
+            # the "header" is a data row.
+            first = list(row.values).index(column) + 1 if column and offset == 0 else None
+            place = f"cell {first if first else len(row.values) + spilled}"
             raise MalformedExport(
                 path,
                 f"line {row.line} {place}",
