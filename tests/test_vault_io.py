@@ -212,3 +212,13 @@ def test_parse_timestamp_garbage(value: object) -> None:
     """Text that is neither ISO 8601 nor a Unix time raises ValueError."""
     with pytest.raises(ValueError, match="timestamp"):
         vio.parse_timestamp(value, "f")
+
+
+def test_epoch_milliseconds_are_exact() -> None:
+    """Unix times in ms are converted without float rounding (…002 ms stays …002 ms)."""
+    stamp = vio.parse_timestamp(2_147_558_400_002, "t")
+    assert stamp is not None
+    assert stamp.at.microsecond == 2_000
+    text = vio.parse_timestamp("1700000000.25", "t")
+    assert text is not None
+    assert text.at.microsecond == 250_000

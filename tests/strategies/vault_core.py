@@ -351,7 +351,7 @@ def firefox_csv(items: list[Login]) -> str:
     writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(FIREFOX_HEADER)
     for n, i in enumerate(items):
-        ms = [str(int(t.timestamp() * 1000)) for t in (i.created, i.changed, i.changed)]
+        ms = [str(_epoch_ms(t)) for t in (i.created, i.changed, i.changed)]
         writer.writerow([i.urls[0] if i.urls else "", i.username, i.password, "", "",
                          f"{{guid-{n}}}", *ms])  # fmt: skip
     return buf.getvalue()
@@ -401,3 +401,8 @@ def json_with_one_value_replaced(draw: st.DrawFn, document: object) -> object:
             node[key] = draw(json_values)
             return doc
         node = child
+
+
+def _epoch_ms(at: datetime) -> int:
+    """Unix time in ms by integer arithmetic (``timestamp() * 1000`` can be off by one)."""
+    return (at - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(milliseconds=1)

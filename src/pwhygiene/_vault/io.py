@@ -16,7 +16,8 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -252,6 +253,7 @@ class SafeZip:
         return data
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_DIGITS = re.compile(r"-?\d{1,17}(\.\d+)?")
 
 
@@ -268,12 +270,14 @@ def parse_timestamp(value: object, source: str) -> Timestamp | None:
     if isinstance(value, (int, float)) or (
         isinstance(value, str) and _EPOCH_DIGITS.fullmatch(value.strip())
     ):
-        number = float(value)
-        if number <= 0:
+        # Decimal, not float: 2038-01-20T00:00:00.002 in ms must not come back as .001.
+        number = Decimal(str(value).strip())
+        if not number.is_finite() or number <= 0:
             return None
-        for divisor in (1, 1e3, 1e6):  # seconds until year ~5138, then ms, then µs
-            if number / divisor < 1e11:
-                return Timestamp(datetime.fromtimestamp(number / divisor, timezone.utc), source)
+        for per_second in (1, 1_000, 1_000_000):  # seconds until year ~5138, then ms, then µs
+            if number / per_second < 10**11:
+                micros = int((number * 1_000_000 / per_second).to_integral_value())
+                return Timestamp(_EPOCH + timedelta(microseconds=micros), source)
         raise ValueError("a timestamp")
     if isinstance(value, str):
         text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
