@@ -4,7 +4,9 @@ This is the seam where ``requests`` exceptions and HTTP statuses become pwhygien
 transient ones are retried (exponential backoff with full jitter, or a 429's ``Retry-After``),
 and the last one is raised as :class:`~pwhygiene.BreachServiceUnavailable` (could not reach a
 working service) or :class:`~pwhygiene.BadRangeResponse` (reached something that did not answer
-like one). Messages name the host and the cause, never the prefix or a suffix.
+like one). Messages name the host and the cause, never the prefix or a suffix. Every attempt
+is reported to the client's shared :class:`CircuitBreaker`, which ends all retrying at once when
+the service is evidently down.
 """
 
 from __future__ import annotations
@@ -124,8 +126,8 @@ class RangeFetcher:
                     wait = exc.wait if exc.wait is not None else self._policy.delay(attempt)
                     if self._pause(wait):
                         raise BreachServiceUnavailable("RangeClient closed during a retry") from exc
-            except BreachServiceUnavailable as exc:  # TLS and the like: reached nothing usable
-                self._breaker.failed(str(exc))
+            except BreachServiceUnavailable:  # TLS and the like: reached nothing usable
+                self._breaker.failed("TLS or the request itself failed")
                 raise
             except BadRangeResponse:  # an HTTP 4xx: the service is up, the request is wrong
                 self._breaker.succeeded()
