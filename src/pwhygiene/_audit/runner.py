@@ -69,6 +69,32 @@ def audit(
         raise InvalidInput(f"max_age_days must be zero or more (got {max_age_days})")
     vault = _as_vault(vault_or_path, format=format, password=password, key_file=key_file)
     rules = load_ignore(ignore) if isinstance(ignore, (str, PathLike)) else ignore
+    try:
+        return _audit(
+            vault,
+            breach=breach,
+            policy=policy,
+            as_of=as_of,
+            max_age_days=max_age_days,
+            rules=rules,
+            workers=workers,
+            progress=progress,
+        )
+    finally:
+        sites.clear_caches()
+
+
+def _audit(
+    vault: Vault,
+    *,
+    breach: BreachSource | None,
+    policy: Policy | None,
+    as_of: datetime | None,
+    max_age_days: int,
+    rules: IgnoreList | None,
+    workers: int | None,
+    progress: ProgressHook | None,
+) -> AuditReport:
     moment = (as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
     logins = vault.logins()
     audited = [i for i in logins if not i.excluded]

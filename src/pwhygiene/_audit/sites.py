@@ -149,9 +149,17 @@ def display_url(url: str) -> str:
     if not sep:
         head, rest = "", url
     authority, slash, path = rest.partition("/")
-    if "@" in authority:
-        authority = "***@" + authority.rsplit("@", 1)[1]
+    if "@" not in authority:
+        return url  # the same string, not a copy: a large report holds one per URL
+    authority = "***@" + authority.rsplit("@", 1)[1]
     return f"{head}{sep}{authority}{slash}{path}"
+
+
+def clear_caches() -> None:
+    """Forget the URL and title caches, so a vault's URLs and titles do not outlive its audit."""
+    host_of.cache_clear()
+    registrable_domain.cache_clear()
+    _site_names.cache_clear()
 
 
 def tokens(text: str | None) -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -22,11 +24,24 @@ T = TypeVar("T")
 
 
 def timestamp(value: object, source: str, path: Path, where: str) -> Timestamp | None:
-    """``parse_timestamp`` whose failure names the file, the place and the field."""
+    """``parse_timestamp`` whose failure names the file, the place and the field.
+
+    Equal values share one ``datetime``: exports repeat a time across an item's fields
+    (created = modified = password changed) and across bulk-imported items.
+    """
     try:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            at = _moment(value)
+            return None if at is None else Timestamp(at, source)
         return parse_timestamp(value, source)
     except (ValueError, OverflowError, OSError):
         raise MalformedExport(path, where, f"{source} as an ISO 8601 or Unix time") from None
+
+
+@lru_cache(maxsize=1024)
+def _moment(value: str | int | float) -> datetime | None:
+    stamp = parse_timestamp(value, "")
+    return None if stamp is None else stamp.at
 
 
 def truthy(value: str) -> bool:

@@ -9,7 +9,7 @@ encrypted JSON is decrypted in :mod:`.bitwarden_encrypted` and then read by
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
@@ -148,7 +148,7 @@ def vault_from_json(
     raw_items = get(data, "items", list, path, "$")
     warnings: list[str] = []
     items = collect(
-        enumerate(raw_items),
+        _consume(raw_items),
         lambda pair: _json_item(
             pair[1],
             f"$.items[{pair[0]}]",
@@ -161,6 +161,17 @@ def vault_from_json(
         warnings=warnings,
     )
     return make_vault(items, name, path, warnings, encrypted=encrypted)
+
+
+def _consume(raw_items: list[object]) -> Iterator[tuple[int, object]]:
+    """``enumerate(raw_items)``, dropping each record from the list once it is handed out.
+
+    The parsed tree of a large export is several times the size of its items; freeing each
+    record as its item is built keeps the peak low and lets the items reuse that memory.
+    """
+    for n in range(len(raw_items)):
+        record, raw_items[n] = raw_items[n], None
+        yield n, record
 
 
 def read_json(path: Path, options: ReadOptions) -> Vault:
