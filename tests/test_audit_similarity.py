@@ -89,3 +89,11 @@ def test_explanations_are_symmetric_and_name_no_characters(a: str, b: str) -> No
                 "a site name inserted into the same base",
                 "one character changed in the same base",
             }
+
+
+def test_shape_repr_shows_no_part_of_the_password() -> None:
+    """A Shape is derived from the password: its repr must not show any of it."""
+    from pwhygiene._audit.similarity import shape  # noqa: PLC0415
+
+    assert "Tangerine" not in repr(shape("Tangerine-Falcon-42!"))
+    assert "tangerine" not in repr(shape("Tangerine-Falcon-42!"))

@@ -240,3 +240,19 @@ def test_keepass_key_file_from_option_or_env(
     monkeypatch.setenv("PWHYGIENE_KEY_FILE", key)
     assert main(argv) == 0
     assert json.loads(capsys.readouterr().out)["items"]
+
+
+def test_unreadable_password_file_error_carries_no_password_bytes(tmp_path: Path) -> None:
+    """A non-UTF-8 --password-file fails with its name only; the bytes are not chained."""
+    import argparse  # noqa: PLC0415 -- only this test builds a namespace by hand
+
+    from pwhygiene import InvalidInput  # noqa: PLC0415
+    from pwhygiene._cli.audit import _export_password  # noqa: PLC0415
+
+    secret = tmp_path / "pw.txt"
+    secret.write_bytes(b"Hunter-Secret-\xff\xfe-9\n")
+    with pytest.raises(InvalidInput) as caught:
+        _export_password(argparse.Namespace(password_file=str(secret)))
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None
+    assert "Hunter-Secret" not in str(caught.value)

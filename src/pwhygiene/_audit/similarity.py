@@ -47,7 +47,7 @@ _LEET = str.maketrans(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Shape:
     """A password taken apart: affixes, case-folded core and de-leeted base (all secret)."""
 

@@ -178,12 +178,14 @@ def _fail_on(text: str) -> FailRule:
 
 def _export_password(args: argparse.Namespace) -> str | None:
     if args.password_file:
+        problem = None
         try:
             lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(
-                f"cannot read --password-file {args.password_file} ({type(exc).__name__})"
-            ) from exc
+            # Only the error's name: a UnicodeDecodeError holds the file's bytes, the password.
+            problem = type(exc).__name__
+        if problem is not None:  # raised outside the handler, so nothing is chained
+            raise InvalidInput(f"cannot read --password-file {args.password_file} ({problem})")
         return lines[0] if lines else ""
     return _env("EXPORT_PASSWORD")
 
