@@ -16,9 +16,9 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from pwhygiene._errors import MalformedExport
-from pwhygiene._vault.io import CsvRow, csv_header, parse_timestamp
+from pwhygiene._vault.io import CsvRow, csv_header, csv_rows, parse_timestamp
 from pwhygiene._vault.model import Timestamp, Vault, VaultItem
-from pwhygiene._vault.registry import Sample
+from pwhygiene._vault.registry import ReadOptions, Sample
 
 T = TypeVar("T")
 
@@ -129,6 +129,26 @@ def checked_rows(
                 raise MalformedExport(path, "line 1", f"{what} columns {', '.join(missing)}")
             checked = True
         yield row
+
+
+def read_checked_csv(
+    path: Path,
+    options: ReadOptions,
+    *,
+    name: str,
+    what: str,
+    required: Sequence[str],
+    convert: Callable[[CsvRow], VaultItem | None],
+) -> Vault:
+    """The whole read of a plain CSV format: header-checked rows, each converted to an item.
+
+    ``name`` is the format's registered name, ``what`` the label its missing-column error
+    uses; a lenient read turns each malformed row into a warning (see :func:`collect`).
+    """
+    warnings: list[str] = []
+    rows = checked_rows(csv_rows(path), path, required, what)
+    items = collect(rows, convert, strict=options.strict, warnings=warnings)
+    return make_vault(items, name, path, warnings)
 
 
 def header_has(sample: Sample, required: Iterable[str]) -> bool:

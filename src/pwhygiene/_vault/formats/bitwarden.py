@@ -14,15 +14,15 @@ from pathlib import Path
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
 from pwhygiene._vault.formats._core_common import (
-    checked_rows,
     collect,
     header_has,
     make_vault,
     nonempty,
+    read_checked_csv,
     split_urls,
     timestamp,
 )
-from pwhygiene._vault.io import CsvRow, csv_rows, get, load_json, opt
+from pwhygiene._vault.io import CsvRow, get, load_json, opt
 from pwhygiene._vault.model import (
     ItemKind,
     PasswordHistoryEntry,
@@ -231,14 +231,14 @@ def _csv_item(row: CsvRow, path: Path) -> VaultItem:
 
 def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read a Bitwarden CSV export (individual or organization)."""
-    warnings: list[str] = []
-    items = collect(
-        checked_rows(csv_rows(path), path, _CSV_REQUIRED, "Bitwarden CSV"),
-        lambda row: _csv_item(row, path),
-        strict=options.strict,
-        warnings=warnings,
+    return read_checked_csv(
+        path,
+        options,
+        name=CSV_NAME,
+        what="Bitwarden CSV",
+        required=_CSV_REQUIRED,
+        convert=lambda row: _csv_item(row, path),
     )
-    return make_vault(items, CSV_NAME, path, warnings)
 
 
 def sniff_csv(sample: Sample) -> Detection:

@@ -17,6 +17,7 @@ from pwhygiene._vault.formats._core_common import (
     header_has,
     make_vault,
     nonempty,
+    read_checked_csv,
     split_urls,
     timestamp,
     title_from_url,
@@ -157,10 +158,14 @@ def _safari_item(row: CsvRow) -> VaultItem:
 
 def read_safari(path: Path, options: ReadOptions) -> Vault:
     """Read a Safari or Apple Passwords CSV export."""
-    warnings: list[str] = []
-    rows = checked_rows(csv_rows(path), path, _SAFARI_REQUIRED, "Safari CSV")
-    items = collect(rows, _safari_item, strict=options.strict, warnings=warnings)
-    return make_vault(items, SAFARI, path, warnings)
+    return read_checked_csv(
+        path,
+        options,
+        name=SAFARI,
+        what="Safari CSV",
+        required=_SAFARI_REQUIRED,
+        convert=_safari_item,
+    )
 
 
 def sniff_safari(sample: Sample) -> Detection:

@@ -14,9 +14,7 @@ from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.formats._core_common import (
-    checked_rows,
-    collect,
-    make_vault,
+    read_checked_csv,
     title_from_url,
 )
 from pwhygiene._vault.formats._more_common import (
@@ -25,7 +23,7 @@ from pwhygiene._vault.formats._more_common import (
     kind_for,
     text_or_none,
 )
-from pwhygiene._vault.io import CsvRow, csv_rows
+from pwhygiene._vault.io import CsvRow
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 
@@ -110,13 +108,15 @@ def _item(row: CsvRow, path: Path, ids: Ids) -> VaultItem | None:
 
 def read(path: Path, options: ReadOptions) -> Vault:
     """Read a NordPass CSV; folder rows declare folders and are not items."""
-    warnings: list[str] = []
     ids = Ids()
-    records = checked_rows(csv_rows(path), path, REQUIRED, "NordPass")
-    items = collect(
-        records, lambda r: _item(r, path, ids), strict=options.strict, warnings=warnings
+    return read_checked_csv(
+        path,
+        options,
+        name=NAME,
+        what="NordPass",
+        required=REQUIRED,
+        convert=lambda r: _item(r, path, ids),
     )
-    return make_vault(items, NAME, path, warnings)
 
 
 def sniff(sample: Sample) -> Detection:

@@ -14,16 +14,16 @@ from pathlib import Path
 
 from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.formats._core_common import (
-    checked_rows,
     collect,
     header_has,
     make_vault,
     nonempty,
+    read_checked_csv,
     split_urls,
     timestamp,
     truthy,
 )
-from pwhygiene._vault.io import CsvRow, SafeZip, csv_rows, get, load_json, opt, read_text
+from pwhygiene._vault.io import CsvRow, SafeZip, get, load_json, opt, read_text
 from pwhygiene._vault.model import (
     ItemKind,
     PasswordHistoryEntry,
@@ -208,10 +208,14 @@ def _csv_item(row: CsvRow) -> VaultItem:
 
 def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read a 1Password 8 CSV export (logins only; archived ones kept as trashed)."""
-    warnings: list[str] = []
-    rows = checked_rows(csv_rows(path), path, _CSV_REQUIRED, "1Password CSV")
-    items = collect(rows, _csv_item, strict=options.strict, warnings=warnings)
-    return make_vault(items, CSV_NAME, path, warnings)
+    return read_checked_csv(
+        path,
+        options,
+        name=CSV_NAME,
+        what="1Password CSV",
+        required=_CSV_REQUIRED,
+        convert=_csv_item,
+    )
 
 
 def sniff_csv(sample: Sample) -> Detection:

@@ -14,7 +14,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pwhygiene._errors import MalformedExport, UnsupportedFormat
-from pwhygiene._vault.formats._core_common import checked_rows, collect, make_vault, timestamp
+from pwhygiene._vault.formats._core_common import (
+    collect,
+    make_vault,
+    read_checked_csv,
+    timestamp,
+)
 from pwhygiene._vault.formats._more_common import (
     Ids,
     header_of,
@@ -24,7 +29,7 @@ from pwhygiene._vault.formats._more_common import (
     text_or_none,
 )
 from pwhygiene._vault.formats.protonpass_pgp import DATA_JSON, DATA_PGP, PGP_REFUSAL
-from pwhygiene._vault.io import CsvRow, SafeZip, csv_rows, get, load_json, opt, read_text
+from pwhygiene._vault.io import CsvRow, SafeZip, get, load_json, opt, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 
@@ -95,13 +100,15 @@ def _csv_item(row: CsvRow, path: Path, ids: Ids) -> VaultItem:
 
 def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read a Proton Pass CSV (with or without the ``email`` and ``autofillUrls`` columns)."""
-    warnings: list[str] = []
     ids = Ids()
-    rows = checked_rows(csv_rows(path), path, CSV_REQUIRED, "Proton Pass")
-    items = collect(
-        rows, lambda r: _csv_item(r, path, ids), strict=options.strict, warnings=warnings
+    return read_checked_csv(
+        path,
+        options,
+        name=CSV_NAME,
+        what="Proton Pass",
+        required=CSV_REQUIRED,
+        convert=lambda r: _csv_item(r, path, ids),
     )
-    return make_vault(items, CSV_NAME, path, warnings)
 
 
 # --- JSON -----------------------------------------------------------------------------------
