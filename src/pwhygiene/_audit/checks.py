@@ -67,6 +67,7 @@ def weak(
     score of 0-1 and medium otherwise.
     """
     found = []
+    shared: dict[str, str] = {}  # equal messages are stored once
     for e in entries:
         if e.password is None or e.strength is None:
             continue
@@ -86,7 +87,7 @@ def weak(
                 e.item.id,
                 "weak",
                 Severity.HIGH if score <= 1 else Severity.MEDIUM,
-                f"weak password ({'; '.join(reasons)})",
+                _once(shared, f"weak password ({'; '.join(reasons)})"),
                 {
                     "score": score,
                     "guesses_log10": round(e.strength.guesses_log10, 2),
@@ -102,6 +103,7 @@ def weak(
 def breached(entries: Sequence[Entry]) -> list[Finding]:
     """The password appears in the breach source; unknown status is not a finding."""
     found = []
+    shared: dict[str, str] = {}  # equal messages are stored once
     for e in entries:
         if e.breach_status != "breached":
             continue
@@ -116,7 +118,7 @@ def breached(entries: Sequence[Entry]) -> list[Finding]:
                 e.item.id,
                 "breached",
                 Severity.CRITICAL,
-                message,
+                _once(shared, message),
                 {"count": count, "source": e.breach_label},
             )
         )
@@ -269,13 +271,22 @@ def age_days(item: VaultItem, as_of: datetime) -> int | None:
     return (_aware(as_of) - _aware(found[0].at)).days
 
 
+def _once(shared: dict[str, str], text: str) -> str:
+    """``text``, or the equal string already in ``shared`` (so it is stored once)."""
+    return shared.setdefault(text, text)
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def old(entries: Sequence[Entry], *, as_of: datetime, max_age_days: int) -> list[Finding]:
-    """Password unchanged for more than ``max_age_days``; never flagged when unknown."""
+    """Password unchanged for more than ``max_age_days``; never flagged when unknown.
+
+    Many items share an age and a date, so equal messages and dates are stored once.
+    """
     found = []
+    shared: dict[str, str] = {}
     for e in entries:
         stamp = password_timestamp(e.item)
         days = age_days(e.item, as_of)
@@ -287,14 +298,17 @@ def old(entries: Sequence[Entry], *, as_of: datetime, max_age_days: int) -> list
                 e.item.id,
                 "old",
                 Severity.LOW,
-                f"password unchanged for {days} days (limit {max_age_days}; from the "
-                f"export's {ts.source!r})",
+                _once(
+                    shared,
+                    f"password unchanged for {days} days (limit {max_age_days}; from the "
+                    f"export's {ts.source!r})",
+                ),
                 {
                     "age_days": days,
                     "max_age_days": max_age_days,
                     "judged_from": model_field,
                     "export_field": ts.source,
-                    "since": ts.at.date().isoformat(),
+                    "since": _once(shared, ts.at.date().isoformat()),
                 },
             )
         )

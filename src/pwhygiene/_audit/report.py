@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Literal, TypeAlias, get_args
+from typing import ClassVar, Literal, TypeAlias, get_args
 
 SCHEMA_VERSION = "1.0"
 
@@ -114,11 +114,49 @@ DEFAULT_SEVERITY: dict[CheckName, Severity] = {
 }
 
 
+class FrozenDetails(Mapping[str, JSONValue]):
+    """A finding's read-only details, stored compactly: findings are many.
+
+    A 100,000-item audit holds a few hundred thousand of these. A dict plus a read-only proxy
+    costs ~280 bytes for five keys; this is one small object and a values tuple, and the key
+    tuple is shared by every finding with the same keys (one per check, in practice).
+    """
+
+    __slots__ = ("_keys", "_values")
+
+    _shared_keys: ClassVar[dict[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def __init__(self, details: Mapping[str, JSONValue]) -> None:
+        keys = tuple(details)
+        self._keys = self._shared_keys.setdefault(keys, keys)
+        self._values = tuple(details.values())
+
+    def __getitem__(self, key: str) -> JSONValue:
+        for k, v in zip(self._keys, self._values, strict=True):
+            if k == key:
+                return v
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return repr(dict(zip(self._keys, self._values, strict=True)))
+
+
+_NO_DETAILS = FrozenDetails({})
+
+
 def _freeze(details: Mapping[str, JSONValue] | None) -> Mapping[str, JSONValue]:
-    """A read-only view; a plain dict is wrapped, not copied (findings are many)."""
-    if isinstance(details, MappingProxyType):
+    """A read-only, compact copy of ``details`` (see :class:`FrozenDetails`)."""
+    if isinstance(details, FrozenDetails):
         return details
-    return MappingProxyType(details if isinstance(details, dict) else dict(details or {}))
+    if not details:
+        return _NO_DETAILS
+    return FrozenDetails(details)
 
 
 @dataclass(frozen=True, slots=True)
