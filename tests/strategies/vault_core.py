@@ -16,6 +16,7 @@ import io
 import json
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -220,9 +221,12 @@ def bitwarden_encrypted(
 # --- hostile input --------------------------------------------------------------------------
 
 
+_INSERTS = (b'"', b",", b"\n", b"\r", b"{", b"\x00", b"\xff")
+
+
 @st.composite
-def mutations(draw: st.DrawFn, valid: bytes) -> bytes:
-    """``valid`` with a few bytes flipped, cut, duplicated or inserted."""
+def mutations(draw: st.DrawFn, valid: bytes, inserts: Sequence[bytes] = _INSERTS) -> bytes:
+    """``valid`` with a few bytes flipped, cut, duplicated, inserted (``inserts``) or truncated."""
     data = bytearray(valid)
     for _ in range(draw(st.integers(1, 4))):
         if not data:
@@ -236,7 +240,7 @@ def mutations(draw: st.DrawFn, valid: bytes) -> bytes:
         elif action == "dup":
             data[at:at] = data[at : at + draw(st.integers(1, 16))]
         elif action == "insert":
-            data[at:at] = draw(st.sampled_from([b'"', b",", b"\n", b"\r", b"{", b"\x00", b"\xff"]))
+            data[at:at] = draw(st.sampled_from(inserts))
         else:
             del data[at:]
     return bytes(data)

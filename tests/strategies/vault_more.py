@@ -19,6 +19,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from pwhygiene import ItemKind, VaultItem
+from strategies.vault_core import mutations as core_mutations
 
 # Anything a user can type, including CR/LF, quotes and commas; not NUL (no exporter writes
 # it), not lone surrogates (not UTF-8) and not U+FEFF (a decoder drops it at file start).
@@ -113,26 +114,9 @@ def zip_bytes(members: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-@st.composite
-def mutations(draw: st.DrawFn, valid: bytes) -> bytes:
-    """``valid`` with a few bytes flipped, cut, duplicated, inserted or truncated."""
-    data = bytearray(valid)
-    for _ in range(draw(st.integers(1, 4))):
-        if not data:
-            break
-        at = draw(st.integers(0, len(data) - 1))
-        action = draw(st.sampled_from(["flip", "cut", "dup", "insert", "truncate"]))
-        if action == "flip":
-            data[at] ^= draw(st.integers(1, 255))
-        elif action == "cut":
-            del data[at : at + draw(st.integers(1, 16))]
-        elif action == "dup":
-            data[at:at] = data[at : at + draw(st.integers(1, 16))]
-        elif action == "insert":
-            data[at:at] = draw(st.sampled_from([b",", b'"', b"\n", b"{", b"]", b"\xff", b"\\"]))
-        else:
-            del data[at:]
-    return bytes(data)
+def mutations(valid: bytes) -> st.SearchStrategy[bytes]:
+    """``valid`` corrupted as :func:`strategies.vault_core.mutations` does, JSON-ish inserts."""
+    return core_mutations(valid, inserts=(b",", b'"', b"\n", b"{", b"]", b"\xff", b"\\"))
 
 
 TOTP_URI = "otpauth://totp/Example:me?secret=JBSWY3DPEHPK3PXP&issuer=Example"
