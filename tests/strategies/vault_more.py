@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import strategies as st
 
-from pwhygiene import ItemKind, VaultItem
+from pwhygiene import ItemKind, MalformedExport, VaultItem, read_vault
 from strategies.vault_core import mutations as core_mutations
 
 # Anything a user can type, including CR/LF, quotes and commas; not NUL (no exporter writes
@@ -356,6 +357,14 @@ def write_file(directory: Path, name: str, data: bytes | str) -> Path:
     path = directory / name
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     return path
+
+
+def assert_rejection_hides(path: Path, secret: str) -> None:
+    """A strict read of ``path`` fails; neither its error nor lenient warnings show ``secret``."""
+    with pytest.raises(MalformedExport) as info:
+        read_vault(path)
+    assert secret not in str(info.value)
+    assert all(secret not in w for w in read_vault(path, strict=False).warnings)
 
 
 def observed(item: VaultItem) -> tuple[object, ...]:
