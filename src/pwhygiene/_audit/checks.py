@@ -17,7 +17,14 @@ from datetime import datetime, timezone
 from itertools import islice
 
 from pwhygiene._audit import sites
-from pwhygiene._audit.report import BreachStatus, Finding, ReuseGroup, Severity, StrengthSummary
+from pwhygiene._audit.report import (
+    BreachStatus,
+    Finding,
+    FrozenDetails,
+    ReuseGroup,
+    Severity,
+    StrengthSummary,
+)
 from pwhygiene._audit.similarity import Transform, describe, similar_pairs
 from pwhygiene._vault.model import Timestamp, VaultItem
 
@@ -201,7 +208,9 @@ def similar(entries: Sequence[Entry]) -> list[Finding]:
                 f"password is a small variation of the one on "
                 f"{_names(titles, [i for i, _ in links], total)} ({describe(near[0][1])})",
                 {
-                    "similar_to": [{"item_id": i, "transforms": ts} for i, ts in links],
+                    "similar_to": [
+                        FrozenDetails({"item_id": i, "transforms": ts}) for i, ts in links
+                    ],
                     "similar_count": total,
                     "transforms": sorted({t for _, ts in near for t in ts}),
                 },
