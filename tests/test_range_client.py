@@ -281,6 +281,42 @@ def test_caller_session_is_used_and_left_open() -> None:
         assert session.get(server.url + "/range/00000", timeout=5).status_code == 200
 
 
+def test_proxy_from_the_environment_carries_every_batch_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HTTP_PROXY is honoured for single lookups and batches (settings resolved per batch)."""
+    with RangeServer.from_passwords({"a": 3, "b": 5}) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        # The host does not exist: only a proxy can answer for it.
+        with fast_client("http://range.pwhygiene.invalid") as client:
+            assert client.count(sha1_digest("a")) == 3
+            assert client.count_many([sha1_digest("a"), sha1_digest("b")]) == {
+                sha1_digest("a"): 3,
+                sha1_digest("b"): 5,
+            }
+        assert {r.header("Host") for r in proxy.requests} == {"range.pwhygiene.invalid"}
+        assert all(r.prefix for r in proxy.requests)
+
+
+def test_caller_session_proxies_and_auth_apply_to_batches() -> None:
+    """A caller's session settings (proxies, auth) reach every request of a batch."""
+    digests = [sha1_digest(str(k)) for k in range(20)]
+    with RangeServer.from_passwords({"1": 1}) as proxy, requests.Session() as session:
+        session.trust_env = False
+        session.proxies = {"http": proxy.url}
+        session.auth = ("team", "mirror-token")
+        with fast_client("http://mirror.pwhygiene.invalid", session=session) as client:
+            counts = client.count_many(digests)
+        assert counts[sha1_digest("1")] == 1
+        assert sum(counts.values()) == 1
+        requests_seen = proxy.requests
+        assert len(requests_seen) == len({d[:5] for d in digests})
+        assert all((r.header("Authorization") or "").startswith("Basic ") for r in requests_seen)
+        assert {r.header("Host") for r in requests_seen} == {"mirror.pwhygiene.invalid"}
+
+
 def test_closed_client_refuses_work() -> None:
     """After close() lookups raise RuntimeError instead of silently reopening."""
     client = RangeClient("http://127.0.0.1:9")

@@ -174,7 +174,10 @@ class RangeClient:
             upper = normalize_digest(digest, self._mode)
             by_prefix.setdefault(upper[:5], {})[upper] = None
         executor = self._get_executor()
-        futures = {executor.submit(self._fetcher.fetch, prefix): prefix for prefix in by_prefix}
+        plan = self._fetcher.plan()
+        futures = {
+            executor.submit(self._fetcher.fetch, prefix, plan): prefix for prefix in by_prefix
+        }
         return _stream(futures, by_prefix)
 
     def close(self) -> None:
