@@ -14,11 +14,14 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# CI explores a fixed, larger set of examples (derandomize: the seed comes from each test), so
+# a red run is reproducible and a landing never depends on the draw. Local runs ("dev") draw
+# fresh examples every time and keep finding new cases; pin each one found with @example.
 settings.register_profile(
     "ci",
     max_examples=300,
     deadline=None,
-    derandomize=False,
+    derandomize=True,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
