@@ -10,19 +10,22 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Query, WebSocket
 from fastapi.testclient import TestClient
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import BaseModel, SecretStr
+from starlette.websockets import WebSocketDisconnect
 
 from pwhygiene._breach.range_client import RangeClient
 from pwhygiene._breach.source import HashMode
 from pwhygiene._checker import Checker
-from pwhygiene.contrib.fastapi import check_password, install
+from pwhygiene._policy import ViolationCode
+from pwhygiene.contrib.fastapi import MAX_CLOSE_REASON_BYTES, check_password, install
 from pwhygiene.contrib.pydantic import StrongPassword
 from pwhygiene.testing import InMemoryCorpus, RangeServer
 from strategies.signup import coincides, message_corpus, typed_passwords
@@ -65,6 +68,18 @@ def make_app(checker: Checker | None = None, *, scrubbed: bool = True) -> FastAP
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.websocket("/session")
+    async def session(websocket: WebSocket, password: StrongPassword) -> None:
+        await websocket.accept()
+        await websocket.send_text("welcome")
+        await websocket.close()
+
+    @app.websocket("/legacy")  # pydantic's own constraint: its errors carry the raw input
+    async def legacy(websocket: WebSocket, password: Annotated[str, Query(min_length=15)]) -> None:
+        await websocket.accept()
+        await websocket.send_text("welcome")
+        await websocket.close()
 
     return app
 
@@ -302,3 +317,53 @@ def test_openapi_schema_marks_the_field_as_a_password() -> None:
     assert schema["type"] == "string"
     assert schema["format"] == "password"
     assert schema["writeOnly"] is True
+
+
+def _websocket_close(
+    test_client: TestClient, password: str, route: str = "/session"
+) -> tuple[int, str] | None:
+    """Open ``route`` with ``password`` as a query parameter: (code, reason) if refused."""
+    try:
+        with test_client.websocket_connect(route, params={"password": password}) as ws:
+            ws.receive_text()
+    except WebSocketDisconnect as closed:
+        return closed.code, str(closed.reason)  # FastAPI's own handler sends a list
+    return None
+
+
+_REASON_TEXT = "; ".join(
+    [f"query.password (password_{code.value})" for code in ViolationCode]
+    + ["query.password (string_too_short)", "query.password (missing)", "invalid parameters"]
+)
+
+
+def test_fastapi_default_websocket_handler_leaks_the_password() -> None:
+    """Pins the upstream behaviour we fix: FastAPI's close reason holds the password."""
+    with TestClient(make_app(scrubbed=False)) as plain:
+        closed = _websocket_close(plain, "hunter2hunter2", "/legacy")
+    assert closed is not None
+    assert closed[0] == 1008
+    assert "hunter2hunter2" in closed[1]
+
+
+def test_weak_websocket_parameter_closes_naming_the_field() -> None:
+    """A weak password closes the socket with 1008 and a reason naming field and violation."""
+    closed = _websocket_close(_PROPERTY_CLIENT, "hunter2hunter2")
+    assert closed is not None
+    code, reason = closed
+    assert code == 1008
+    assert reason.startswith("query.password (password_")
+    assert "hunter2" not in reason
+
+
+@given(typed_passwords(), st.sampled_from(["/session", "/legacy"]))
+def test_websocket_validation_closes_without_the_password(password: str, route: str) -> None:
+    """Property: a refused WebSocket parameter's close reason never holds the password."""
+    assume(not coincides(password, _REASON_TEXT))
+    closed = _websocket_close(_PROPERTY_CLIENT, password, route)
+    if closed is None:  # accepted: the endpoint said welcome and closed normally
+        return
+    code, reason = closed
+    assert code == 1008
+    assert len(reason.encode()) <= MAX_CLOSE_REASON_BYTES
+    assert password not in reason

@@ -4,7 +4,9 @@ FastAPI's default handler returns ``jsonable_encoder(exc.errors())``, and every 
 carries the raw ``input``: the password of a signup form that failed validation, or the whole
 JSON body for a model-level error. :func:`install` replaces that handler with one that returns
 the same ``{"detail": [...]}`` shape without any input (see
-:func:`pwhygiene.contrib.pydantic.scrub_errors`)::
+:func:`pwhygiene.contrib.pydantic.scrub_errors`). WebSocket endpoints have the same problem:
+FastAPI closes the socket with the raw errors as the close reason; :func:`install` replaces
+that handler too::
 
     app = FastAPI()
     pwhygiene.contrib.fastapi.install(app)
@@ -23,9 +25,11 @@ from typing import TYPE_CHECKING
 try:
     from fastapi import FastAPI, Request
     from fastapi.encoders import jsonable_encoder
-    from fastapi.exceptions import RequestValidationError
+    from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
     from fastapi.responses import JSONResponse
+    from fastapi.websockets import WebSocket
     from pydantic import SecretStr
+    from starlette.status import WS_1008_POLICY_VIOLATION
 except ImportError as exc:  # pragma: no cover - exercised by test_missing_framework
     raise ImportError(
         "pwhygiene.contrib.fastapi needs FastAPI: pip install 'pwhygiene[fastapi]'"
@@ -36,7 +40,14 @@ from pwhygiene.contrib.pydantic import REDACTED, ScrubbedError, scrub_errors
 if TYPE_CHECKING:
     from pwhygiene._checker import Checker, CheckResult
 
-__all__ = ["check_password", "install", "validation_exception_handler"]
+__all__ = [
+    "check_password",
+    "install",
+    "validation_exception_handler",
+    "websocket_validation_exception_handler",
+]
+
+MAX_CLOSE_REASON_BYTES = 123  # RFC 6455: a close frame's reason fits in 125 bytes with its code
 
 logger = logging.getLogger(__name__)
 
@@ -55,14 +66,36 @@ async def validation_exception_handler(request: Request, exc: Exception) -> JSON
         "422 %s %s: %s",
         request.method,
         route,
-        ", ".join(f"{'.'.join(map(str, e.get('loc', ())))} ({e.get('type')})" for e in errors),
+        ", ".join(_describe(e) for e in errors),
     )
     return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
 
 
+async def websocket_validation_exception_handler(websocket: WebSocket, exc: Exception) -> None:
+    """Close a WebSocket whose parameters failed validation, naming the fields, not the input.
+
+    The close reason lists each failed location and error type (``query.password
+    (password_too_short)``), cut to what a close frame can carry.
+    """
+    raw = exc.errors() if isinstance(exc, WebSocketRequestValidationError) else []
+    summary = "; ".join(_describe(e) for e in scrub_errors(raw)) or "invalid parameters"
+    reason = summary.encode("utf-8")[:MAX_CLOSE_REASON_BYTES].decode("utf-8", "ignore")
+    route = getattr(websocket.scope.get("route"), "path", "?")
+    logger.info("1008 WebSocket %s: %s", route, summary)
+    await websocket.close(code=WS_1008_POLICY_VIOLATION, reason=reason)
+
+
+def _describe(error: ScrubbedError) -> str:
+    """``loc.path (type)`` for one scrubbed error: where and what, never the input."""
+    return f"{'.'.join(map(str, error.get('loc', ())))} ({error.get('type')})"
+
+
 def install(app: FastAPI) -> FastAPI:
-    """Make *app* answer request validation errors with :func:`validation_exception_handler`."""
+    """Make *app* answer validation errors without their input, over HTTP and WebSocket."""
     app.add_exception_handler(RequestValidationError, validation_exception_handler)
+    app.add_exception_handler(
+        WebSocketRequestValidationError, websocket_validation_exception_handler
+    )
     return app
 
 
