@@ -334,15 +334,24 @@ def test_a_hanging_server_error_reveals_only_the_prefix(watch: Watch) -> None:
 def test_credentials_in_the_range_url_stay_hidden(
     watch: Watch, server: RangeServer, secret: str, fault: FaultKind | None
 ) -> None:
-    """A mirror URL like ``https://user:pass@host`` shows neither pass in repr nor in errors."""
+    """A mirror URL like ``https://user:pass@host`` shows neither pass in repr nor in errors.
+
+    Both paths are driven: a single ``count`` and a ``count_many`` batch (one request plan
+    shared by every prefix).
+    """
     hidden, quoted = Secret(secret), Secret(quote(secret, safe=""))
     base = server.url.replace("http://", f"http://user:{quote(secret, safe='')}@")
+    batch = [sha1_digest("batch one"), sha1_digest("batch two")]
     with watch.around(hidden, quoted) as outputs:
         server.inject(fault, fault)
         client = run(lambda: RangeClient(base, retries=1, backoff=0.0, cache=False), outputs)
         if isinstance(client, RangeClient):  # else InvalidInput: not Latin-1, so no Basic auth
             with client:
                 run(lambda: client.count(sha1_digest("another password")), outputs)
+                server.inject(fault, fault)
+                run(lambda: client.count_many(batch), outputs)
+                run(lambda: list(client.iter_counts(batch)), outputs)
+                run(client._fetcher.plan, outputs)  # the plan holds the URL with credentials
 
 
 @given(
