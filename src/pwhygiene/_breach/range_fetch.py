@@ -90,25 +90,6 @@ class RequestPlan:
     url_tail: str
     settings: dict[str, Any] = field(repr=False)  # send()'s proxies, verify, cert, stream
 
-    @classmethod
-    def prepare(
-        cls,
-        session: requests.Session,
-        url: str,
-        params: Mapping[str, str],
-        headers: Mapping[str, str],
-    ) -> RequestPlan:
-        """Prepare the template for ``url`` (ending in ``/range/``) as ``Session.get`` would."""
-        request = requests.Request(
-            "GET", url.removesuffix("/range/") + _PLACEHOLDER, params=dict(params), headers=headers
-        )
-        template = session.prepare_request(request)
-        full = template.url or ""
-        head = full[: full.rindex(_PLACEHOLDER) + len("/range/")]
-        tail = full[len(head) + 5 :]  # the query, e.g. "?mode=ntlm"
-        settings = session.merge_environment_settings(full, {}, True, None, None)
-        return cls(template, head, tail, dict(settings))
-
     def request(self, prefix: str, etag: str | None) -> requests.PreparedRequest:
         """The request for ``prefix``, revalidating ``etag`` when given."""
         prepared = self.template.copy()
@@ -157,13 +138,24 @@ class RangeFetcher:
         A request that cannot even be prepared (say, a session hook or adapter refusing the
         URL) is :class:`~pwhygiene.BreachServiceUnavailable`, as any other unusable request.
         """
+        request = requests.Request(
+            "GET",
+            self._url.removesuffix("/range/") + _PLACEHOLDER,
+            params=self._params,
+            headers=self._headers,
+        )
         try:
-            return RequestPlan.prepare(self._session, self._url, self._params, self._headers)
+            template = self._session.prepare_request(request)
+            full = template.url or ""
+            settings = self._session.merge_environment_settings(full, {}, True, None, None)
         except requests.RequestException as exc:
             raise BreachServiceUnavailable(
                 f"request to the range API at {self._host} could not be prepared: "
                 f"{type(exc).__name__}"
             ) from exc
+        head = full[: full.rindex(_PLACEHOLDER) + len("/range/")]
+        tail = full[len(head) + 5 :]  # the query, e.g. "?mode=ntlm"
+        return RequestPlan(template, head, tail, dict(settings))
 
     def fetch(self, prefix: str, plan: RequestPlan | None = None) -> Mapping[str, int]:
         """The real rows under ``prefix`` (5 upper-case hex), from cache or the service.
