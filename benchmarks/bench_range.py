@@ -58,11 +58,11 @@ def point_peer_at(base_url: str) -> None:
     peer_module.PwnedPasswordsAPI.url = staticmethod(url)
 
 
-def timed(run: Callable[[], Mapping[str, int]]) -> tuple[float, Mapping[str, int]]:
-    """Wall time of ``run`` and its answers."""
-    start = time.perf_counter()
+def timed(run: Callable[[], Mapping[str, int]]) -> tuple[float, float, Mapping[str, int]]:
+    """Wall time and this process's CPU time (the client's: the server is another process)."""
+    start, cpu = time.perf_counter(), time.process_time()
     answers = run()
-    return time.perf_counter() - start, answers
+    return time.perf_counter() - start, time.process_time() - cpu, answers
 
 
 def main() -> None:
@@ -82,20 +82,24 @@ def main() -> None:
     process = multiprocessing.Process(target=serve, args=(child, corpus, args.latency_ms))
     process.start()
     url = parent.recv()
-    rows: list[tuple[str, float, int, int]] = []
+    rows: list[tuple[str, float, float, int, int]] = []
     try:
         point_peer_at(url)
-        peer_time, peer_answers = timed(lambda: {pw: pwnedpasswords.check(pw) for pw in passwords})
+        peer_time, peer_cpu, peer_answers = timed(
+            lambda: {pw: pwnedpasswords.check(pw) for pw in passwords}
+        )
         peer_wrong = sum(peer_answers[pw] != n for pw, n in expected.items())
-        rows.append(("pwnedpasswords.check loop (peer)", peer_time, size, peer_wrong))
+        rows.append(("pwnedpasswords.check loop (peer)", peer_time, peer_cpu, size, peer_wrong))
 
         with RangeClient(url, cache=False) as client:
             sample = passwords[: max(1, size // 10)]
-            loop_time, loop_answers = timed(
+            loop_time, loop_cpu, loop_answers = timed(
                 lambda: {pw: client.count(sha1_digest(pw)) for pw in sample}
             )
         loop_wrong = sum(loop_answers[pw] != expected[pw] for pw in sample)
-        rows.append(("pwhygiene count() loop (10 % sample)", loop_time, len(sample), loop_wrong))
+        rows.append(
+            ("pwhygiene count() loop (10 % sample)", loop_time, loop_cpu, len(sample), loop_wrong)
+        )
 
         configs = [(w, True) for w in args.workers] + [(max(args.workers), False)]
         for workers, padding in configs:
@@ -106,11 +110,11 @@ def main() -> None:
                     counts = client.count_many(digests.values())
                     return {pw: counts[d] for pw, d in digests.items()}
 
-                batch_time, batch_answers = timed(batch)
+                batch_time, batch_cpu, batch_answers = timed(batch)
             wrong = sum(batch_answers[pw] != n for pw, n in expected.items())
             label = f"pwhygiene count_many, {workers} workers" + ("" if padding else ", unpadded")
             label += " (default)" if workers == DEFAULT_MAX_WORKERS and padding else ""
-            rows.append((label, batch_time, size, wrong))
+            rows.append((label, batch_time, batch_cpu, size, wrong))
     finally:
         parent.send("stop")
         process.join()
@@ -118,12 +122,16 @@ def main() -> None:
     peer_rate = size / peer_time
     print(f"{size} distinct prefixes, {args.latency_ms:g} ms injected latency")
     print("pwhygiene asks for padding (800-1000 rows per answer); the peer does not (1 row)")
-    print(f"{'client':<44} {'requests':>8} {'wall s':>8} {'req/s':>8} {'vs peer':>8} {'wrong':>6}")
-    for name, seconds, requests, wrong in rows:
+    print("cpu ms/req: the client's own CPU per request (the server runs in another process)")
+    print(
+        f"{'client':<44} {'requests':>8} {'wall s':>8} {'req/s':>8} {'vs peer':>8} "
+        f"{'cpu ms/req':>10} {'wrong':>6}"
+    )
+    for name, seconds, cpu, requests, wrong in rows:
         rate = requests / seconds
         print(
             f"{name:<44} {requests:>8} {seconds:>8.2f} {rate:>8.1f} "
-            f"{rate / peer_rate:>7.1f}x {wrong:>6}"
+            f"{rate / peer_rate:>7.1f}x {cpu / requests * 1000:>10.2f} {wrong:>6}"
         )
 
 
