@@ -286,9 +286,10 @@ def test_proxy_from_the_environment_carries_every_batch_request(
 ) -> None:
     """HTTP_PROXY is honoured for single lookups and batches (settings resolved per batch)."""
     with RangeServer.from_passwords({"a": 3, "b": 5}) as proxy:
-        monkeypatch.setenv("HTTP_PROXY", proxy.url)
-        monkeypatch.delenv("NO_PROXY", raising=False)
-        monkeypatch.delenv("no_proxy", raising=False)
+        for name in ("HTTP_PROXY", "http_proxy"):  # urllib prefers the lower-case one
+            monkeypatch.setenv(name, proxy.url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
         # The host does not exist: only a proxy can answer for it.
         with fast_client("http://range.pwhygiene.invalid") as client:
             assert client.count(sha1_digest("a")) == 3
