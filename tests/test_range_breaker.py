@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,15 +12,9 @@ from pwhygiene import BreachServiceUnavailable, InvalidInput, RangeClient, sha1_
 from pwhygiene._breach.range_breaker import CircuitBreaker
 from pwhygiene._breach.range_client import BreachCount
 from pwhygiene.testing import RangeServer
+from range_clients import fast_client
 
 UNRESOLVABLE = "http://pwhygiene-test.invalid"  # RFC 6761: .invalid never resolves
-
-
-def fast_client(url: str, **options: Any) -> RangeClient:
-    """A client whose retries sleep microseconds and whose read timeout is short."""
-    options.setdefault("backoff", 0.0005)
-    options.setdefault("timeout", (2.0, 0.3))
-    return RangeClient(url, **options)
 
 
 def digests(n: int, tag: str = "breaker") -> list[str]:

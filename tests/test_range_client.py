@@ -7,7 +7,6 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from typing import Any
 
 import pytest
 import requests
@@ -27,6 +26,7 @@ from pwhygiene import (
 from pwhygiene._breach import range_fetch
 from pwhygiene._breach.source import HashMode
 from pwhygiene.testing import FaultKind, RangeServer
+from range_clients import HANG_TIMEOUT, PATIENT_TIMEOUT, fast_client
 from strategies.range_bodies import suffixes
 
 PREFIX_PATH = re.compile(r"/range/[0-9A-F]{5}")
@@ -49,13 +49,6 @@ class MutableCorpus:
     def range(self, prefix: str) -> list[tuple[str, int]]:
         """The sorted rows under ``prefix``."""
         return sorted(self.rows.get(prefix, {}).items())
-
-
-def fast_client(url: str, **options: Any) -> RangeClient:
-    """A client whose retries sleep microseconds and whose read timeout is short."""
-    options.setdefault("backoff", 0.0005)
-    options.setdefault("timeout", (2.0, 0.3))
-    return RangeClient(url, **options)
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +161,9 @@ def test_each_fault_is_retried_to_the_right_answer(
     """One fault of each kind is retried and the count comes out right."""
     with RangeServer.from_passwords({"hunter2": 17}, padding_rows=(50, 80)) as server:
         server.inject(fault)
-        with fast_client(server.url) as client:
+        # The retry after a hang must not time out too, so its read timeout is a full second.
+        timeout = (2.0, 1.0) if fault == "hang" else PATIENT_TIMEOUT
+        with fast_client(server.url, timeout=timeout) as client:
             assert client.count(sha1_digest("hunter2")) == 17
         assert [r.fault for r in server.requests] == [fault, None]
 
@@ -179,7 +174,8 @@ def test_persistent_faults_raise_never_zero(fault: FaultKind, error: type[Except
     with RangeServer.from_passwords(
         {"hunter2": 17}, fault_rate=1.0, fault_kinds=[fault], padding_rows=(50, 80)
     ) as server:
-        with fast_client(server.url, retries=2) as client, pytest.raises(error) as info:
+        client = fast_client(server.url, retries=2, timeout=HANG_TIMEOUT)
+        with client, pytest.raises(error) as info:
             client.count(sha1_digest("hunter2"))
         assert len(server.requests) == 3
     assert "3 attempts" in str(info.value)
@@ -366,7 +362,8 @@ def test_default_budget_survives_five_percent_faults_on_3000_hashes() -> None:
     """With the default retry budget, 5 % random faults of every kind leave no digest unanswered."""
     counts = {f"batch-{i}": i % 97 + 1 for i in range(3000)}
     with RangeServer.from_passwords(counts, padding_rows=(0, 0), fault_rate=0.05, seed=2024) as srv:
-        with fast_client(srv.url, timeout=(2.0, 0.25)) as client:
+        # Hangs must time out, yet a slow machine must not turn good answers into faults.
+        with fast_client(srv.url, timeout=(2.0, 1.0)) as client:
             answers = client.count_many(sha1_digest(pw) for pw in counts)
         faults = [r.fault for r in srv.requests if r.fault is not None]
     assert answers == {sha1_digest(pw): n for pw, n in counts.items()}
