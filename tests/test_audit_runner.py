@@ -275,5 +275,5 @@ def test_audit_opens_a_keepass_database_with_password_and_key_file() -> None:
 def test_an_audit_leaves_no_urls_or_titles_in_module_caches() -> None:
     """After audit() returns, the URL/title caches are empty: the vault does not outlive it."""
     audit(SAMPLE, as_of=SAMPLE_AS_OF, workers=1)
-    for cached in (sites.host_of, sites.registrable_domain, sites._site_names):
+    for cached in (sites.host_of, sites.registrable_domain):
         assert cached.cache_info().currsize == 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene._audit.similarity import describe, explain, similar_pairs
+from pwhygiene._audit.similarity import _runs, describe, explain, similar_pairs
 
 words = st.text(alphabet="abcdefghkmnpqrstuvwxyz", min_size=6, max_size=12)
 affixes = st.text(alphabet="0123456789!#%&*", min_size=1, max_size=5)
@@ -69,6 +70,21 @@ def test_blocking_finds_every_pair_brute_force_finds(
     }
     expected = {e for e in expected if e[2] is not None}
     got = {(p.first, p.second, p.transforms) for p in similar_pairs(passwords, names)}
+    assert got == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 7)), max_size=40))
+def test_runs_group_owners_by_hash_whatever_the_order(keys: list[tuple[int, int]]) -> None:
+    """Oracle: each hash held by two or more distinct owners yields them once, sorted.
+
+    A hash repeated by one owner (a truncated-hash collision) is not a pair.
+    """
+    packed = np.array([(h << 3) | owner for h, owner in keys], dtype=np.int64)
+    got = sorted(_runs(packed, 3))
+    owners: dict[int, set[int]] = {}
+    for h, owner in keys:
+        owners.setdefault(h, set()).add(owner)
+    expected = sorted(sorted(o) for h, o in owners.items() if len(o) > 1)
     assert got == expected
 
 

@@ -15,15 +15,17 @@ from contextlib import nullcontext
 from datetime import datetime, timezone
 from os import PathLike
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pwhygiene._audit import checks, scoring, sites
 from pwhygiene._audit.breach import BreachOutcome, lookup
 from pwhygiene._audit.ignore import IgnoreList, load_ignore
 from pwhygiene._audit.report import (
     AuditReport,
+    BreachInfo,
     Finding,
     ItemResult,
+    ReuseGroup,
     StrengthSummary,
     Suppressed,
     summarize,
@@ -96,6 +98,60 @@ def _audit(
     progress: ProgressHook | None,
 ) -> AuditReport:
     moment = (as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    judged = _judge(
+        vault,
+        breach=breach,
+        policy=policy,
+        moment=moment,
+        max_age_days=max_age_days,
+        rules=rules,
+        workers=workers,
+        progress=progress,
+    )
+    # Only the results are alive now: the entries, findings lists and site caches the checks
+    # needed are gone before the summary is built, which lowers the peak of a large audit.
+    return AuditReport(
+        items=judged.results,
+        reuse_groups=judged.groups,
+        summary=summarize(
+            judged.results,
+            items_total=len(vault),
+            items_excluded=judged.excluded,
+            suppressed=len(judged.suppressed),
+        ),
+        breach=judged.breach,
+        as_of=moment,
+        max_age_days=max_age_days,
+        source_format=vault.source_format,
+        source_path=None if vault.path is None else str(vault.path),
+        warnings=judged.warnings,
+        suppressed=judged.suppressed,
+    )
+
+
+class _Judged(NamedTuple):
+    """What the report keeps of an audit; everything else the checks used can be freed."""
+
+    results: tuple[ItemResult, ...]
+    groups: tuple[ReuseGroup, ...]
+    suppressed: tuple[Suppressed, ...]
+    warnings: tuple[str, ...]
+    breach: BreachInfo
+    excluded: int
+
+
+def _judge(
+    vault: Vault,
+    *,
+    breach: BreachSource | None,
+    policy: Policy | None,
+    moment: datetime,
+    max_age_days: int,
+    rules: IgnoreList | None,
+    workers: int | None,
+    progress: ProgressHook | None,
+) -> _Judged:
+    """Measure, run the checks, apply the ignore rules and build one result per item."""
     logins = vault.logins()
     audited = [i for i in logins if not i.excluded]
 
@@ -130,35 +186,28 @@ def _audit(
             else {"min_score": policy.min_score, "min_length": policy.min_length}
         ),
     )
+    sites.clear_caches()  # the checks are done; the results need none of the cached names
 
     warnings = list(vault.warnings) + list(outcome.warnings)
     kept, suppressed = _apply_ignore(findings, entries, rules, moment, warnings)
     by_item: dict[str, list[Finding]] = {}
     for f in kept:
         by_item.setdefault(f.item_id, []).append(f)
-    groups = checks.reuse_groups(entries)
+    groups = tuple(checks.reuse_groups(entries))
     group_of = {item_id: g.group for g in groups for item_id in g.item_ids}
     results = tuple(
-        _result(e, by_item.get(e.item.id, []), group_of.get(e.item.id), moment)
+        # pop: each item's list is freed as soon as its result holds the findings as a tuple
+        _result(e, by_item.pop(e.item.id, []), group_of.get(e.item.id), moment)
         for e in entries
         if not e.item.excluded
     )
-    return AuditReport(
-        items=results,
-        reuse_groups=tuple(groups),
-        summary=summarize(
-            results,
-            items_total=len(vault),
-            items_excluded=len(logins) - len(audited),
-            suppressed=len(suppressed),
-        ),
-        breach=outcome.info,
-        as_of=moment,
-        max_age_days=max_age_days,
-        source_format=vault.source_format,
-        source_path=None if vault.path is None else str(vault.path),
-        warnings=tuple(warnings),
+    return _Judged(
+        results=results,
+        groups=groups,
         suppressed=tuple(suppressed),
+        warnings=tuple(warnings),
+        breach=outcome.info,
+        excluded=len(logins) - len(audited),
     )
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Literal, TypeAlias
 
 import numpy as np
@@ -40,6 +39,7 @@ DESCRIPTIONS: dict[Transform, str] = {
 MIN_BASE = 4
 MIN_EDIT_BASE = 6
 MAX_BUCKET = 200  # beyond this, link members to the bucket's first member only
+_BLOCK = 65_536  # candidates turned into Python ints at a time
 
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "!": "i", "|": "i", "3": "e", "4": "a", "@": "a", "5": "s", "$": "s"}
@@ -168,49 +168,84 @@ def similar_pairs(
 ) -> list[SimilarPair]:
     """Every similar pair among distinct ``passwords`` (``site_names[i]`` belong to ``i``).
 
-    Blocking keys are kept as 64-bit hashes in two flat arrays sorted together, not as a
-    dict of strings: a 100,000-password vault has about two million keys, and this keeps them
-    in 24 MB instead of several hundred. A hash collision only adds a candidate that
-    :func:`explain` then rejects.
+    A 100,000-password vault has about two million blocking keys. Each is kept as one 64-bit
+    integer, the key's hash in the high bits and its owner's index in the low bits, in one flat
+    array sorted in place: 16 MB, where strings in a dict would take several hundred and a
+    sort of hashes beside a separate owner array several copies of both. Truncating the hash
+    only risks a collision, which adds a candidate that :func:`explain` then rejects.
     """
-    hashes = array("q")
-    owners = array("l")
+    owner_bits = max(1, (len(passwords) - 1).bit_length())
+    hash_mask = (1 << (63 - owner_bits)) - 1  # non-negative packed keys: shifts stay exact
+    packed = array("q")
     for index, (password, names) in enumerate(zip(passwords, site_names, strict=True)):
         plain, sited = _shapes(password, names)
         keys = set(_keys(plain))
         if sited is not plain:
             keys.update(_keys(sited))
-        hashes.extend(hash(key) for key in keys)
-        owners.extend(repeat(index, len(keys)))
-    candidates: set[tuple[int, int]] = set()
-    for members in _runs(np.frombuffer(hashes, dtype=np.int64), np.frombuffer(owners, np.int64)):
-        if len(members) > MAX_BUCKET:
-            candidates.update((members[0], m) for m in members[1:])
-            continue
-        for pos, i in enumerate(members):
-            candidates.update((i, j) for j in members[pos + 1 :])
+        packed.extend(((hash(key) & hash_mask) << owner_bits) | index for key in keys)
+    candidates = _candidates(np.frombuffer(packed, dtype=np.int64), owner_bits, len(passwords))
+    del packed
+    # A large vault can have hundreds of thousands of pairs: they share one int object per
+    # index (divmod makes fresh ones) and one tuple per distinct transform list.
+    known: dict[int, tuple[int, tuple[Shape, Shape]]] = {}  # index: (its one int, its shapes)
+    shared: dict[tuple[Transform, ...], tuple[Transform, ...]] = {}
     pairs = []
-    shapes: dict[int, tuple[Shape, Shape]] = {}
-    for i, j in sorted(candidates):
-        for k in (i, j):
-            if k not in shapes:
-                shapes[k] = _shapes(passwords[k], site_names[k])
-        why = _explain(shapes[i], shapes[j])
-        if why is not None:
-            pairs.append(SimilarPair(i, j, why))
+    for start in range(0, len(candidates), _BLOCK):
+        for code in candidates[start : start + _BLOCK].tolist():
+            i, j = divmod(code, len(passwords))
+            for k in (i, j):
+                if k not in known:
+                    known[k] = (k, _shapes(passwords[k], site_names[k]))
+            (i, first), (j, second) = known[i], known[j]
+            why = _explain(first, second)
+            if why is not None:
+                pairs.append(SimilarPair(i, j, shared.setdefault(why, why)))
     return pairs
 
 
-def _runs(hashes: npt.NDArray[np.int64], owners: npt.NDArray[np.int64]) -> Iterator[list[int]]:
-    """The owner lists (sorted, two or more) of every hash value shared by several owners."""
-    if len(hashes) < 2:
+def _candidates(packed: npt.NDArray[np.int64], owner_bits: int, n: int) -> npt.NDArray[np.int64]:
+    """Distinct candidate pairs ``(i, j)``, ``i < j``, coded as ``i * n + j``, sorted.
+
+    Buckets of up to MAX_BUCKET owners give all their pairs, larger ones a star around the
+    first owner. A vault with hundreds of variants of one word has millions of candidates:
+    as int64 codes they take 8 bytes each, as a set of tuples about a hundred.
+    """
+    chunks = [np.empty(0, dtype=np.int64)]
+    for members in _runs(packed, owner_bits):
+        owners = np.asarray(members, dtype=np.int64)
+        if len(owners) > MAX_BUCKET:
+            chunks.append(owners[0] * n + owners[1:])
+        else:
+            first, second = np.triu_indices(len(owners), k=1)
+            chunks.append(owners[first] * n + owners[second])
+    codes = np.concatenate(chunks)
+    del chunks
+    codes.sort()  # in place; np.unique would sort a copy
+    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
+
+
+def _runs(packed: npt.NDArray[np.int64], owner_bits: int) -> Iterator[list[int]]:
+    """The owner lists (sorted, two or more) of every hash shared by several owners.
+
+    Sorts ``packed`` in place; equal hashes then sit side by side, ordered by owner.
+    """
+    if len(packed) < 2:
         return
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    starts = np.flatnonzero(np.diff(ordered)) + 1
-    bounds = np.concatenate(([0], starts, [len(ordered)]))
-    for run in np.flatnonzero(np.diff(bounds) > 1):  # only shared hashes, vectorised
-        yield sorted(int(owners[k]) for k in order[bounds[run] : bounds[run + 1]])
+    packed.sort()
+    hashes = packed >> owner_bits
+    shared = np.flatnonzero(hashes[1:] == hashes[:-1])  # k: element k+1 repeats element k
+    del hashes
+    if not len(shared):
+        return
+    # Consecutive k form one run: packed[first .. last] share a hash.
+    breaks = np.flatnonzero(np.diff(shared) > 1) + 1
+    firsts = shared[np.concatenate(([0], breaks))]
+    lasts = shared[np.concatenate((breaks - 1, [len(shared) - 1]))] + 1
+    low = (1 << owner_bits) - 1
+    for first, last in zip(firsts, lasts, strict=True):
+        owners = sorted(set((packed[first : last + 1] & low).tolist()))
+        if len(owners) > 1:  # a truncated hash may repeat one owner: that is not a pair
+            yield owners
 
 
 def describe(transforms: Sequence[Transform]) -> str:

@@ -127,19 +127,18 @@ def site_keys(item: VaultItem) -> frozenset[str]:
 
 
 def site_names(item: VaultItem) -> tuple[str, ...]:
-    """Lower-case words naming the site: the domain's main label and the title's words."""
-    return _site_names(item.title, item.urls)
+    """Lower-case words naming the site: the domain's main label and the title's words.
 
-
-@lru_cache(maxsize=65536)
-def _site_names(title: str, urls: tuple[str, ...]) -> tuple[str, ...]:
+    Not cached: titles are nearly unique per item, so a cache would hold one entry per item
+    (12 MB at 100,000 items) for two calls each; the host and domain lookups it makes are.
+    """
     names: list[str] = []
-    keys = {registrable_domain(h) for h in map(host_of, urls) if h}
+    keys = {registrable_domain(h) for h in map(host_of, item.urls) if h}
     for key in sorted(keys):
         label = key.split(".")[0]
         if len(label) >= MIN_TOKEN and not is_ip(key):
             names.append(label)
-    names.extend(t for t in tokens(title) if t not in names and t not in _NOT_SITE)
+    names.extend(t for t in tokens(item.title) if t not in names and t not in _NOT_SITE)
     return tuple(names)
 
 
@@ -156,10 +155,9 @@ def display_url(url: str) -> str:
 
 
 def clear_caches() -> None:
-    """Forget the URL and title caches, so a vault's URLs and titles do not outlive its audit."""
+    """Forget the URL caches, so a vault's hosts do not outlive its audit."""
     host_of.cache_clear()
     registrable_domain.cache_clear()
-    _site_names.cache_clear()
 
 
 def tokens(text: str | None) -> list[str]:
