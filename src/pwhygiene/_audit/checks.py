@@ -371,25 +371,29 @@ def duplicate(entries: Sequence[Entry]) -> list[Finding]:
             continue
         for site in sorted(sites.site_keys(e.item)):
             seen[(site, user)].append(e.item.id)
-    others: defaultdict[str, dict[str, list[str]]] = defaultdict(dict)
+    # Each item points at its groups, shared: a list of the others per item would be
+    # quadratic in a group's size.
+    groups: defaultdict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
     for (site, _), ids in seen.items():
-        unique = list(dict.fromkeys(ids))
+        unique = tuple(dict.fromkeys(ids))
         for item_id in unique if len(unique) > 1 else ():
-            others[item_id][site] = [i for i in unique if i != item_id]
+            groups[item_id].append((site, unique))
+    del seen
     found = []
     titles = _titles(entries)
     for e in entries:
-        per_site = others.get(e.item.id)
-        if not per_site:
+        mine = groups.get(e.item.id)
+        if not mine:
             continue
-        ids = list(dict.fromkeys(i for group in per_site.values() for i in group))
+        per_site = sorted(site for site, _ in mine)
+        ids = list(dict.fromkeys(i for _, group in mine for i in group if i != e.item.id))
         found.append(
             Finding(
                 e.item.id,
                 "duplicate",
                 Severity.LOW,
-                f"same username on {', '.join(sorted(per_site))} as {_names(titles, ids)}",
-                {"sites": sorted(per_site), "other_item_ids": ids},
+                f"same username on {', '.join(per_site)} as {_names(titles, ids)}",
+                {"sites": per_site, "other_item_ids": ids},
             )
         )
     return found
