@@ -209,9 +209,21 @@ def rss_child(path: Path) -> None:
     with (path.parent / "report.json").open("w", encoding="utf-8") as out:
         out.writelines(report.iter_json())
     elapsed = time.perf_counter() - start
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"main_mb": own, "worker_mb": workers, "seconds": elapsed}))
+    print(json.dumps({"main_mb": own_peak_mb(), "worker_mb": workers, "seconds": elapsed}))
+
+
+def own_peak_mb() -> float:
+    """Peak RSS of the running program (not of the process before its exec).
+
+    Linux carries ``ru_maxrss`` across fork and exec, so a child started by a parent that had
+    grown to 600 MB reports at least 600 MB whatever it did; VmHWM belongs to the new program.
+    """
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
