@@ -80,7 +80,7 @@ def test_runs_group_owners_by_hash_whatever_the_order(keys: list[tuple[int, int]
     A hash repeated by one owner (a truncated-hash collision) is not a pair.
     """
     packed = np.array([(h << 3) | owner for h, owner in keys], dtype=np.int64)
-    got = sorted(_runs(packed, 3))
+    got = sorted(run.tolist() for run in _runs(packed, 3))
     owners: dict[int, set[int]] = {}
     for h, owner in keys:
         owners.setdefault(h, set()).add(owner)

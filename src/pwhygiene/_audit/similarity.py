@@ -211,8 +211,7 @@ def _candidates(packed: npt.NDArray[np.int64], owner_bits: int, n: int) -> npt.N
     as int64 codes they take 8 bytes each, as a set of tuples about a hundred.
     """
     chunks = [np.empty(0, dtype=np.int64)]
-    for members in _runs(packed, owner_bits):
-        owners = np.asarray(members, dtype=np.int64)
+    for owners in _runs(packed, owner_bits):
         if len(owners) > MAX_BUCKET:
             chunks.append(owners[0] * n + owners[1:])
         else:
@@ -224,8 +223,8 @@ def _candidates(packed: npt.NDArray[np.int64], owner_bits: int, n: int) -> npt.N
     return codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
 
 
-def _runs(packed: npt.NDArray[np.int64], owner_bits: int) -> Iterator[list[int]]:
-    """The owner lists (sorted, two or more) of every hash shared by several owners.
+def _runs(packed: npt.NDArray[np.int64], owner_bits: int) -> Iterator[npt.NDArray[np.int64]]:
+    """The owners (sorted, two or more) of every hash shared by several owners.
 
     Sorts ``packed`` in place; equal hashes then sit side by side, ordered by owner.
     """
@@ -243,7 +242,7 @@ def _runs(packed: npt.NDArray[np.int64], owner_bits: int) -> Iterator[list[int]]
     lasts = shared[np.concatenate((breaks - 1, [len(shared) - 1]))] + 1
     low = (1 << owner_bits) - 1
     for first, last in zip(firsts, lasts, strict=True):
-        owners = sorted(set((packed[first : last + 1] & low).tolist()))
+        owners = np.unique(packed[first : last + 1] & low)
         if len(owners) > 1:  # a truncated hash may repeat one owner: that is not a pair
             yield owners
 
