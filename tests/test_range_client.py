@@ -473,7 +473,9 @@ def test_close_interrupts_a_retry_backoff() -> None:
 def test_closing_mid_batch_turns_queued_lookups_into_errors() -> None:
     """Lookups still queued when the client closes are reported unknown, never 0."""
     counts = {f"queued-{i}": i + 1 for i in range(12)}
-    with RangeServer.from_passwords(counts, latency_ms=20) as server:
+    # 100 ms per answer: the 11 queued lookups need 1.1 s, so even a stalled CI machine
+    # closes the client before the queue drains.
+    with RangeServer.from_passwords(counts, latency_ms=100) as server:
         client = fast_client(server.url, max_workers=1)
         stream = client.iter_counts(sha1_digest(pw) for pw in counts)
         first = next(stream)
