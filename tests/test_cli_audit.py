@@ -13,7 +13,7 @@ import pytest
 from pwhygiene import build_index, sha1_digest
 from pwhygiene._breach import range_client
 from pwhygiene._cli import main
-from pwhygiene.testing import RangeServer
+from pwhygiene.testing import HostileServer, RangeServer, RawAnswer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = str(ROOT / "examples" / "sample-bitwarden.json")
@@ -256,3 +256,16 @@ def test_unreadable_password_file_error_carries_no_password_bytes(tmp_path: Path
     assert caught.value.__cause__ is None
     assert caught.value.__context__ is None
     assert "Hunter-Secret" not in str(caught.value)
+
+
+def test_a_cut_range_answer_fails_require_breach(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every answer cut inside its header block: exit 3, not a clean bill of health."""
+    fast = functools.partial(range_client.RangeClient, retries=0)  # skip the retry back-off
+    monkeypatch.setattr(range_client, "RangeClient", fast)
+    with HostileServer(default=RawAnswer(b"HTTP/1.1 200 OK\r\n")) as hostile:
+        argv = ["audit", SAMPLE, "--range-url", hostile.url, *AS_OF, "--require-breach"]
+        assert main(argv) == 3
+        assert hostile.connections >= 1
+    assert "breach status unavailable" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from pwhygiene._breach.index_build import build_index
 from pwhygiene._breach.source import HashMode
 from pwhygiene._checker import Checker, OnUnavailable
 from pwhygiene._policy import Policy
-from pwhygiene.testing import RangeServer
+from pwhygiene.testing import HostileServer, RangeServer, RawAnswer
 from strategies.signup import Identity, coincides, identities, passphrases, typed_passwords
 
 BREACHED = "zephyr-marrow-glyph-tundra"  # strong by zxcvbn, but "seen" by our range server
@@ -304,3 +304,14 @@ def test_core_imports_pull_in_no_framework() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_a_cut_range_answer_is_never_read_as_clean() -> None:
+    """A middlebox closing after ``HTTP/1.1 200 OK``: with reject, the validator refuses."""
+    cut = RawAnswer(b"HTTP/1.1 200 OK\r\n")
+    with HostileServer(default=cut) as hostile:
+        validator = PasswordHygieneValidator(
+            range_url=hostile.url, on_unavailable="reject", retries=0, timeout=5
+        )
+        assert _error_codes(validator, "quill-oxbow-nimbus-sprocket") == ["password_breach_unknown"]
+        assert hostile.connections >= 1

@@ -47,16 +47,18 @@ def parse_range_body(
     mode: HashMode = "sha1",
     content_type: str | None = None,
     content_length: int | None = None,
+    padded: bool = False,
 ) -> dict[str, int]:
     """The real rows of a range body as ``{SUFFIX: count}``; padding (count 0) is dropped.
 
     ``content_type`` and ``content_length`` are the response headers, when the server sent
     them: an HTML page or a body shorter or longer than announced is rejected before parsing.
     ``content_length`` must only be given for an identity-encoded body (it counts bytes on the
-    wire). An empty body is a valid answer with no rows.
+    wire). An empty body is a valid answer with no rows, unless ``padded`` says the request
+    asked for padding: a padded answer always has rows, so an empty one was cut short.
     """
     rows = validate_range_body(
-        body, mode=mode, content_type=content_type, content_length=content_length
+        body, mode=mode, content_type=content_type, content_length=content_length, padded=padded
     )
     return rows.to_dict() if isinstance(rows, RangeRows) else dict(rows)
 
@@ -67,6 +69,7 @@ def validate_range_body(
     mode: HashMode = "sha1",
     content_type: str | None = None,
     content_length: int | None = None,
+    padded: bool = False,
 ) -> Mapping[str, int]:
     """Like :func:`parse_range_body`, but rows are looked up in the validated text on demand.
 
@@ -76,6 +79,10 @@ def validate_range_body(
     """
     _check_headers(body, content_type, content_length)
     body = body.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM is harmless; other clients strip it
+    if padded and not body.strip():
+        raise BadRangeResponse(
+            "range answer to a padded request has no rows (a cut or emptied transfer)"
+        )
     if body.lstrip()[:1] == b"<":
         raise BadRangeResponse("range body is markup, not text (a captive portal or proxy page?)")
     text = body.decode("ascii", "replace")

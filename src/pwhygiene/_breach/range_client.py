@@ -29,6 +29,7 @@ from pwhygiene._breach.range_breaker import (
     CircuitBreaker,
 )
 from pwhygiene._breach.range_fetch import RangeFetcher, RetryPolicy
+from pwhygiene._breach.range_wire import ACCEPT_ENCODING
 from pwhygiene._breach.source import HashMode
 from pwhygiene._errors import BreachLookupError, InvalidInput
 from pwhygiene._version import __version__
@@ -105,7 +106,7 @@ class RangeClient:
         self._mode: HashMode = mode
         self._owns_session = session is None
         self._session = session if session is not None else _pooled_session(max_workers)
-        headers = {"User-Agent": USER_AGENT}
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
         if padding:
             headers["Add-Padding"] = "true"
         if isinstance(cache, RangeCache):
@@ -123,6 +124,7 @@ class RangeClient:
             cache=self._cache,
             host=host,
             breaker=CircuitBreaker(host, threshold=breaker_threshold, cooldown=breaker_cooldown),
+            padded=padding,
         )
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None

@@ -29,6 +29,7 @@ import requests
 from pwhygiene._breach.cache import CachedRange, RangeCache
 from pwhygiene._breach.range_body import validate_range_body
 from pwhygiene._breach.range_breaker import CircuitBreaker, conclusive_reason
+from pwhygiene._breach.range_wire import read_body
 from pwhygiene._breach.source import HashMode
 from pwhygiene._errors import BadRangeResponse, BreachLookupError, BreachServiceUnavailable
 
@@ -115,6 +116,7 @@ class RangeFetcher:
         cache: RangeCache | None,
         host: str,
         breaker: CircuitBreaker,
+        padded: bool,
     ) -> None:
         self._session = session
         self._url = url
@@ -126,6 +128,7 @@ class RangeFetcher:
         self._cache = cache
         self._host = host
         self._breaker = breaker
+        self._padded = padded  # a padded request's answer always has rows
         self._stopping = threading.Event()
 
     def stop(self) -> None:
@@ -235,7 +238,10 @@ class RangeFetcher:
                 allow_redirects=False,  # a redirect would hand the prefix to another host
                 **plan.settings,  # proxies, verify, cert, and stream=True
             ) as response:
-                body = _read_capped(response) if response.status_code == 200 else b""
+                whole = response.status_code == 200
+                body = read_body(response, limit=MAX_BODY_BYTES) if whole else b""
+        except BadRangeResponse as exc:  # framing, length or encoding: not a whole answer
+            raise _Transient(False, str(exc)) from exc
         except requests.exceptions.SSLError as exc:  # retrying cannot fix a certificate
             raise BreachServiceUnavailable(
                 f"TLS with the range API at {self._host} failed (an intercepting proxy, or "
@@ -289,31 +295,15 @@ class RangeFetcher:
         )
 
     def _validate(self, response: requests.Response, body: bytes) -> Mapping[str, int]:
-        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
-        length_header = response.headers.get("Content-Length")
         try:
-            length = int(length_header) if length_header and encoding == "identity" else None
             return validate_range_body(
                 body,
                 mode=self._mode,
                 content_type=response.headers.get("Content-Type"),
-                content_length=length,
+                padded=self._padded,
             )
         except BadRangeResponse as exc:
             raise _Transient(False, str(exc)) from exc
-        except ValueError as exc:
-            raise _Transient(False, "Content-Length is not a number") from exc
-
-
-def _read_capped(response: requests.Response) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(64 * 1024):
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _Transient(False, f"body larger than {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _retry_after(value: str | None) -> float | None:

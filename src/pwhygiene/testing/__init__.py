@@ -43,13 +43,17 @@ from pwhygiene._breach.range_handler import (
     RangeRequestHandler,
 )
 from pwhygiene._breach.source import HashMode, RangeProvider
+from pwhygiene.testing._hostile import HostileServer, RawAnswer, http_response
 
 __all__ = [
     "FAULT_KINDS",
     "FaultKind",
+    "HostileServer",
     "InMemoryCorpus",
     "LoggedRequest",
     "RangeServer",
+    "RawAnswer",
+    "http_response",
 ]
 
 
