@@ -31,7 +31,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from pwhygiene import CheckResult, check
-from pwhygiene._strength import estimate
+from pwhygiene._strength.estimate import estimate
 
 zxcvbn_rs: Callable[[str], Any] | None
 try:

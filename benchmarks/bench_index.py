@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pwhygiene import OfflineIndex, build_index
+from pwhygiene import OfflineIndex
+from pwhygiene.breach import build_index
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 BATCH = 1_000_000

@@ -21,8 +21,9 @@ from collections.abc import Callable, Mapping
 import pwnedpasswords
 import pwnedpasswords.pwnedpasswords as peer_module
 
-from pwhygiene import RangeClient, sha1_digest
-from pwhygiene._breach.range_client import DEFAULT_MAX_WORKERS
+from pwhygiene import RangeClient
+from pwhygiene._breach.range.client import DEFAULT_MAX_WORKERS
+from pwhygiene.breach import sha1_digest
 from pwhygiene.testing import RangeServer
 
 

@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 
 import pwhygiene
+import pwhygiene.breach
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "pwned-sample.txt"
@@ -33,7 +34,7 @@ BREACHED = {
 def corpus_lines() -> list[str]:
     """The downloader's single-file format: ``HASH:COUNT``, sorted, CRLF-free."""
     rng = random.Random(20261125)  # noqa: S311 -- reproducible filler, not a secret
-    rows = {pwhygiene.sha1_digest(pw): count for pw, count in BREACHED.items()}
+    rows = {pwhygiene.breach.sha1_digest(pw): count for pw, count in BREACHED.items()}
     while len(rows) < len(BREACHED) + FILLER:
         rows.setdefault(f"{rng.getrandbits(160):040X}", max(1, int(rng.paretovariate(1.2))))
     return [f"{digest}:{count}" for digest, count in sorted(rows.items())]
@@ -42,7 +43,7 @@ def corpus_lines() -> list[str]:
 def main() -> None:
     """Write the corpus, then build the index from it."""
     CORPUS.write_text("\n".join(corpus_lines()) + "\n", encoding="ascii")
-    pwhygiene.build_index(CORPUS, INDEX, source_name=CORPUS.name, built_at=BUILT_AT)
+    pwhygiene.breach.build_index(CORPUS, INDEX, source_name=CORPUS.name, built_at=BUILT_AT)
     print(f"wrote {CORPUS.name} and {INDEX.name}")
 
 

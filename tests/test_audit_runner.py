@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pwhygiene import _strength
 from pwhygiene._audit import scoring, sites
 from pwhygiene._audit.ignore import parse_ignore
 from pwhygiene._audit.report import AuditReport
 from pwhygiene._audit.runner import audit
 from pwhygiene._breach.digests import sha1_digest
-from pwhygiene._breach.range_client import RangeClient
-from pwhygiene._errors import IgnoreFileError, InvalidInput, WrongPassword
-from pwhygiene._policy import Policy
+from pwhygiene._breach.range.client import RangeClient
+from pwhygiene._strength import estimate as _strength
+from pwhygiene._strength.policy import Policy
 from pwhygiene._vault.model import Vault, VaultItem
+from pwhygiene.exceptions import IgnoreFileError, InvalidInput, WrongPassword
 from pwhygiene.testing import RangeServer
 from strategies.audit_vaults import (
     AS_OF,

@@ -13,20 +13,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pwhygiene import (
-    Accepted,
-    BlocklistSource,
-    BreachServiceUnavailable,
-    BreachSource,
-    Checker,
-    CheckResult,
-    HashMode,
-    InvalidInput,
-    Policy,
-    ViolationCode,
-    check,
-)
+from pwhygiene import Accepted, BreachSource, Checker, CheckResult, Policy, ViolationCode, check
 from pwhygiene._breach.digests import ntlm_digest, sha1_digest
+from pwhygiene.breach import BlocklistSource, HashMode
+from pwhygiene.exceptions import BreachServiceUnavailable, InvalidInput
 from pwhygiene.hashing import verify
 from strategies.passwords import (
     adversarial_passwords,

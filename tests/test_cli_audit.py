@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pwhygiene import build_index, sha1_digest
-from pwhygiene._breach import range_client
+from pwhygiene._breach.range import client as range_client
 from pwhygiene._cli import main
+from pwhygiene.breach import build_index, sha1_digest
 from pwhygiene.testing import HostileServer, RangeServer, RawAnswer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,8 +246,8 @@ def test_unreadable_password_file_error_carries_no_password_bytes(tmp_path: Path
     """A non-UTF-8 --password-file fails with its name only; the bytes are not chained."""
     import argparse  # noqa: PLC0415 -- only this test builds a namespace by hand
 
-    from pwhygiene import InvalidInput  # noqa: PLC0415
     from pwhygiene._cli.audit import _export_password  # noqa: PLC0415
+    from pwhygiene.exceptions import InvalidInput  # noqa: PLC0415
 
     secret = tmp_path / "pw.txt"
     secret.write_bytes(b"Hunter-Secret-\xff\xfe-9\n")

@@ -7,6 +7,7 @@ import argparse
 import pytest
 
 import pwhygiene
+import pwhygiene.vault
 from pwhygiene._cli import formats as formats_cli
 
 
@@ -20,7 +21,7 @@ def _run(argv: list[str]) -> int:
 def test_names_lists_every_registered_format(capsys: pytest.CaptureFixture[str]) -> None:
     """`formats --names` prints exactly the registry's names, one per line."""
     assert _run(["formats", "--names"]) == 0
-    assert capsys.readouterr().out.splitlines() == [i.name for i in pwhygiene.formats()]
+    assert capsys.readouterr().out.splitlines() == [i.name for i in pwhygiene.vault.formats()]
 
 
 def test_table_shows_name_description_and_detection(
@@ -30,7 +31,7 @@ def test_table_shows_name_description_and_detection(
     monkeypatch.setenv("COLUMNS", "400")
     assert _run(["formats"]) == 0
     out = capsys.readouterr().out
-    for info in pwhygiene.formats():
+    for info in pwhygiene.vault.formats():
         assert info.name in out
         assert info.detection.split()[0] in out
     assert "chrome-csv" in out

@@ -13,12 +13,12 @@ import pytest
 from django.conf import settings
 from hypothesis import assume, given
 
-from pwhygiene import InvalidInput, OfflineIndexError
 from pwhygiene._breach.digests import password_digest, sha1_digest
-from pwhygiene._breach.index_build import build_index
+from pwhygiene._breach.index.build import build_index
 from pwhygiene._breach.source import HashMode
-from pwhygiene._checker import Checker, OnUnavailable
-from pwhygiene._policy import Policy
+from pwhygiene._strength.checker import Checker, OnUnavailable
+from pwhygiene._strength.policy import Policy
+from pwhygiene.exceptions import InvalidInput, OfflineIndexError
 from pwhygiene.testing import HostileServer, RangeServer, RawAnswer
 from strategies.signup import Identity, coincides, identities, passphrases, typed_passwords
 

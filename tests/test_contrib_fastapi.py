@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, SecretStr
 from starlette.websockets import WebSocketDisconnect
 
-from pwhygiene._breach.range_client import RangeClient
+from pwhygiene._breach.range.client import RangeClient
 from pwhygiene._breach.source import HashMode
-from pwhygiene._checker import Checker
-from pwhygiene._policy import ViolationCode
+from pwhygiene._strength.checker import Checker
+from pwhygiene._strength.policy import ViolationCode
 from pwhygiene.contrib.fastapi import MAX_CLOSE_REASON_BYTES, check_password, install
 from pwhygiene.contrib.pydantic import StrongPassword
 from pwhygiene.testing import InMemoryCorpus, RangeServer

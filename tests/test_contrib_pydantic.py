@@ -12,8 +12,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, SecretStr, TypeAdapter, ValidationError
 
-from pwhygiene._checker import Checker
-from pwhygiene._policy import Policy
+from pwhygiene._strength.checker import Checker
+from pwhygiene._strength.policy import Policy
 from pwhygiene.contrib.pydantic import (
     REDACTED,
     HygieneCheck,

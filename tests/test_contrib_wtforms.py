@@ -14,10 +14,10 @@ from hypothesis import assume, given
 from wtforms import EmailField, Form, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired
 
-from pwhygiene import InvalidInput
-from pwhygiene._checker import Checker, OnUnavailable
-from pwhygiene._policy import Policy
+from pwhygiene._strength.checker import Checker, OnUnavailable
+from pwhygiene._strength.policy import Policy
 from pwhygiene.contrib.wtforms import PasswordHygiene
+from pwhygiene.exceptions import InvalidInput
 from pwhygiene.testing import RangeServer
 from strategies.signup import Identity, coincides, identities, message_corpus, typed_passwords
 

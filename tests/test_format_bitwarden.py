@@ -11,15 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import (
-    ItemKind,
-    MalformedExport,
-    PwhygieneError,
-    UnsupportedFormat,
-    VaultItem,
-    read_vault,
-)
+from pwhygiene import PwhygieneError, VaultItem, read_vault
 from pwhygiene._vault.registry import detect
+from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
+from pwhygiene.vault import ItemKind
 from strategies.vault_core import (
     Login,
     bitwarden_csv,

@@ -11,16 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pwhygiene import (
-    MalformedExport,
-    PasswordRequired,
-    PwhygieneError,
-    UnsupportedFormat,
-    WrongPassword,
-    read_vault,
-)
+from pwhygiene import PwhygieneError, read_vault
 from pwhygiene._vault.formats import bitwarden_encrypted as bwe
 from pwhygiene._vault.registry import detect
+from pwhygiene.exceptions import MalformedExport, PasswordRequired, UnsupportedFormat, WrongPassword
 from strategies.vault_core import (
     ARGON2_FAST,
     PBKDF2_FAST,

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import MalformedExport, PwhygieneError, read_vault
+from pwhygiene import PwhygieneError, read_vault
 from pwhygiene._vault.formats.browsers import sniff_chrome
 from pwhygiene._vault.registry import Detection, detect, take_sample
+from pwhygiene.exceptions import MalformedExport
 from strategies.vault_core import (
     Login,
     chrome_csv,

@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import ItemKind, MalformedExport, PwhygieneError, VaultItem, read_vault
+from pwhygiene import PwhygieneError, VaultItem, read_vault
 from pwhygiene._vault.formats import dashlane
 from pwhygiene._vault.registry import Detection, detect, take_sample
+from pwhygiene.exceptions import MalformedExport
+from pwhygiene.vault import ItemKind
 from strategies.vault_more import (
     DASHLANE_HEADER,
     Entry,

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import UnsupportedFormat
 from pwhygiene._vault.registry import Detection, _load, detect, formats, take_sample
+from pwhygiene.exceptions import UnsupportedFormat
 from strategies.vault_more import write_file
 
 ROOT = Path(__file__).parent / "fixtures" / "vault"

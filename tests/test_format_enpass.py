@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import ItemKind, MalformedExport, PwhygieneError, read_vault
+from pwhygiene import PwhygieneError, read_vault
 from pwhygiene._vault.formats import enpass
 from pwhygiene._vault.registry import Detection, detect, take_sample
+from pwhygiene.exceptions import MalformedExport
+from pwhygiene.vault import ItemKind
 from strategies.vault_more import (
     Entry,
     assert_rejection_hides,

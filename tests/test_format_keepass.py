@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 
 from kdbx_writer import Entry, Group, build_xml, write_kdbx3, write_kdbx4
-from pwhygiene._errors import (
+from pwhygiene._vault.kdbx import payload
+from pwhygiene._vault.kdbx.document import parse_document
+from pwhygiene._vault.model import ItemKind, PasswordHistoryEntry, Timestamp
+from pwhygiene._vault.registry import detect, read_vault
+from pwhygiene.exceptions import (
     ExportTooLarge,
     MalformedExport,
     PasswordRequired,
     UnsupportedFormat,
     WrongPassword,
 )
-from pwhygiene._vault.kdbx import payload
-from pwhygiene._vault.kdbx.document import parse_document
-from pwhygiene._vault.model import ItemKind, PasswordHistoryEntry, Timestamp
-from pwhygiene._vault.registry import detect, read_vault
 from strategies.vault_keepass import (
     FIXTURE_PASSWORD,
     expected_items,

@@ -20,16 +20,16 @@ from kdbx_writer import (
     key_file_xml_v2,
     naive_aes_kdf,
 )
-from pwhygiene._errors import (
+from pwhygiene._vault.kdbx import keys
+from pwhygiene._vault.kdbx.header import AES_KDF_UUID, parse_variant_dictionary
+from pwhygiene._vault.kdbx.stream import ChaCha20Stream, Salsa20Stream, salsa20_block
+from pwhygiene.exceptions import (
     InvalidInput,
     MalformedExport,
     PasswordRequired,
     PwhygieneError,
     UnsupportedFormat,
 )
-from pwhygiene._vault.kdbx import keys
-from pwhygiene._vault.kdbx.header import AES_KDF_UUID, parse_variant_dictionary
-from pwhygiene._vault.kdbx.stream import ChaCha20Stream, Salsa20Stream, salsa20_block
 
 HERE = Path(__file__).parent / "fixtures" / "vault" / "keepass"
 

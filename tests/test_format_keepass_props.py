@@ -25,9 +25,9 @@ from kdbx_writer import (
     write_kdbx4,
     write_keepass1x_csv,
 )
-from pwhygiene._errors import PwhygieneError, WrongPassword
 from pwhygiene._vault.model import ItemKind
 from pwhygiene._vault.registry import read_vault
+from pwhygiene.exceptions import PwhygieneError, WrongPassword
 from strategies.vault_keepass import (
     FIXTURE_PASSWORD,
     Database,

@@ -11,17 +11,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pwhygiene import (
-    AmbiguousFormat,
-    ItemKind,
-    MalformedExport,
-    PwhygieneError,
-    UnsupportedFormat,
-    VaultItem,
-    read_vault,
-)
+from pwhygiene import PwhygieneError, VaultItem, read_vault
 from pwhygiene._vault.formats import keeper
 from pwhygiene._vault.registry import Detection, detect, take_sample
+from pwhygiene.exceptions import AmbiguousFormat, MalformedExport, UnsupportedFormat
+from pwhygiene.vault import ItemKind
 from strategies.vault_more import (
     Entry,
     assert_rejection_hides,

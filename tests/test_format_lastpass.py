@@ -9,9 +9,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pwhygiene import ItemKind, MalformedExport, PwhygieneError, read_vault
+from pwhygiene import PwhygieneError, read_vault
 from pwhygiene._vault.formats.lastpass import looks_html_escaped
 from pwhygiene._vault.registry import detect
+from pwhygiene.exceptions import MalformedExport
+from pwhygiene.vault import ItemKind
 from strategies.vault_core import (
     Login,
     lastpass_csv,

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import ExportTooLarge, ItemKind, MalformedExport, PwhygieneError, read_vault
+from pwhygiene import PwhygieneError, read_vault
 from pwhygiene._vault.registry import detect
+from pwhygiene.exceptions import ExportTooLarge, MalformedExport
+from pwhygiene.vault import ItemKind
 from strategies.vault_core import (
     Login,
     json_with_one_value_replaced,

@@ -12,16 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import (
-    ItemKind,
-    MalformedExport,
-    PwhygieneError,
-    UnsupportedFormat,
-    VaultItem,
-    read_vault,
-)
+from pwhygiene import PwhygieneError, VaultItem, read_vault
 from pwhygiene._vault.formats import protonpass, protonpass_pgp
 from pwhygiene._vault.registry import Detection, detect, take_sample
+from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
+from pwhygiene.vault import ItemKind
 from strategies.vault_more import (
     PROTON_HEADER,
     Entry,

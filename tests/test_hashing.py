@@ -19,7 +19,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from werkzeug.security import generate_password_hash
 
-from pwhygiene import InvalidInput, hashing
+from pwhygiene import hashing
+from pwhygiene.exceptions import InvalidInput
 from pwhygiene.hashing import HashAssessment, Hasher, assess
 from strategies.hashes import (
     StoredHash,

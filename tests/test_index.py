@@ -14,8 +14,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pwhygiene
-from pwhygiene._breach.index import OfflineIndex
-from pwhygiene._breach.index_build import build_index
+import pwhygiene.exceptions
+from pwhygiene._breach.index.build import build_index
+from pwhygiene._breach.index.offline import OfflineIndex
 from pwhygiene._breach.source import BreachSource, RangeProvider
 from strategies.corpora import (
     Corpus,
@@ -120,7 +121,7 @@ def test_malformed_digests_raise_invalid_input_without_echoing_them(
     """A malformed digest raises InvalidInput (a ValueError) whose message does not repeat it."""
     with OfflineIndex.open(small_index) as index:
         for call in (index.count, lambda d: index.count_many(["A" * 40, d])):
-            with pytest.raises(pwhygiene.InvalidInput) as info:
+            with pytest.raises(pwhygiene.exceptions.InvalidInput) as info:
                 call(bad)
             assert not bad or bad not in str(info.value)
 
@@ -128,7 +129,7 @@ def test_malformed_digests_raise_invalid_input_without_echoing_them(
 def test_count_array_rejects_wrong_shapes_and_handles_empty_input(small_index: Path) -> None:
     """A raw-digest array of the wrong width is InvalidInput; no digests give an empty array."""
     with OfflineIndex.open(small_index) as index:
-        with pytest.raises(pwhygiene.InvalidInput):
+        with pytest.raises(pwhygiene.exceptions.InvalidInput):
             index.count_array(np.zeros((3, 16), dtype=np.uint8))
         assert index.count_array([]).tolist() == []
 
@@ -137,9 +138,9 @@ def test_lookups_after_close_raise_and_close_releases_the_map(small_index: Path)
     """The context manager closes the map; later lookups raise OfflineIndexError."""
     with OfflineIndex.open(small_index) as index:
         pass
-    with pytest.raises(pwhygiene.OfflineIndexError):
+    with pytest.raises(pwhygiene.exceptions.OfflineIndexError):
         index.count("A" * 40)
-    with pytest.raises(pwhygiene.OfflineIndexError):
+    with pytest.raises(pwhygiene.exceptions.OfflineIndexError):
         index.count_many(["A" * 40])
 
 
@@ -156,9 +157,9 @@ def test_one_index_serves_many_threads(small_index: Path) -> None:
 def test_range_on_a_compact_index_says_how_to_rebuild(small_index: Path) -> None:
     """A compact index (no suffixes) refuses range queries with a rebuild hint."""
     with OfflineIndex.open(small_index) as index:
-        with pytest.raises(pwhygiene.OfflineIndexError, match="--with-suffixes"):
+        with pytest.raises(pwhygiene.exceptions.OfflineIndexError, match="--with-suffixes"):
             index.range("00000")
-        with pytest.raises(pwhygiene.InvalidInput):
+        with pytest.raises(pwhygiene.exceptions.InvalidInput):
             index.range("XYZ12")
 
 
@@ -174,7 +175,7 @@ def test_repr_and_info_name_the_file_not_its_contents(small_index: Path) -> None
 
 def test_a_missing_index_is_an_offline_index_error(tmp_path: Path) -> None:
     """Opening a path that does not exist says so and how to build one."""
-    with pytest.raises(pwhygiene.OfflineIndexError, match="index build"):
+    with pytest.raises(pwhygiene.exceptions.OfflineIndexError, match="index build"):
         OfflineIndex.open(tmp_path / "nope.idx")
 
 
@@ -184,6 +185,6 @@ def test_invalid_digest_messages_never_contain_the_input(small_index: Path, bad:
     assume(not re.fullmatch(r"[0-9A-Fa-f]{40}", bad))
     with OfflineIndex.open(small_index) as index:
         for call in (index.count, lambda d: index.count_many(["a" * 40, d])):
-            with pytest.raises(pwhygiene.InvalidInput) as info:
+            with pytest.raises(pwhygiene.exceptions.InvalidInput) as info:
                 call(bad)
             assert bad not in str(info.value)

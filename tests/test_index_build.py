@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pwhygiene
-from pwhygiene._breach import index_corpus
-from pwhygiene._breach.index import OfflineIndex
-from pwhygiene._breach.index_build import build_index, choose_bucket_bits
+import pwhygiene.exceptions
+from pwhygiene._breach.index import corpus as index_corpus
+from pwhygiene._breach.index.build import build_index, choose_bucket_bits
+from pwhygiene._breach.index.offline import OfflineIndex
 from strategies.corpora import Corpus, corpora, write_folder, write_single
 
 SHA1_ROWS = tuple((f"{i:040X}", i) for i in range(1, 6))
@@ -53,7 +54,9 @@ def test_an_out_of_order_line_is_rejected_with_its_line_number(
         rows[i - 1], rows[i] = rows[i], rows[i - 1]
     with tempfile.TemporaryDirectory() as tmp:
         source = write_single(Path(tmp) / "c.txt", Corpus("sha1", tuple(rows)), crlf=False)
-        with pytest.raises(pwhygiene.BadCorpus, match=rf"c\.txt: line {i + 1}: ") as info:
+        with pytest.raises(
+            pwhygiene.exceptions.BadCorpus, match=rf"c\.txt: line {i + 1}: "
+        ) as info:
             build_index(source, Path(tmp) / "c.idx")
         assert "repeats" in str(info.value) if duplicate else "out of order" in str(info.value)
         assert not any(digest in str(info.value) for digest, _ in rows)
@@ -82,7 +85,7 @@ def test_a_malformed_line_is_rejected_with_its_line_number(
     """Each kind of malformed line is named by line number and cause, never quoted."""
     text = "\n".join([f"{h}:{c}" for h, c in SHA1_ROWS[:2]] + [line] + ["F" * 40 + ":1"]) + "\n"
     (tmp_path / "c.txt").write_text(text)
-    with pytest.raises(pwhygiene.BadCorpus, match=r"line 3: ") as info:
+    with pytest.raises(pwhygiene.exceptions.BadCorpus, match=r"line 3: ") as info:
         build_index(tmp_path / "c.txt", tmp_path / "c.idx")
     assert reason in str(info.value)
     assert not line or line not in str(info.value)
@@ -92,7 +95,7 @@ def test_a_bad_line_in_the_folder_is_named_by_file_and_line(tmp_path: Path) -> N
     """In the folder layout the error names the prefix file and the line within it."""
     (tmp_path / "00000.txt").write_text("0" * 35 + ":1\n" + "1" * 35 + ":2\n")
     (tmp_path / "00001.txt").write_text("0" * 35 + ":1\r\n" + "0" * 35 + "Z:2\r\n")
-    with pytest.raises(pwhygiene.BadCorpus, match=r"00001\.txt: line 2: "):
+    with pytest.raises(pwhygiene.exceptions.BadCorpus, match=r"00001\.txt: line 2: "):
         build_index(tmp_path, tmp_path.parent / "x.idx")
 
 
@@ -104,7 +107,7 @@ def test_errors_across_chunk_boundaries_keep_global_line_numbers(
     rows = [(f"{i:040X}", 1) for i in range(1, 40)]
     rows[30], rows[31] = rows[31], rows[30]
     write_single(tmp_path / "c.txt", Corpus("sha1", tuple(rows)), crlf=True)
-    with pytest.raises(pwhygiene.BadCorpus, match=r"line 32: is out of order"):
+    with pytest.raises(pwhygiene.exceptions.BadCorpus, match=r"line 32: is out of order"):
         build_index(tmp_path / "c.txt", tmp_path / "c.idx")
 
 
@@ -127,7 +130,7 @@ def test_a_failed_build_leaves_the_previous_index_and_no_temp_files(tmp_path: Pa
     build_index(tmp_path / "c.txt", tmp_path / "c.idx")
     before = (tmp_path / "c.idx").read_bytes()
     (tmp_path / "c.txt").write_text("F" * 40 + ":1\n" + "0" * 40 + ":1\n")
-    with pytest.raises(pwhygiene.BadCorpus):
+    with pytest.raises(pwhygiene.exceptions.BadCorpus):
         build_index(tmp_path / "c.txt", tmp_path / "c.idx")
     assert (tmp_path / "c.idx").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.idx", "c.txt"]
@@ -138,7 +141,7 @@ def test_empty_and_missing_sources_are_bad_corpora(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "folder").mkdir()
     for source, hint in [("empty.txt", "no hashes"), ("folder", "XXXXX.txt"), ("gone", "no such")]:
-        with pytest.raises(pwhygiene.BadCorpus, match=hint):
+        with pytest.raises(pwhygiene.exceptions.BadCorpus, match=hint):
             build_index(tmp_path / source, tmp_path / "out.idx")
     assert not (tmp_path / "out.idx").exists()
 
@@ -156,9 +159,9 @@ def test_progress_reports_every_byte_read(tmp_path: Path, monkeypatch: pytest.Mo
 def test_invalid_options_raise_invalid_input(tmp_path: Path) -> None:
     """An unknown mode or out-of-range bucket_bits is an InvalidInput."""
     source = write_single(tmp_path / "c.txt", Corpus("sha1", SHA1_ROWS), crlf=False)
-    with pytest.raises(pwhygiene.InvalidInput):
+    with pytest.raises(pwhygiene.exceptions.InvalidInput):
         build_index(source, tmp_path / "c.idx", mode="md5")  # type: ignore[arg-type]
-    with pytest.raises(pwhygiene.InvalidInput):
+    with pytest.raises(pwhygiene.exceptions.InvalidInput):
         build_index(source, tmp_path / "c.idx", bucket_bits=25)
 
 
@@ -183,7 +186,7 @@ def test_a_runaway_line_is_rejected_before_it_fills_memory(
     """A line longer than a chunk (no line break in sight) is refused with its line number."""
     monkeypatch.setattr(index_corpus, "CHUNK_BYTES", 64)
     (tmp_path / "c.txt").write_text("0" * 40 + ":1\n" + "A" * 300 + "\n")
-    with pytest.raises(pwhygiene.BadCorpus, match=r"line 2: no line break"):
+    with pytest.raises(pwhygiene.exceptions.BadCorpus, match=r"line 2: no line break"):
         build_index(tmp_path / "c.txt", tmp_path / "c.idx")
 
 
@@ -199,7 +202,9 @@ def test_a_malformed_line_is_never_quoted(garbage: str, position: int) -> None:
     rows.insert(position, "~" + garbage)  # "~" appears in no message unless the line is echoed
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "c.txt").write_text("\n".join(rows) + "\n")
-        with pytest.raises(pwhygiene.BadCorpus, match=rf"c\.txt: line {position + 1}: ") as info:
+        with pytest.raises(
+            pwhygiene.exceptions.BadCorpus, match=rf"c\.txt: line {position + 1}: "
+        ) as info:
             build_index(Path(tmp) / "c.txt", Path(tmp) / "c.idx")
         message = str(info.value).split(": line ", 1)[1]
         assert "~" not in message
@@ -209,5 +214,5 @@ def test_a_malformed_line_is_never_quoted(garbage: str, position: int) -> None:
 def test_an_unwritable_output_is_an_offline_index_error(tmp_path: Path) -> None:
     """A missing output folder is reported as an OfflineIndexError naming it, not a traceback."""
     source = write_single(tmp_path / "c.txt", Corpus("sha1", SHA1_ROWS), crlf=False)
-    with pytest.raises(pwhygiene.OfflineIndexError, match="was not written"):
+    with pytest.raises(pwhygiene.exceptions.OfflineIndexError, match="was not written"):
         build_index(source, tmp_path / "missing" / "c.idx")

@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pwhygiene
-from pwhygiene._breach.index import OfflineIndex
-from pwhygiene._breach.index_build import build_index
-from pwhygiene._breach.index_format import HEADER_SIZE, MAGIC, parse_header
+import pwhygiene.exceptions
+from pwhygiene._breach.index.build import build_index
+from pwhygiene._breach.index.format import HEADER_SIZE, MAGIC, parse_header
+from pwhygiene._breach.index.offline import OfflineIndex
 from strategies.corpora import Corpus, corpora, write_single
 
 ROWS = tuple(
@@ -47,7 +48,7 @@ def test_every_byte_of_header_metadata_and_table_is_protected(built: Path, tmp_p
     data = built.read_bytes()
     for position in range(_records_offset(data)):
         for xor in (0x01, 0x80):
-            with pytest.raises(pwhygiene.CorruptIndex):
+            with pytest.raises(pwhygiene.exceptions.CorruptIndex):
                 OfflineIndex.open(_damaged(tmp_path, data, position, xor))
 
 
@@ -63,7 +64,7 @@ def test_damage_before_the_records_is_detected_for_any_corpus(
         raw = (folder / "c.idx").read_bytes()
         position = data.draw(st.integers(0, _records_offset(raw) - 1))
         xor = data.draw(st.integers(1, 255))
-        with pytest.raises(pwhygiene.CorruptIndex):
+        with pytest.raises(pwhygiene.exceptions.CorruptIndex):
             OfflineIndex.open(_damaged(folder, raw, position, xor))
 
 
@@ -72,10 +73,10 @@ def test_every_truncation_and_any_appended_byte_is_detected(built: Path, tmp_pat
     data = built.read_bytes()
     for size in [*range(0, HEADER_SIZE + 8), *range(HEADER_SIZE + 8, len(data), 3)]:
         (tmp_path / "t.idx").write_bytes(data[:size])
-        with pytest.raises(pwhygiene.CorruptIndex):
+        with pytest.raises(pwhygiene.exceptions.CorruptIndex):
             OfflineIndex.open(tmp_path / "t.idx")
     (tmp_path / "t.idx").write_bytes(data + b"\0")
-    with pytest.raises(pwhygiene.CorruptIndex, match="truncated or appended"):
+    with pytest.raises(pwhygiene.exceptions.CorruptIndex, match="truncated or appended"):
         OfflineIndex.open(tmp_path / "t.idx")
 
 
@@ -86,7 +87,7 @@ def test_damage_in_the_data_region_is_caught_by_verify(built: Path, tmp_path: Pa
         index.verify()
     for position in range(_records_offset(data), len(data)):
         damaged = _damaged(tmp_path, data, position, 0x10)
-        with OfflineIndex.open(damaged) as index, pytest.raises(pwhygiene.CorruptIndex):
+        with OfflineIndex.open(damaged) as index, pytest.raises(pwhygiene.exceptions.CorruptIndex):
             index.verify()
 
 
@@ -95,13 +96,13 @@ def test_a_newer_format_version_asks_for_an_upgrade(built: Path, tmp_path: Path)
     data = bytearray(built.read_bytes())
     struct.pack_into("<H", data, 8, 2)
     (tmp_path / "v.idx").write_bytes(bytes(data))
-    with pytest.raises(pwhygiene.CorruptIndex, match=r"version 2.*upgrade"):
+    with pytest.raises(pwhygiene.exceptions.CorruptIndex, match=r"version 2.*upgrade"):
         OfflineIndex.open(tmp_path / "v.idx")
 
 
 def test_other_files_are_not_indexes(tmp_path: Path) -> None:
     """A text corpus passed by mistake is named as not an index."""
     (tmp_path / "c.txt").write_text(("A" * 40 + ":1\n") * 10)
-    with pytest.raises(pwhygiene.CorruptIndex, match="not a pwhygiene offline index"):
+    with pytest.raises(pwhygiene.exceptions.CorruptIndex, match="not a pwhygiene offline index"):
         OfflineIndex.open(tmp_path / "c.txt")
     assert MAGIC.startswith(b"\x89")

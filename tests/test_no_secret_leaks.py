@@ -30,30 +30,25 @@ from hypothesis import strategies as st
 
 from kdbx_writer import Entry, Group, KdfSpec, Snapshot, build_xml, write_kdbx4
 from pwhygiene import (
-    BreachLookupError,
     Checker,
-    InvalidInput,
     Policy,
     PwhygieneError,
-    RangeCache,
     RangeClient,
     Vault,
-    VaultError,
     VaultItem,
-    WrongPassword,
     check,
     estimate_strength,
-    ntlm_digest,
     read_vault,
-    sha1_digest,
 )
 from pwhygiene._breach.digests import normalize_digest
 from pwhygiene._breach.source import HashMode
 from pwhygiene._cli import main
 from pwhygiene._cli.check import read_password
 from pwhygiene._vault.io import CsvRow
-from pwhygiene._vault.kdbx.document import EntryVersion
+from pwhygiene._vault.kdbx.history import EntryVersion
 from pwhygiene._vault.registry import Sample
+from pwhygiene.breach import RangeCache, ntlm_digest, sha1_digest
+from pwhygiene.exceptions import BreachLookupError, InvalidInput, VaultError, WrongPassword
 from pwhygiene.hashing import Hasher, assess
 from pwhygiene.testing import FAULT_KINDS, FaultKind, InMemoryCorpus, RangeServer
 from strategies.leaks import Secret, exception_outputs, files_under, secrets

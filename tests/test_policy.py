@@ -9,18 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import InvalidInput, Policy, ViolationCode
-from pwhygiene._policy import (
+from pwhygiene import Policy, ViolationCode
+from pwhygiene._strength.context import (
     MAX_TOKEN_LENGTH,
     MAX_TOKENS,
     MIN_TOKEN_LENGTH,
-    SUGGESTIONS,
-    length_violations,
     match_context,
-    strength_violations,
     user_tokens,
 )
-from pwhygiene._strength import estimate as estimate_strength
+from pwhygiene._strength.estimate import estimate as estimate_strength
+from pwhygiene._strength.policy import SUGGESTIONS, length_violations, strength_violations
+from pwhygiene.exceptions import InvalidInput
 from strategies.passwords import any_character, emails, user_inputs
 
 # --- presets and validation -----------------------------------------------------------------

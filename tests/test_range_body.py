@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pwhygiene import BadRangeResponse, BreachLookupError
-from pwhygiene._breach.range_body import _parse_lines, parse_range_body, validate_range_body
+from pwhygiene._breach.range.body import _parse_lines, parse_range_body, validate_range_body
+from pwhygiene.exceptions import BadRangeResponse, BreachLookupError
 from strategies.range_bodies import GeneratedBody, foreign_bytes, range_bodies, suffixes
 
 SHA1_ROW = "0018A45C4D1DEF81644B54AB7F969B88D65:1"

@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import BreachServiceUnavailable, InvalidInput, RangeClient, sha1_digest
-from pwhygiene._breach.range_breaker import CircuitBreaker
-from pwhygiene._breach.range_client import BreachCount
+from pwhygiene import RangeClient
+from pwhygiene._breach.range.breaker import CircuitBreaker
+from pwhygiene._breach.range.client import BreachCount
+from pwhygiene.breach import sha1_digest
+from pwhygiene.exceptions import BreachServiceUnavailable, InvalidInput
 from pwhygiene.testing import RangeServer
 from range_clients import fast_client
 

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import InvalidInput, RangeCache, RangeClient, sha1_digest
+from pwhygiene import RangeClient
+from pwhygiene.breach import RangeCache, sha1_digest
+from pwhygiene.exceptions import InvalidInput
 from pwhygiene.testing import RangeServer
 from strategies.range_bodies import GeneratedBody, range_bodies
 

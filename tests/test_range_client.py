@@ -13,18 +13,11 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import (
-    BadRangeResponse,
-    BreachServiceUnavailable,
-    BreachSource,
-    InvalidInput,
-    RangeClient,
-    __version__,
-    ntlm_digest,
-    sha1_digest,
-)
-from pwhygiene._breach import range_fetch
+from pwhygiene import BreachSource, RangeClient, __version__
+from pwhygiene._breach.range import fetch as range_fetch
 from pwhygiene._breach.source import HashMode
+from pwhygiene.breach import ntlm_digest, sha1_digest
+from pwhygiene.exceptions import BadRangeResponse, BreachServiceUnavailable, InvalidInput
 from pwhygiene.testing import FaultKind, RangeServer
 from range_clients import HANG_TIMEOUT, PATIENT_TIMEOUT, fast_client
 from strategies.range_bodies import suffixes

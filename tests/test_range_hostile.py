@@ -14,7 +14,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from pwhygiene import BreachLookupError, Checker, sha1_digest
+from pwhygiene import Checker
+from pwhygiene.breach import sha1_digest
+from pwhygiene.exceptions import BreachLookupError
 from pwhygiene.testing import HostileServer, RawAnswer, http_response
 from range_clients import fast_client
 

@@ -16,11 +16,11 @@ from zxcvbn import matching, zxcvbn
 
 import pwhygiene
 from pwhygiene import Strength
-from pwhygiene._strength import REFERENCE_YEAR, WINDOW, normalise
-from pwhygiene._strength import estimate as estimate_strength
-from pwhygiene._strength_dates import date_match, regex_match
-from pwhygiene._strength_match import MAX_L33T_SUBS, base_dictionaries, l33t_table, omnimatch
-from pwhygiene._strength_search import most_guessable
+from pwhygiene._strength.dates import date_match, regex_match
+from pwhygiene._strength.estimate import REFERENCE_YEAR, WINDOW, normalise
+from pwhygiene._strength.estimate import estimate as estimate_strength
+from pwhygiene._strength.matching import MAX_L33T_SUBS, base_dictionaries, l33t_table, omnimatch
+from pwhygiene._strength.search import most_guessable
 from strategies.passwords import (
     ACSPLOIT,
     adversarial_passwords,
@@ -64,7 +64,7 @@ def _check_invariants(strength: Strength) -> None:
 @pytest.fixture
 def zxcvbn_reference_year(monkeypatch: pytest.MonkeyPatch) -> None:
     """Measure years from 2017, as zxcvbn does, so its answers hold in any calendar year."""
-    monkeypatch.setattr(pwhygiene._strength, "REFERENCE_YEAR", 2017)
+    monkeypatch.setattr(pwhygiene._strength.estimate, "REFERENCE_YEAR", 2017)
 
 
 @given(ordinary_passwords())

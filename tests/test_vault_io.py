@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene import ExportTooLarge, MalformedExport
 from pwhygiene._vault import io as vio
+from pwhygiene.exceptions import ExportTooLarge, MalformedExport
 from strategies.vault_core import write_file
 
 TEXT = 'name,note\nCafé,"two\nlines"\n'

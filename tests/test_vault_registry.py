@@ -12,10 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pwhygiene
-from pwhygiene import AmbiguousFormat, InvalidInput, PwhygieneError, UnsupportedFormat, read_vault
+import pwhygiene.vault
+from pwhygiene import PwhygieneError, read_vault
 from pwhygiene._vault import registry
 from pwhygiene._vault.model import Vault
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, detect
+from pwhygiene.exceptions import AmbiguousFormat, InvalidInput, UnsupportedFormat
 from strategies.vault_core import write_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vault"
@@ -28,7 +30,7 @@ CORE_FIXTURE_DIRS = ("bitwarden", "onepassword", "lastpass", "browsers")
 
 def test_formats_lists_the_core_readers_sorted_and_described() -> None:
     """formats() lists every core format, sorted, each with a description and detection."""
-    infos = pwhygiene.formats()
+    infos = pwhygiene.vault.formats()
     names = [i.name for i in infos]
     assert names == sorted(names)
     assert len(names) == len(set(names))

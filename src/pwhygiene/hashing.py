@@ -33,9 +33,9 @@ from argon2.exceptions import (
 )
 from argon2.profiles import RFC_9106_LOW_MEMORY
 
-from pwhygiene._errors import InvalidInput
-from pwhygiene._hash_assess import Action, HashAssessment, assess
-from pwhygiene._hash_formats import parse_argon2
+from pwhygiene._hashing.assess import Action, HashAssessment, assess
+from pwhygiene._hashing.formats import parse_argon2
+from pwhygiene.exceptions import InvalidInput
 
 __all__ = [
     "PROFILE",

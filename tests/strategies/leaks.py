@@ -18,7 +18,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from pwhygiene import ntlm_digest, sha1_digest
+from pwhygiene.breach import ntlm_digest, sha1_digest
 
 _ANY = st.characters()  # includes lone surrogates, NUL and controls
 _FILE_SAFE = st.characters(codec="utf-8")  # what a UTF-8 export file can hold

@@ -89,8 +89,8 @@ def message_corpus() -> str:
     A generated password that is a substring of this text proves nothing when found in a message
     (``"simi"`` is in "too similar"); property tests skip those with :func:`coincides`.
     """
-    from pwhygiene._checker import Checker  # noqa: PLC0415  # reason: strategies stay light
-    from pwhygiene._policy import (  # noqa: PLC0415
+    from pwhygiene._strength.checker import Checker  # noqa: PLC0415  # reason: strategies stay light
+    from pwhygiene._strength.policy import (  # noqa: PLC0415
         SUGGESTIONS,
         breach_unknown_violation,
         breached_violation,

@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 from hypothesis import strategies as st
 
-from pwhygiene import ItemKind, MalformedExport, VaultItem, read_vault
+from pwhygiene import VaultItem, read_vault
+from pwhygiene.exceptions import MalformedExport
+from pwhygiene.vault import ItemKind
 from strategies.vault_core import mutations as core_mutations
 
 # Anything a user can type, including CR/LF, quotes and commas; not NUL (no exporter writes

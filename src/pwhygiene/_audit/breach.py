@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
-from pwhygiene import _blocklist
 from pwhygiene._audit.report import BreachInfo, BreachStatus
+from pwhygiene._breach import blocklist as _blocklist
 from pwhygiene._breach.digests import password_digest
-from pwhygiene._breach.index import OfflineIndex
-from pwhygiene._breach.range_client import RangeClient
+from pwhygiene._breach.index.offline import OfflineIndex
+from pwhygiene._breach.range.client import RangeClient
 from pwhygiene._breach.source import BreachSource
-from pwhygiene._errors import BreachLookupError
+from pwhygiene.exceptions import BreachLookupError
 
 BLOCKLIST_LABEL = "embedded blocklist of common passwords (offline; not the full breach corpus)"
 

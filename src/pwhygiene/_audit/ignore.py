@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pwhygiene._audit.report import CHECKS, Finding
-from pwhygiene._errors import IgnoreFileError
+from pwhygiene.exceptions import IgnoreFileError
 
 IGNORE_VERSION = 1
 _FIELDS = frozenset({"item", "check", "reason", "expires"})
@@ -71,7 +71,7 @@ class IgnoreList:
 
 
 def load_ignore(path: str | PathLike[str]) -> IgnoreList:
-    """Read and validate an ignore file; raise :class:`~pwhygiene.IgnoreFileError` if bad."""
+    """Read and validate an ignore file, or raise :class:`~pwhygiene.exceptions.IgnoreFileError`."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8-sig")

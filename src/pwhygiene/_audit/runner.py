@@ -31,9 +31,9 @@ from pwhygiene._audit.report import (
     summarize,
 )
 from pwhygiene._breach.source import BreachSource
-from pwhygiene._errors import InvalidInput
-from pwhygiene._policy import Policy
+from pwhygiene._strength.policy import Policy
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
+from pwhygiene.exceptions import InvalidInput
 
 ProgressHook = Callable[[str, int, int], None]
 """Called as ``hook(phase, done, total)`` with phase ``"score"`` or ``"breach"``."""

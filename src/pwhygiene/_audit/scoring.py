@@ -13,10 +13,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from functools import lru_cache
 
-from pwhygiene import _strength
 from pwhygiene._audit import sites
 from pwhygiene._audit.report import StrengthSummary
-from pwhygiene._policy import user_tokens
+from pwhygiene._strength import estimate as _strength
+from pwhygiene._strength.context import user_tokens
 from pwhygiene._vault.model import VaultItem
 
 PARALLEL_MIN_JOBS = 600  # below this, starting processes costs more than it saves

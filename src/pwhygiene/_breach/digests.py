@@ -13,7 +13,7 @@ import re
 import struct
 
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import InvalidInput
+from pwhygiene.exceptions import InvalidInput
 
 _HEX_LENGTH: dict[HashMode, int] = {"sha1": 40, "ntlm": 32}
 _HEX = re.compile(r"[0-9A-Fa-f]+")

@@ -2,7 +2,7 @@
 
 A breach source answers with counts for *digests*; it never sees a plaintext password.
 ``count`` returns 0 only when the source knows the digest is absent. When it cannot know
-(network down, bad response) it raises a :class:`~pwhygiene.BreachLookupError` instead.
+(network down, bad response) it raises a :class:`~pwhygiene.exceptions.BreachLookupError` instead.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ import sys
 from collections.abc import Sequence
 
 from pwhygiene._cli import audit, check, formats, index, serve
-from pwhygiene._errors import BreachLookupError, PwhygieneError
 from pwhygiene._version import __version__
+from pwhygiene.exceptions import BreachLookupError, PwhygieneError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

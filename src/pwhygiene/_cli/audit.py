@@ -25,8 +25,8 @@ from pwhygiene._audit.render import table as table_renderer
 from pwhygiene._audit.report import CHECKS, AuditReport, Finding, Severity
 from pwhygiene._audit.runner import DEFAULT_MAX_AGE_DAYS, ProgressHook, audit
 from pwhygiene._breach.source import BreachSource
-from pwhygiene._errors import InvalidInput, PasswordRequired
 from pwhygiene._vault.model import Vault
+from pwhygiene.exceptions import InvalidInput, PasswordRequired
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BREACH = 0, 1, 2, 3
 PROGRESS_MIN_ITEMS = 200
@@ -220,10 +220,10 @@ def _breach_source(args: argparse.Namespace) -> BreachSource | None:
     if args.no_breach:
         return None
     if args.offline:
-        from pwhygiene._breach.index import OfflineIndex  # noqa: PLC0415
+        from pwhygiene._breach.index.offline import OfflineIndex  # noqa: PLC0415
 
         return OfflineIndex.open(args.offline)
-    from pwhygiene._breach.range_client import DEFAULT_BASE_URL, RangeClient  # noqa: PLC0415
+    from pwhygiene._breach.range.client import DEFAULT_BASE_URL, RangeClient  # noqa: PLC0415
 
     return RangeClient(args.range_url or DEFAULT_BASE_URL)
 

@@ -13,9 +13,9 @@ import getpass
 import json
 import sys
 
-from pwhygiene._checker import Checker, CheckResult
-from pwhygiene._errors import InvalidInput
-from pwhygiene._policy import Policy
+from pwhygiene._strength.checker import Checker, CheckResult
+from pwhygiene._strength.policy import Policy
+from pwhygiene.exceptions import InvalidInput
 
 EXIT_ACCEPTABLE = 0
 EXIT_NOT_ACCEPTABLE = 1

@@ -1,6 +1,6 @@
 """``pwhygiene formats``: list the export formats pwhygiene reads and how each is recognised.
 
-The list is the registry itself (:func:`pwhygiene.formats`), so it can never drift from what
+The list is the registry itself (:func:`pwhygiene.vault.formats`), so it can never drift from what
 ``--format`` accepts. ``--names`` prints bare names, one per line, for scripts and completion.
 """
 

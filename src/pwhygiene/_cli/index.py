@@ -15,10 +15,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from pwhygiene._breach.index import OfflineIndex
-from pwhygiene._breach.index_build import build_index
-from pwhygiene._breach.index_corpus import Corpus
-from pwhygiene._breach.index_format import IndexInfo
+from pwhygiene._breach.index.build import build_index
+from pwhygiene._breach.index.corpus import Corpus
+from pwhygiene._breach.index.format import IndexInfo
+from pwhygiene._breach.index.offline import OfflineIndex
 from pwhygiene._breach.source import HashMode
 
 PREFIX_FILES = 16**5

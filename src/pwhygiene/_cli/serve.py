@@ -17,9 +17,9 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pwhygiene._breach.index import OfflineIndex
+from pwhygiene._breach.index.offline import OfflineIndex
 from pwhygiene._cli.index import KIND_LABEL as _KIND
-from pwhygiene._errors import OfflineIndexError
+from pwhygiene.exceptions import OfflineIndexError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

@@ -21,8 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pwhygiene._errors import ExportTooLarge, MalformedExport
 from pwhygiene._vault.model import Timestamp
+from pwhygiene.exceptions import ExportTooLarge, MalformedExport
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a larger "export" is not a password export
 MAX_ZIP_MEMBER_BYTES = 256 * 1024 * 1024

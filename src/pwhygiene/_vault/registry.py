@@ -17,16 +17,15 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from pwhygiene._errors import (
+from pwhygiene._vault.io import decode_head
+from pwhygiene._vault.model import Vault
+from pwhygiene.exceptions import (
     AmbiguousFormat,
     InvalidInput,
     MalformedExport,
     UnsupportedFormat,
     VaultError,
 )
-from pwhygiene._vault import formats as _formats_pkg
-from pwhygiene._vault.io import decode_head
-from pwhygiene._vault.model import Vault
 
 SNIFF_BYTES = 64 * 1024
 
@@ -76,7 +75,7 @@ class FormatSpec:
 
 @dataclass(frozen=True, slots=True)
 class FormatInfo:
-    """The public view of a registered format, as listed by :func:`pwhygiene.formats`."""
+    """The public view of a registered format, as listed by :func:`pwhygiene.vault.formats`."""
 
     name: str
     description: str
@@ -97,11 +96,16 @@ def register(spec: FormatSpec) -> FormatSpec:
     return spec
 
 
+_FORMATS_PACKAGE = "pwhygiene._vault.formats"
+
+
 def _load() -> dict[str, FormatSpec]:
     global _loaded  # noqa: PLW0603 -- one-time discovery of the bundled format modules
     if not _loaded:
-        for module in pkgutil.iter_modules(_formats_pkg.__path__):
-            importlib.import_module(f"{_formats_pkg.__name__}.{module.name}")
+        # Found by name, not imported here: the format modules import this one to register.
+        package = importlib.import_module(_FORMATS_PACKAGE)
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{_FORMATS_PACKAGE}.{module.name}")
         _loaded = True
     return _REGISTRY
 

@@ -2,7 +2,8 @@
 
 Django reads them from ``AUTH_PASSWORD_VALIDATORS[...]["OPTIONS"]``, WTForms from the
 validator's keyword arguments; both end here, so a typo in an option name or value fails the
-same way everywhere: an :class:`~pwhygiene.InvalidInput` naming the option and what it takes.
+same way everywhere: an :class:`~pwhygiene.exceptions.InvalidInput` naming the option and what it
+takes.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import os
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from pwhygiene._breach.source import BreachSource
-from pwhygiene._checker import Checker, OnUnavailable
-from pwhygiene._errors import InvalidInput
-from pwhygiene._policy import Policy
+from pwhygiene import BreachSource, Checker, Policy
+from pwhygiene.exceptions import InvalidInput
+from pwhygiene.strength import OnUnavailable
 
 PolicyPreset = Literal["nist", "nist_mfa"]
 DEFAULT_TIMEOUT = 2.0  # seconds: a signup form should not wait the API client's 10 s default
@@ -93,10 +93,10 @@ class CheckerOptions:
         if not self.breach:
             return None
         if self.offline_index is not None:
-            from pwhygiene._breach.index import OfflineIndex  # noqa: PLC0415  # reason: numpy
+            from pwhygiene import OfflineIndex  # noqa: PLC0415  # reason: numpy
 
             return OfflineIndex.open(self.offline_index)
-        from pwhygiene._breach.range_client import RangeClient  # noqa: PLC0415  # requests
+        from pwhygiene import RangeClient  # noqa: PLC0415  # reason: requests
 
         if self.range_url is None:
             return RangeClient(timeout=self.timeout, retries=self.retries)

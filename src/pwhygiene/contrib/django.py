@@ -32,17 +32,16 @@ except ImportError as exc:  # pragma: no cover - exercised by test_missing_frame
         "pwhygiene.contrib.django needs Django: pip install 'pwhygiene[django]'"
     ) from exc
 
-from pwhygiene._checker import OnUnavailable
 from pwhygiene.contrib._options import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     CheckerOptions,
     PolicyPreset,
 )
+from pwhygiene.strength import OnUnavailable
 
 if TYPE_CHECKING:
-    from pwhygiene._checker import Checker
-    from pwhygiene._policy import Policy, Violation
+    from pwhygiene import Checker, Policy, Violation
 
 __all__ = ["DEFAULT_USER_ATTRIBUTES", "PasswordHygieneValidator"]
 

@@ -38,7 +38,7 @@ except ImportError as exc:  # pragma: no cover - exercised by test_missing_frame
 from pwhygiene.contrib.pydantic import REDACTED, ScrubbedError, scrub_errors
 
 if TYPE_CHECKING:
-    from pwhygiene._checker import Checker, CheckResult
+    from pwhygiene import Checker, CheckResult
 
 __all__ = [
     "check_password",

@@ -33,7 +33,7 @@ except ImportError as exc:  # pragma: no cover - exercised by test_missing_frame
     ) from exc
 
 if TYPE_CHECKING:
-    from pwhygiene._checker import Checker, CheckResult
+    from pwhygiene import Checker, CheckResult
 
 __all__ = [
     "CONTEXT_FIELDS",
@@ -153,7 +153,7 @@ def _run(checker: Checker | None, value: object, context: tuple[str, ...]) -> Ch
     if not isinstance(password, str):
         _reject_type()
     if checker is None:
-        from pwhygiene._checker import check  # noqa: PLC0415  # reason: zxcvbn loads lazily
+        from pwhygiene import check  # noqa: PLC0415  # reason: zxcvbn loads lazily
 
         return check(password, user_inputs=context)
     return checker.check(password, user_inputs=context)

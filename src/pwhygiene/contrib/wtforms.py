@@ -27,17 +27,16 @@ except ImportError as exc:  # pragma: no cover - exercised by test_missing_frame
         "pwhygiene.contrib.wtforms needs WTForms: pip install 'pwhygiene[flask]'"
     ) from exc
 
-from pwhygiene._checker import OnUnavailable
 from pwhygiene.contrib._options import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     CheckerOptions,
     PolicyPreset,
 )
+from pwhygiene.strength import OnUnavailable
 
 if TYPE_CHECKING:
-    from pwhygiene._checker import Checker, CheckResult
-    from pwhygiene._policy import Policy
+    from pwhygiene import Checker, CheckResult, Policy
 
 __all__ = ["DEFAULT_USER_FIELDS", "PasswordHygiene"]
 

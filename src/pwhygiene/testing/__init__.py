@@ -4,7 +4,8 @@ Mocking ``requests`` proves little about a network client; this module runs the 
 protocol on loopback instead, with the quirks of the real API and the failures a client meets
 in the field::
 
-    from pwhygiene import RangeClient, sha1_digest
+    from pwhygiene import RangeClient
+    from pwhygiene.breach import sha1_digest
     from pwhygiene.testing import RangeServer
 
     with RangeServer.from_passwords({"hunter2": 17}) as server:
@@ -13,11 +14,11 @@ in the field::
         assert all(r.prefix for r in server.requests)  # only 5-hex prefixes were asked for
 
 The server answers ``GET /range/{PREFIX}`` (``?mode=ntlm`` for NTLM) from one
-:class:`~pwhygiene.RangeProvider` per hash mode, like the real service: sorted ``SUFFIX:COUNT``
-rows separated by CRLF with no final newline, random count-0 padding rows appended when the
-request carries ``Add-Padding: true``, an ``ETag`` answered with ``304`` on ``If-None-Match``.
-Faults can be injected at random (``fault_rate``) or as a script consumed one per request
-(:meth:`RangeServer.inject`); every request is logged (:attr:`RangeServer.requests`).
+:class:`~pwhygiene.breach.RangeProvider` per hash mode, like the real service: sorted
+``SUFFIX:COUNT`` rows separated by CRLF with no final newline, random count-0 padding rows appended
+when the request carries ``Add-Padding: true``, an ``ETag`` answered with ``304`` on
+``If-None-Match``. Faults can be injected at random (``fault_rate``) or as a script consumed one
+per request (:meth:`RangeServer.inject`); every request is logged (:attr:`RangeServer.requests`).
 
 Anything with ``.mode`` and ``.range(prefix)`` is a provider, so an offline index can be served
 the same way (that is what ``pwhygiene serve`` does).
@@ -34,15 +35,15 @@ from types import TracebackType
 from typing import Literal
 
 from pwhygiene._breach.digests import normalize_digest, password_digest
-from pwhygiene._breach.range_body import SUFFIX_LENGTH
-from pwhygiene._breach.range_handler import (
+from pwhygiene._breach.range.body import SUFFIX_LENGTH
+from pwhygiene._breach.source import HashMode, RangeProvider
+from pwhygiene.testing._handler import (
     FAULT_KINDS,
     FaultKind,
     LoggedRequest,
     RangeHTTPServer,
     RangeRequestHandler,
 )
-from pwhygiene._breach.source import HashMode, RangeProvider
 from pwhygiene.testing._hostile import HostileServer, RawAnswer, http_response
 
 __all__ = [
@@ -58,7 +59,7 @@ __all__ = [
 
 
 class InMemoryCorpus:
-    """A :class:`~pwhygiene.RangeProvider` over a mapping of full digests to counts.
+    """A :class:`~pwhygiene.breach.RangeProvider` over a mapping of full digests to counts.
 
     Digests are validated and upper-cased; counts must be positive (a count of 0 would be
     indistinguishable from padding).

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.io import CsvRow, csv_header, csv_rows, parse_timestamp
 from pwhygiene._vault.model import Timestamp, Vault, VaultItem
 from pwhygiene._vault.registry import ReadOptions, Sample
+from pwhygiene.exceptions import MalformedExport
 
 T = TypeVar("T")
 

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport, UnsupportedFormat
 from pwhygiene._vault.formats._core_common import (
     collect,
     header_has,
@@ -31,6 +30,7 @@ from pwhygiene._vault.model import (
     fingerprint,
 )
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
 
 JSON_NAME = "bitwarden-json"
 CSV_NAME = "bitwarden-csv"

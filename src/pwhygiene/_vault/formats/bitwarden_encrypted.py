@@ -29,17 +29,17 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from pwhygiene._errors import (
+from pwhygiene._vault.formats.bitwarden import vault_from_json
+from pwhygiene._vault.io import get, load_json, opt
+from pwhygiene._vault.model import Vault
+from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import (
     InvalidInput,
     MalformedExport,
     PasswordRequired,
     UnsupportedFormat,
     WrongPassword,
 )
-from pwhygiene._vault.formats.bitwarden import vault_from_json
-from pwhygiene._vault.io import get, load_json, opt
-from pwhygiene._vault.model import Vault
-from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 
 NAME = "bitwarden-encrypted-json"
 KDF_PBKDF2 = 0

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pwhygiene._errors import MalformedExport, UnsupportedFormat
 from pwhygiene._vault.formats._core_common import collect, make_vault, title_from_url
 from pwhygiene._vault.formats._more_common import (
     Ids,
@@ -30,6 +29,7 @@ from pwhygiene._vault.registry import (
     Sample,
     register,
 )
+from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
 
 CSV_NAME = "dashlane-csv"
 ZIP_NAME = "dashlane-zip"

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.formats._core_common import collect, make_vault, timestamp
 from pwhygiene._vault.formats._more_common import (
     json_head,
@@ -25,6 +24,7 @@ from pwhygiene._vault.formats._more_common import (
 from pwhygiene._vault.io import get, load_json, opt
 from pwhygiene._vault.model import ItemKind, PasswordHistoryEntry, Timestamp, Vault, VaultItem
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import MalformedExport
 
 NAME = "enpass-json"
 

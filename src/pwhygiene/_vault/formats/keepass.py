@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pwhygiene._errors import ExportTooLarge, UnsupportedFormat
 from pwhygiene._vault.io import (
     MAX_FILE_BYTES,
 )
@@ -18,6 +17,7 @@ from pwhygiene._vault.kdbx.header import SIGNATURE_1
 from pwhygiene._vault.kdbx.payload import open_kdbx
 from pwhygiene._vault.model import Vault
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import ExportTooLarge, UnsupportedFormat
 
 KEEPASSXC_CSV_COLUMNS = ("Group", "Title", "Username", "Password", "URL", "Notes")
 KEEPASSXC_CSV_OPTIONAL = ("TOTP", "Icon", "Last Modified", "Created")  # KeePassXC 2.7+

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.io import (
     CsvRow,
     csv_header,
@@ -30,6 +29,7 @@ from pwhygiene._vault.registry import (
     Sample,
     register,
 )
+from pwhygiene.exceptions import MalformedExport
 
 KEEPASSXC_COLUMNS = ("Group", "Title", "Username", "Password", "URL", "Notes")
 KEEPASSXC_OPTIONAL = ("TOTP", "Icon", "Last Modified", "Created")  # KeePassXC 2.7+

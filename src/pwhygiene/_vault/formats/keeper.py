@@ -15,7 +15,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.formats._core_common import collect, make_vault, timestamp
 from pwhygiene._vault.formats._more_common import (
     Ids,
@@ -27,6 +26,7 @@ from pwhygiene._vault.formats._more_common import (
 from pwhygiene._vault.io import CsvRow, csv_rows, get, load_json, opt
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import MalformedExport
 
 CSV_NAME = "keeper-csv"
 JSON_NAME = "keeper-json"

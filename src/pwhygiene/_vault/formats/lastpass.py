@@ -17,7 +17,6 @@ import html
 import re
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.formats._core_common import (
     checked_rows,
     collect,
@@ -29,6 +28,7 @@ from pwhygiene._vault.formats._core_common import (
 from pwhygiene._vault.io import CsvRow, csv_rows, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import MalformedExport
 
 NAME = "lastpass-csv"
 NOTE_URL = "http://sn"

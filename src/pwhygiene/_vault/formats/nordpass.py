@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.formats._core_common import (
     read_checked_csv,
     title_from_url,
@@ -26,6 +25,7 @@ from pwhygiene._vault.formats._more_common import (
 from pwhygiene._vault.io import CsvRow
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import MalformedExport
 
 NAME = "nordpass-csv"
 

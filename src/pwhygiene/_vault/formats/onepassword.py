@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.formats._core_common import (
     collect,
     header_has,
@@ -33,6 +32,7 @@ from pwhygiene._vault.model import (
     fingerprint,
 )
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import MalformedExport
 
 PUX_NAME = "1password-1pux"
 CSV_NAME = "1password-csv"

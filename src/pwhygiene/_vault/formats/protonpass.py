@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport, UnsupportedFormat
 from pwhygiene._vault.formats._core_common import (
     collect,
     make_vault,
@@ -32,6 +31,7 @@ from pwhygiene._vault.formats.protonpass_pgp import DATA_JSON, DATA_PGP, PGP_REF
 from pwhygiene._vault.io import CsvRow, SafeZip, get, load_json, opt, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
 
 CSV_NAME = "protonpass-csv"
 JSON_NAME = "protonpass-json"

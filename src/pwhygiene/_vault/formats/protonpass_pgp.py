@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pwhygiene._errors import UnsupportedFormat
 from pwhygiene._vault.model import Vault
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import UnsupportedFormat
 
 NAME = "protonpass-pgp"
 DATA_JSON = "Proton Pass/data.json"

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.formats._core_common import checked_rows, collect, make_vault
 from pwhygiene._vault.formats._more_common import (
     Ids,
@@ -29,6 +28,7 @@ from pwhygiene._vault.formats._more_common import (
 from pwhygiene._vault.io import CsvRow, csv_rows
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
+from pwhygiene.exceptions import MalformedExport
 
 NAME = "roboform-csv"
 

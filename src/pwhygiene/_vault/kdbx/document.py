@@ -13,18 +13,18 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from pwhygiene._errors import MalformedExport
 from pwhygiene._vault.io import parse_timestamp
-from pwhygiene._vault.kdbx.history import password_timeline
+from pwhygiene._vault.kdbx.history import EntryVersion, password_timeline
 from pwhygiene._vault.kdbx.stream import InnerStream
 from pwhygiene._vault.model import ItemKind, Timestamp, VaultItem, fingerprint
+from pwhygiene.exceptions import MalformedExport
 
 _EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)  # KDBX 4 times: seconds since 0001-01-01 UTC
 _TOTP_KEYS = ("otp", "TOTP Seed")  # KeePassXC; KeePass 2.47+ uses TimeOtp-Secret*
@@ -123,16 +123,6 @@ def parse_time(text: str | None, source: str) -> Timestamp | None:
         raise ValueError("at most 8 bytes of seconds")
     seconds = int.from_bytes(raw.ljust(8, b"\x00"), "little", signed=True)
     return Timestamp(_EPOCH + timedelta(seconds=seconds), source)
-
-
-@dataclass(frozen=True, slots=True)
-class EntryVersion:
-    """The fields of one entry or one of its history snapshots that the mapping needs."""
-
-    strings: dict[str, str] = field(repr=False)  # Password, otp, ...: never shown
-    created: Timestamp | None
-    modified: Timestamp | None
-    expires: Timestamp | None
 
 
 def read_version(entry: ET.Element) -> EntryVersion:

@@ -11,7 +11,7 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pwhygiene._errors import MalformedExport, UnsupportedFormat
+from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
 
 SIGNATURE_1 = 0x9AA2D903
 SIGNATURE_2_KDBX = 0xB54BFB67

@@ -20,12 +20,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from pwhygiene._vault.model import PasswordHistoryEntry, Timestamp
 
-if TYPE_CHECKING:
-    from pwhygiene._vault.kdbx.document import EntryVersion
+
+@dataclass(frozen=True, slots=True)
+class EntryVersion:
+    """The fields of one entry or one of its history snapshots that the mapping needs."""
+
+    strings: dict[str, str] = field(repr=False)  # Password, otp, ...: never shown
+    created: Timestamp | None
+    modified: Timestamp | None
+    expires: Timestamp | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,8 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from defusedxml import DefusedXmlException
 
-from pwhygiene._errors import InvalidInput, MalformedExport, PasswordRequired, UnsupportedFormat
 from pwhygiene._vault.kdbx.header import AES_KDF_UUID, VariantValue
+from pwhygiene.exceptions import InvalidInput, MalformedExport, PasswordRequired, UnsupportedFormat
 
 AES_KDF_KDBX4_UUID = bytes.fromhex("7c02bb8279a74ac0927d114a00648238")  # KeePassXC's alias
 ARGON2D_UUID = bytes.fromhex("ef636ddf8c29444b91f7a9a403e30a0c")

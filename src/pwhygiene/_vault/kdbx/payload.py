@@ -18,10 +18,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from pwhygiene._errors import ExportTooLarge, MalformedExport, UnsupportedFormat, WrongPassword
 from pwhygiene._vault.kdbx.header import Cursor, OuterHeader, parse_inner_header, parse_outer_header
 from pwhygiene._vault.kdbx.keys import composite_key, transform_key
 from pwhygiene._vault.kdbx.stream import InnerStream, make_inner_stream
+from pwhygiene.exceptions import ExportTooLarge, MalformedExport, UnsupportedFormat, WrongPassword
 
 AES256_UUID = bytes.fromhex("31c1f2e6bf714350be5805216afc5aff")
 CHACHA20_UUID = bytes.fromhex("d6038a2b8b6f4cb5a524339a31dbb59a")

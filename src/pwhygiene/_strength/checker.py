@@ -5,7 +5,7 @@ order (length, blocklist, context, strength, breach) and returns a :class:`Check
 holds no trace of the password: numbers, codes and fixed messages only.
 
 Breach failure policy (``on_unavailable``), applied when the source raises
-:class:`~pwhygiene.BreachLookupError`:
+:class:`~pwhygiene.exceptions.BreachLookupError`:
 
 * ``"fallback"`` (default): the embedded blocklist, which every check applies anyway as the
   ``common`` rule, is the only corpus consulted; ``breach_status`` is ``"fallback"``;
@@ -20,11 +20,19 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from pwhygiene._blocklist import is_common
+from pwhygiene._breach.blocklist import is_common
 from pwhygiene._breach.digests import password_digest
 from pwhygiene._breach.source import BreachSource
-from pwhygiene._errors import BreachLookupError, InvalidInput
-from pwhygiene._policy import (
+from pwhygiene._strength.context import match_context, user_tokens
+from pwhygiene._strength.estimate import (
+    NORMALISE_LIMIT,
+    CrackTimes,
+    Feedback,
+    Normalised,
+    estimate_normalised,
+    normalise,
+)
+from pwhygiene._strength.policy import (
     Policy,
     Violation,
     ViolationCode,
@@ -33,18 +41,9 @@ from pwhygiene._policy import (
     common_violation,
     context_violation,
     length_violations,
-    match_context,
     strength_violations,
-    user_tokens,
 )
-from pwhygiene._strength import (
-    NORMALISE_LIMIT,
-    CrackTimes,
-    Feedback,
-    Normalised,
-    estimate_normalised,
-    normalise,
-)
+from pwhygiene.exceptions import BreachLookupError, InvalidInput
 
 OnUnavailable = Literal["reject", "allow", "fallback"]
 BreachStatus = Literal["not_checked", "clean", "breached", "unknown", "fallback"]

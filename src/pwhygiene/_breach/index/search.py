@@ -14,15 +14,15 @@ import numpy as np
 import numpy.typing as npt
 
 from pwhygiene._breach.digests import normalize_digest
-from pwhygiene._breach.index_corpus import U8Array, U64Array, decode_hex, digest_words
-from pwhygiene._breach.index_format import (
+from pwhygiene._breach.index.corpus import U8Array, U64Array, decode_hex, digest_words
+from pwhygiene._breach.index.format import (
     FINGERPRINT_BITS,
     MAX_BUCKET_BITS,
     RECORD_SIZE,
     Header,
 )
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import InvalidInput
+from pwhygiene.exceptions import InvalidInput
 
 FP_MASK = (1 << FINGERPRINT_BITS) - 1
 _HEX_LENGTH: dict[HashMode, int] = {"sha1": 40, "ntlm": 32}

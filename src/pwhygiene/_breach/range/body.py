@@ -3,8 +3,8 @@
 A range answer is ``SUFFIX:COUNT`` lines separated by CRLF (LF tolerated), no final newline
 required, with count-0 padding rows after the real ones. Counts have been seen with thousands
 separators (``86,453``). Anything else -- a captive-portal page, a truncated transfer, a proxy's
-error text, garbage -- must become :class:`~pwhygiene.BadRangeResponse`, never "not found",
-because a misread body would silently report a breached password as clean.
+error text, garbage -- must become :class:`~pwhygiene.exceptions.BadRangeResponse`, never "not
+found", because a misread body would silently report a breached password as clean.
 
 Messages say which line and what was wrong; they never quote a row (a suffix narrows a
 password down to one candidate once the prefix is known).
@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import BadRangeResponse
+from pwhygiene.exceptions import BadRangeResponse
 
 SUFFIX_LENGTH: dict[HashMode, int] = {"sha1": 35, "ntlm": 27}
 
@@ -97,7 +97,7 @@ class RangeRows(Mapping[str, int]):
     Lookups cost two ``str.find`` calls whatever the body's size; iterating parses every row
     once (the disk cache does that). Padding rows (count 0) are absent. A suffix listed twice
     with different counts makes the body invalid: looking it up raises
-    :class:`~pwhygiene.BadRangeResponse`.
+    :class:`~pwhygiene.exceptions.BadRangeResponse`.
     """
 
     __slots__ = ("_dict", "_length", "_text")

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from pwhygiene._breach.range_body import RangeRows, parse_range_body
+from pwhygiene._breach.range.body import RangeRows, parse_range_body
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import BadRangeResponse, InvalidInput
+from pwhygiene.exceptions import BadRangeResponse, InvalidInput
 
 DEFAULT_CACHE_SIZE = 128  # prefixes; a real answer is ~1,000 rows, roughly 130 KB in memory
 DEFAULT_CACHE_TTL = 3600.0  # seconds before an entry is revalidated with the server

@@ -1,6 +1,6 @@
 """Parse stored password hashes into their algorithm and cost parameters.
 
-Pure parsing, no judgement (that is :mod:`pwhygiene._hash_assess`). A parser returns the
+Pure parsing, no judgement (that is :mod:`pwhygiene._hashing.assess`). A parser returns the
 algorithm, the encoding that produced it (PHC, Django, passlib, Werkzeug, crypt, bare hex) and
 the cost parameters only: salts and digests are checked for shape and then dropped, so nothing
 derived from the password travels further than this module.

@@ -14,8 +14,8 @@ from typing import IO
 
 import numpy as np
 
-from pwhygiene._breach.index_corpus import Batch, U8Array, U64Array, digest_words
-from pwhygiene._breach.index_format import (
+from pwhygiene._breach.index.corpus import Batch, U8Array, U64Array, digest_words
+from pwhygiene._breach.index.format import (
     COUNT_OVERFLOW,
     FINGERPRINT_BITS,
     HEADER_SIZE,

@@ -18,7 +18,7 @@ from typing import Any
 
 from zxcvbn import scoring
 
-from pwhygiene._strength_dates import Match
+from pwhygiene._strength.dates import Match
 
 DECIMAL_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 """Python's default context, pinned so a caller's own decimal settings cannot move a score."""

@@ -5,7 +5,7 @@ the suffix is matched locally against the validated answer. Padding is requested
 the answer's size says little about the prefix. Transient failures (connection errors, connect
 *and* read timeouts, 5xx, 429, truncated or invalid bodies) are retried with exponential
 backoff and full jitter; when the budget is spent the caller gets a
-:class:`~pwhygiene.BreachLookupError`, never a 0 that would mean "not breached".
+:class:`~pwhygiene.exceptions.BreachLookupError`, never a 0 that would mean "not breached".
 """
 
 from __future__ import annotations
@@ -21,18 +21,18 @@ from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from pwhygiene._breach.cache import RangeCache
 from pwhygiene._breach.digests import normalize_digest
-from pwhygiene._breach.range_breaker import (
+from pwhygiene._breach.range.breaker import (
     DEFAULT_BREAKER_COOLDOWN,
     DEFAULT_BREAKER_THRESHOLD,
     CircuitBreaker,
 )
-from pwhygiene._breach.range_fetch import RangeFetcher, RetryPolicy
-from pwhygiene._breach.range_wire import ACCEPT_ENCODING
+from pwhygiene._breach.range.cache import RangeCache
+from pwhygiene._breach.range.fetch import RangeFetcher, RetryPolicy
+from pwhygiene._breach.range.wire import ACCEPT_ENCODING
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import BreachLookupError, InvalidInput
 from pwhygiene._version import __version__
+from pwhygiene.exceptions import BreachLookupError, InvalidInput
 
 DEFAULT_BASE_URL = "https://api.pwnedpasswords.com"
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
@@ -66,9 +66,10 @@ class RangeClient:
     A circuit breaker shared by all lookups stops retrying when the service is evidently down:
     at once when the host does not resolve or refuses connections, else after
     ``breaker_threshold`` (default 10) failed attempts in a row with no success in between.
-    Every pending lookup then fails at once with :class:`~pwhygiene.BreachServiceUnavailable`;
-    after ``breaker_cooldown`` seconds (default 30) one attempt probes the service again.
-    One client is safe to share between threads; close it (or use ``with``) when done.
+    Every pending lookup then fails at once with
+    :class:`~pwhygiene.exceptions.BreachServiceUnavailable`; after ``breaker_cooldown`` seconds
+    (default 30) one attempt probes the service again. One client is safe to share between threads;
+    close it (or use ``with``) when done.
 
     Credentials in ``base_url`` (``https://user:pass@mirror``) are used for requests but never
     shown: the ``base_url`` attribute, ``repr`` and error messages mask them as ``***@``.
@@ -151,8 +152,8 @@ class RangeClient:
     def count_many(self, digests: Iterable[str]) -> dict[str, int]:
         """Counts for all ``digests`` (keys upper-cased, in input order), fetched concurrently.
 
-        Raises the first :class:`~pwhygiene.BreachLookupError` met; use :meth:`iter_counts` to
-        keep the answers that did arrive.
+        Raises the first :class:`~pwhygiene.exceptions.BreachLookupError` met; use
+        :meth:`iter_counts` to keep the answers that did arrive.
         """
         ordered = [normalize_digest(digest, self._mode) for digest in digests]
         results: dict[str, int] = {}
@@ -167,9 +168,9 @@ class RangeClient:
     def iter_counts(self, digests: Iterable[str]) -> Generator[BreachCount, None, None]:
         """Yield each distinct digest's :class:`BreachCount` as soon as its prefix is answered.
 
-        All digests are validated first (:class:`~pwhygiene.InvalidInput` before any request);
-        the requests start immediately, so a caller can do other work before iterating. Each
-        prefix is fetched once however many digests share it.
+        All digests are validated first (:class:`~pwhygiene.exceptions.InvalidInput` before any
+        request); the requests start immediately, so a caller can do other work before iterating.
+        Each prefix is fetched once however many digests share it.
         """
         by_prefix: dict[str, dict[str, None]] = {}
         for digest in digests:

@@ -30,10 +30,11 @@ from typing import Literal, cast
 from zxcvbn import feedback as zxcvbn_feedback
 from zxcvbn import time_estimates
 
-from pwhygiene._errors import InvalidInput
-from pwhygiene._strength_dates import Match
-from pwhygiene._strength_match import base_dictionaries, omnimatch
-from pwhygiene._strength_search import DECIMAL_CONTEXT, most_guessable
+from pwhygiene._strength.context import user_tokens
+from pwhygiene._strength.dates import Match
+from pwhygiene._strength.matching import base_dictionaries, omnimatch
+from pwhygiene._strength.search import DECIMAL_CONTEXT, most_guessable
+from pwhygiene.exceptions import InvalidInput
 
 WINDOW = 64
 """Normalised characters that are pattern-matched; NIST's minimum for a maximum length."""
@@ -133,8 +134,6 @@ def estimate(password: str, user_inputs: Sequence[str] = ()) -> Strength:
     they are normalised and split into tokens as :func:`pwhygiene.Policy`'s context rule does,
     and a password made from them scores lower.
     """
-    from pwhygiene._policy import user_tokens  # noqa: PLC0415 -- _policy imports this module
-
     return estimate_normalised(normalise(password), user_tokens(user_inputs))
 
 
@@ -161,8 +160,6 @@ def score_and_log10(password: str, user_inputs: Sequence[str] = ()) -> tuple[int
 
     For bulk scoring (an audit of thousands of items), where only these two numbers are kept.
     """
-    from pwhygiene._policy import user_tokens  # noqa: PLC0415 -- _policy imports this module
-
     with localcontext(DECIMAL_CONTEXT):
         guesses, _ = _guesses(normalise(password), user_tokens(user_inputs))
         score = int(time_estimates.guesses_to_score(guesses))

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from pwhygiene._breach.digests import normalize_digest, password_digest
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import InvalidInput
+from pwhygiene.exceptions import InvalidInput
 
 _LOCK = threading.Lock()
 _ENTRIES: frozenset[str] | None = None

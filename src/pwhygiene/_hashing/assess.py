@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pwhygiene._errors import InvalidInput
-from pwhygiene._hash_formats import Algorithm, Encoding, Malformed, Parameters, Parsed, parse
+from pwhygiene._hashing.formats import Algorithm, Encoding, Malformed, Parameters, Parsed, parse
+from pwhygiene.exceptions import InvalidInput
 
 Action = Literal["none", "rehash_on_login", "reset_password", "review"]
 

@@ -2,11 +2,11 @@
 
 This is the seam where ``requests`` exceptions and HTTP statuses become pwhygiene errors:
 transient ones are retried (exponential backoff with full jitter, or a 429's ``Retry-After``),
-and the last one is raised as :class:`~pwhygiene.BreachServiceUnavailable` (could not reach a
-working service) or :class:`~pwhygiene.BadRangeResponse` (reached something that did not answer
-like one). Messages name the host and the cause, never the prefix or a suffix. Every attempt
-is reported to the client's shared :class:`CircuitBreaker`, which ends all retrying at once when
-the service is evidently down.
+and the last one is raised as :class:`~pwhygiene.exceptions.BreachServiceUnavailable` (could not
+reach a working service) or :class:`~pwhygiene.exceptions.BadRangeResponse` (reached something that
+did not answer like one). Messages name the host and the cause, never the prefix or a suffix. Every
+attempt is reported to the client's shared :class:`CircuitBreaker`, which ends all retrying at once
+when the service is evidently down.
 
 Requests are sent from a :class:`RequestPlan`: the session's and the environment's settings
 (headers, auth, proxies, CA bundle) resolved once per lookup or batch, instead of once per
@@ -26,12 +26,12 @@ from typing import Any
 
 import requests
 
-from pwhygiene._breach.cache import CachedRange, RangeCache
-from pwhygiene._breach.range_body import validate_range_body
-from pwhygiene._breach.range_breaker import CircuitBreaker, conclusive_reason
-from pwhygiene._breach.range_wire import read_body
+from pwhygiene._breach.range.body import validate_range_body
+from pwhygiene._breach.range.breaker import CircuitBreaker, conclusive_reason
+from pwhygiene._breach.range.cache import CachedRange, RangeCache
+from pwhygiene._breach.range.wire import read_body
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import BadRangeResponse, BreachLookupError, BreachServiceUnavailable
+from pwhygiene.exceptions import BadRangeResponse, BreachLookupError, BreachServiceUnavailable
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a real answer is ~40 KB; anything this big is not one
 _jitter = random.Random()  # noqa: S311  # reason: backoff jitter, not a secret
@@ -139,7 +139,8 @@ class RangeFetcher:
         """Resolve the session's and the environment's settings for the requests to come.
 
         A request that cannot even be prepared (say, a session hook or adapter refusing the
-        URL) is :class:`~pwhygiene.BreachServiceUnavailable`, as any other unusable request.
+        URL) is :class:`~pwhygiene.exceptions.BreachServiceUnavailable`, as any other unusable
+        request.
         """
         request = requests.Request(
             "GET",

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from zxcvbn import matching
 
-from pwhygiene._strength_dates import Match, date_match, regex_match
+from pwhygiene._strength.dates import Match, date_match, regex_match
 
 MAX_L33T_SUBS = 16
 """At most this many l33t substitution tables are tried per string (zxcvbn tries them all)."""
@@ -210,7 +210,7 @@ def l33t_match(password: str, dicts: Dictionaries) -> list[Match]:
 
 def repeat_match(password: str, dicts: Dictionaries, reference_year: int) -> list[Match]:
     """Repeated strings (``aaa``, ``abcabc``), the repeated unit scored with this call's tables."""
-    from pwhygiene._strength_search import most_guessable  # noqa: PLC0415 -- mutual recursion
+    from pwhygiene._strength.search import most_guessable  # noqa: PLC0415 -- mutual recursion
 
     matches: list[Match] = []
     last_index = 0

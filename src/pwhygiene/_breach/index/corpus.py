@@ -20,9 +20,9 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from pwhygiene._breach.index_format import DIGEST_BYTES
+from pwhygiene._breach.index.format import DIGEST_BYTES
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import BadCorpus
+from pwhygiene.exceptions import BadCorpus
 
 CHUNK_BYTES = 16 << 20
 PREFIX_HEX = 5

@@ -20,18 +20,18 @@ from typing import IO
 
 import numpy as np
 
-from pwhygiene._breach.index_corpus import Batch, Corpus, U8Array, digest_words
-from pwhygiene._breach.index_format import (
+from pwhygiene._breach.index.corpus import Batch, Corpus, U8Array, digest_words
+from pwhygiene._breach.index.format import (
     DIGEST_BYTES,
     MAX_BUCKET_BITS,
     Header,
     IndexInfo,
     index_info,
 )
-from pwhygiene._breach.index_writer import IndexWriter
+from pwhygiene._breach.index.writer import IndexWriter
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import BadCorpus, InvalidInput, OfflineIndexError
 from pwhygiene._version import __version__
+from pwhygiene.exceptions import BadCorpus, InvalidInput, OfflineIndexError
 
 SAMPLE_ROWS = 1 << 16
 TARGET_BUCKET = 64

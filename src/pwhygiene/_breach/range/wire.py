@@ -13,7 +13,8 @@ the answer whole:
 
 Transport failures are raised as the ``requests`` exceptions they would have been (read
 timeouts, broken transfers, TLS), so the fetcher has one seam for all of them; what is wrong
-with the answer itself is :class:`~pwhygiene.BadRangeResponse`. Messages never quote the body.
+with the answer itself is :class:`~pwhygiene.exceptions.BadRangeResponse`. Messages never quote the
+body.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 import requests
 import urllib3.exceptions
 
-from pwhygiene._errors import BadRangeResponse
+from pwhygiene.exceptions import BadRangeResponse
 
 ACCEPT_ENCODING = "gzip, deflate"  # what we decode and verify; never br or zstd
 CHUNK_BYTES = 64 * 1024

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import CorruptIndex
+from pwhygiene.exceptions import CorruptIndex
 
 MAGIC = b"\x89PWI\r\n\x1a\n"  # PNG-style: catches 7-bit transfers and newline translation
 FORMAT_VERSION = 1

@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from pwhygiene._breach.digests import normalize_digest
-from pwhygiene._breach.index_corpus import U8Array, U64Array
-from pwhygiene._breach.index_format import (
+from pwhygiene._breach.index.corpus import U8Array, U64Array
+from pwhygiene._breach.index.format import (
     COUNT_OVERFLOW,
     FINGERPRINT_BITS,
     HEADER_SIZE,
@@ -35,7 +35,7 @@ from pwhygiene._breach.index_format import (
     index_info,
     parse_header,
 )
-from pwhygiene._breach.index_search import (
+from pwhygiene._breach.index.search import (
     FP_MASK,
     fingerprints,
     hex_digests,
@@ -44,7 +44,7 @@ from pwhygiene._breach.index_search import (
     search,
 )
 from pwhygiene._breach.source import HashMode
-from pwhygiene._errors import CorruptIndex, InvalidInput, OfflineIndexError
+from pwhygiene.exceptions import CorruptIndex, InvalidInput, OfflineIndexError
 
 
 class OfflineIndex:

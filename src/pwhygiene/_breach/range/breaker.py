@@ -9,8 +9,9 @@ sees every attempt of the client, so it can tell the two apart:
   the connection is refused) or ``threshold`` failed attempts in a row with no success in
   between (across all prefixes and threads) opens it. Faults interleaved with successes, like
   a CDN dropping 5 % of requests, never add up to a run, so they never open it.
-* **open** -- every attempt fails at once with :class:`~pwhygiene.BreachServiceUnavailable`
-  saying why, including lookups sleeping in a backoff, until ``cooldown`` seconds have passed.
+* **open** -- every attempt fails at once with
+  :class:`~pwhygiene.exceptions.BreachServiceUnavailable` saying why, including lookups sleeping
+  in a backoff, until ``cooldown`` seconds have passed.
 * **half-open** -- one attempt (the probe) is let through; its success closes the breaker, its
   failure opens it for another ``cooldown``. So a long-lived client (a signup form) recovers
   from a network blip by itself.
@@ -25,7 +26,7 @@ from collections.abc import Callable
 
 from urllib3.exceptions import NameResolutionError
 
-from pwhygiene._errors import BreachServiceUnavailable, InvalidInput
+from pwhygiene.exceptions import BreachServiceUnavailable, InvalidInput
 
 DEFAULT_BREAKER_THRESHOLD = 10  # failed attempts in a row; 5 % faults make such a run ~1e-13
 DEFAULT_BREAKER_COOLDOWN = 30.0  # seconds before an open breaker lets one probe through
