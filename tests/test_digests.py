@@ -10,8 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pwhygiene._breach.digests import _md4, normalize_digest
-from pwhygiene._breach.source import HashMode
-from pwhygiene.breach import ntlm_digest, password_digest, sha1_digest
+from pwhygiene.breach import HashMode, ntlm_digest, password_digest, sha1_digest
 from pwhygiene.exceptions import InvalidInput
 from strategies.range_bodies import modes
 

@@ -41,13 +41,12 @@ from pwhygiene import (
     read_vault,
 )
 from pwhygiene._breach.digests import normalize_digest
-from pwhygiene._breach.source import HashMode
 from pwhygiene._cli import main
 from pwhygiene._cli.check import read_password
 from pwhygiene._vault.io import CsvRow
 from pwhygiene._vault.kdbx.history import EntryVersion
 from pwhygiene._vault.registry import Sample
-from pwhygiene.breach import RangeCache, ntlm_digest, sha1_digest
+from pwhygiene.breach import HashMode, RangeCache, ntlm_digest, sha1_digest
 from pwhygiene.exceptions import BreachLookupError, InvalidInput, VaultError, WrongPassword
 from pwhygiene.hashing import Hasher, assess
 from pwhygiene.testing import FAULT_KINDS, FaultKind, InMemoryCorpus, RangeServer

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
-from pwhygiene._breach.source import HashMode
+from pwhygiene.breach import HashMode
 
 SUFFIX_LENGTH: dict[HashMode, int] = {"sha1": 35, "ntlm": 27}
 modes: st.SearchStrategy[HashMode] = st.sampled_from(["sha1", "ntlm"])
