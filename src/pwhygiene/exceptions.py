@@ -18,6 +18,7 @@
     |   +-- PasswordRequired                the export is encrypted and no password was given
     |   +-- WrongPassword (ValueError)      the password (or key file) does not open it
     +-- IgnoreFileError (ValueError)   an audit ignore file is malformed
+    +-- DataSetError                   a data set (2FA, passkeys, breaches) is missing or bad
 
 Messages name the file, the line or field, and the next step. They never contain a password,
 a full hash of one, or any other secret: every constructor here takes only the pieces that are
@@ -126,3 +127,16 @@ class WrongPassword(VaultError, ValueError):
 
 class IgnoreFileError(PwhygieneError, ValueError):
     """An audit ignore file is malformed."""
+
+
+class DataSetError(PwhygieneError):
+    """A data set the audit reads (2FA, passkeys, breaches) is missing, damaged or unusable.
+
+    ``name`` is the data set (``"2fa"``, ``"passkeys"``, ``"breaches"``); ``problem`` says what
+    is wrong and never quotes the data.
+    """
+
+    def __init__(self, name: str, problem: str) -> None:
+        self.name = name
+        self.problem = problem
+        super().__init__(f"data set {name!r} {problem}")

@@ -18,7 +18,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from pwhygiene._cli import audit, check, formats, index, serve
+from pwhygiene._cli import audit, check, data, formats, index, serve
 from pwhygiene._version import __version__
 from pwhygiene.exceptions import BreachLookupError, PwhygieneError
 
@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pwhygiene {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (check, audit, formats, index, serve):
+    for module in (check, audit, formats, index, serve, data):
         module.register(sub)
     return parser
 
