@@ -236,8 +236,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.require_breach and args.no_breach:
         return _usage("--require-breach cannot be combined with --no-breach")
-    if not Path(args.export).is_file():
-        return _usage(f"{args.export}: no such file")
+    if not Path(args.export).exists():  # a file, or a pass store directory
+        return _usage(f"{args.export}: no such file or directory")
     ignore = load_ignore(args.ignore) if args.ignore else None
     vault = _read(args)
     source = _breach_source(args)

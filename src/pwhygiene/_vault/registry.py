@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import enum
 import importlib
+import os
 import pkgutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from os import PathLike
 from pathlib import Path
 
@@ -49,6 +51,7 @@ class Sample:
     head: bytes = field(repr=False)
     text: str | None = field(repr=False)  # the head decoded (BOM-aware); None for binary
     zip_names: tuple[str, ...] | None  # member names when the file is a zip archive
+    listing: tuple[str, ...] | None = None  # the names in it, when the path is a directory
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,16 @@ def formats() -> tuple[FormatInfo, ...]:
 
 
 def take_sample(path: Path) -> Sample:
-    """Read the first bytes (and zip member names) that sniffers decide on."""
+    """Read the first bytes (and zip member names) that sniffers decide on.
+
+    A directory (a pass store) is sampled by the names at its top, never by its content.
+    """
+    if path.is_dir():
+        try:
+            names = tuple(sorted(entry.name for entry in islice(os.scandir(path), 10_000)))
+        except OSError as exc:
+            raise UnsupportedFormat(f"{path}: cannot be listed ({exc.strerror})") from exc
+        return Sample(path=path, head=b"", text=None, zip_names=None, listing=names)
     try:
         with path.open("rb") as fh:
             head = fh.read(SNIFF_BYTES)
@@ -141,7 +153,7 @@ def detect(path: str | PathLike[str]) -> FormatSpec:
     """The one format whose sniffer claims ``path``; an error names the candidates if several."""
     p = Path(path)
     sample = take_sample(p)
-    if not sample.head.strip():
+    if sample.listing is None and not sample.head.strip():
         raise UnsupportedFormat(f"{p}: the file is empty")
     verdicts = {name: spec.sniff(sample) for name, spec in sorted(_load().items())}
     for level in (Detection.YES, Detection.MAYBE):
@@ -153,6 +165,8 @@ def detect(path: str | PathLike[str]) -> FormatSpec:
             raise AmbiguousFormat(p, hits)
         if hits:
             return _REGISTRY[hits[0]]
+    if sample.listing is not None:
+        raise UnsupportedFormat(f"{p}: is a directory, expected an export file or a pass store")
     raise UnsupportedFormat(
         f"{p}: not an export format pwhygiene recognises; "
         "run `pwhygiene formats` for the list, or name one with --format NAME"
