@@ -7,11 +7,13 @@ intranet login still uses http://, the mix the health reports of password manage
 
 from __future__ import annotations
 
+from typing import cast
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pwhygiene._audit.plan import PASSWORD_CHECKS, plan
-from pwhygiene._audit.report import Finding, ItemResult, ReuseGroup, Severity
+from pwhygiene._audit.report import CheckName, Finding, ItemResult, ReuseGroup, Severity
 
 
 def item(
@@ -19,8 +21,9 @@ def item(
 ) -> ItemResult:
     """An audited item with the given (check, severity) findings."""
     findings = tuple(
-        Finding(item_id, check, severity, f"{check} finding") for check, severity in checks
-    )  # type: ignore[arg-type]
+        Finding(item_id, cast("CheckName", check), severity, f"{check} finding")
+        for check, severity in checks
+    )
     return ItemResult(
         id=item_id,
         title=title or item_id,
