@@ -168,7 +168,9 @@ def observe(
         requests = len(server.requests)
     expected = probe.default if default else probe.expected
     return Outcome(
-        accepted, None if expected is None or expected.requests is None else requests, tuple(clients)
+        accepted,
+        None if expected is None or expected.requests is None else requests,
+        tuple(clients),
     )
 
 

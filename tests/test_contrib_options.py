@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from option_probes import PROBES
 from pwhygiene import Checker, Policy
 from pwhygiene.contrib.options import OPTIONS, build_checker, option_defaults, resolve
 from pwhygiene.exceptions import InvalidInput
-from option_probes import PROBES
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "integrations.md"
 
@@ -80,7 +80,7 @@ def test_range_url_and_offline_index_exclude_each_other() -> None:
 
 
 def test_build_checker_applies_the_policy_options() -> None:
-    """policy and min_score make the checker's Policy; breach=False means no breach source."""
+    """Policy and min_score make the checker's Policy; breach=False means no breach source."""
     checker = build_checker(policy="nist_mfa", min_score=2, breach=False, on_unavailable="allow")
     assert checker.policy == Policy(min_length=8, min_score=2)
     assert checker.breach is None

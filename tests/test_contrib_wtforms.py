@@ -152,7 +152,7 @@ def test_failure_policy_when_the_service_is_down(
 def test_bad_options_are_refused() -> None:
     """A wrong option value or name fails when the form class is defined, naming the option."""
     with pytest.raises(InvalidInput, match="'policy'"):
-        PasswordHygiene(policy="lax")  # type: ignore[typeddict-item]
+        PasswordHygiene(policy="lax")  # type: ignore[arg-type]
     with pytest.raises(InvalidInput, match="unknown option 'retires'"):
         PasswordHygiene(retires=0)  # type: ignore[call-arg]
 
