@@ -20,6 +20,7 @@ from pydantic import (
     SecretStr,
     TypeAdapter,
     ValidationError,
+    field_validator,
 )
 
 from option_probes import PROBES, Probe, check_probe
@@ -282,6 +283,23 @@ def test_scrub_errors_removes_every_input_string(secret: str, kind: str) -> None
     assert json.loads(text)  # JSON-ready
     assert secret not in text
     assert all("input" not in error for error in cleaned)
+
+
+def test_scrub_errors_redacts_a_number_echoed_in_a_message() -> None:
+    """A PIN sent as a JSON number and echoed by someone's validator is redacted by scrub_errors."""
+
+    class Unlock(BaseModel):
+        pin: int
+
+        @field_validator("pin")
+        @classmethod
+        def not_weak(cls, value: int) -> int:
+            raise ValueError(f"{value} is a weak PIN")
+
+    with pytest.raises(ValidationError) as info:
+        Unlock.model_validate({"pin": 73918462})
+    assert "73918462" in info.value.errors()[0]["msg"]  # what the validator wrote
+    assert "73918462" not in json.dumps(scrub_errors(info.value.errors()))
 
 
 def _errors_for(payload: object) -> list[dict[str, object]]:
