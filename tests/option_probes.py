@@ -48,7 +48,9 @@ class Outcome:
 
 
 def _client(**values: object) -> Mapping[str, object]:
-    return {"timeout": PATIENT, "retries": 1, **values}
+    """What a RangeClient is given: the client options' defaults, a patient timeout, *values*."""
+    defaults = {name: OPTIONS[name].default for name in CLIENT_OPTIONS}
+    return {**defaults, "timeout": PATIENT, **values}
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,21 @@ def coincides(password: str, corpus: str) -> bool:
     return password in corpus or re.fullmatch(r"[\d\W_]{1,8}", password) is not None
 
 
+# Any JSON value: scalars, and lists and objects of them, a few levels deep (built once: a
+# recursive strategy is costly to validate, and composite strategies draw it per example).
+_JSON_VALUES: st.SearchStrategy[object] = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
 @st.composite
 def non_string_secrets(draw: st.DrawFn) -> tuple[object, tuple[str, ...]]:
     """A JSON value other than a string sent as a password, and the secret text it holds.
@@ -137,7 +152,7 @@ def non_string_secrets(draw: st.DrawFn) -> tuple[object, tuple[str, ...]]:
         real = draw(st.floats(min_value=1000.0, max_value=1e12).filter(lambda f: f != int(f)))
         return real, (repr(real),)
     marker = draw(st.text(string.ascii_letters + string.digits + "-_!", min_size=8, max_size=24))
-    others = draw(st.lists(_json_values(), max_size=3))
+    others = draw(st.lists(_JSON_VALUES, max_size=3))
     shape = draw(st.sampled_from(["in_list", "as_value", "as_key"]))
     if shape == "in_list":
         value: object = [*others[:1], marker, *others[1:]]
@@ -148,18 +163,3 @@ def non_string_secrets(draw: st.DrawFn) -> tuple[object, tuple[str, ...]]:
     if draw(st.booleans()):
         value = draw(st.sampled_from([[value], {"inner": value}]))
     return value, (marker,)
-
-
-def _json_values() -> st.SearchStrategy[object]:
-    """Any JSON value: scalars, and lists and objects of them, a few levels deep."""
-    return st.recursive(
-        st.none()
-        | st.booleans()
-        | st.integers()
-        | st.floats(allow_nan=False, allow_infinity=False)
-        | st.text(max_size=5),
-        lambda inner: (
-            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
-        ),
-        max_leaves=6,
-    )
