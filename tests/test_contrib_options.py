@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from option_probes import PROBES
 from pwhygiene import Checker, Policy
+from pwhygiene.contrib import options as options_module
 from pwhygiene.contrib.options import OPTIONS, build_checker, option_defaults, resolve
 from pwhygiene.exceptions import InvalidInput
 
@@ -87,3 +91,26 @@ def test_build_checker_applies_the_policy_options() -> None:
     assert checker.on_unavailable == "allow"
     assert build_checker(policy=Policy(min_length=20), breach=False).policy.min_length == 20
     assert isinstance(build_checker(breach=False), Checker)
+
+
+def test_the_module_exports_documented_names() -> None:
+    """pwhygiene.contrib.options exports a sorted __all__ of documented names."""
+    names = options_module.__all__
+    assert names == sorted(names, key=lambda n: (not n.isupper(), n))
+    for name in names:
+        obj = getattr(options_module, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert inspect.getdoc(obj), name
+
+
+def test_options_without_lookups_load_no_http_client() -> None:
+    """build_checker(breach=False) loads no requests or numpy: a form pays only for its use."""
+    probe = (
+        "import sys; from pwhygiene.contrib.options import build_checker; "
+        "build_checker(breach=False).check('quill-oxbow-nimbus-sprocket'); "
+        "print(sorted(m for m in ('numpy', 'requests', 'urllib3') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"

@@ -25,12 +25,14 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack from Python 3.11; only mypy reads it
 
 __all__ = [
+    "OPTIONS",
     "CheckerOptions",
     "Option",
     "PolicyPreset",
     "build_checker",
     "checker_or_options",
     "option_defaults",
+    "resolve",
 ]
 
 PolicyPreset = Literal["nist", "nist_mfa"]
