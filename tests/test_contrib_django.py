@@ -5,20 +5,20 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import django
 import pytest
 from django.conf import settings
 from hypothesis import assume, given
 
-from pwhygiene._breach.digests import password_digest, sha1_digest
-from pwhygiene._breach.index.build import build_index
-from pwhygiene._breach.source import HashMode
-from pwhygiene._strength.checker import Checker, OnUnavailable
-from pwhygiene._strength.policy import Policy
+from option_probes import PROBES, Probe, check_probe
+from pwhygiene import Checker, Policy
+from pwhygiene.breach import HashMode, build_index, password_digest, sha1_digest
 from pwhygiene.exceptions import InvalidInput, OfflineIndexError
+from pwhygiene.strength import OnUnavailable
 from pwhygiene.testing import HostileServer, RangeServer, RawAnswer
 from strategies.signup import Identity, coincides, identities, passphrases, typed_passwords
 
@@ -217,6 +217,36 @@ def test_bad_options_name_the_option(options: dict[str, object]) -> None:
         PasswordHygieneValidator(**options)  # type: ignore[arg-type]
 
 
+def test_a_misspelt_option_is_refused_not_ignored() -> None:
+    """OPTIONS with a typo (``retires``) fails at start-up naming it, instead of a TypeError."""
+    with pytest.raises(InvalidInput, match="unknown option 'retires'"):
+        PasswordHygieneValidator(retires=0)  # type: ignore[call-arg]
+
+
+def test_checker_and_options_together_are_refused() -> None:
+    """A ready checker plus checking options is refused: one of them would be ignored."""
+    with pytest.raises(InvalidInput, match="'breach'"):
+        PasswordHygieneValidator(checker=Checker(), breach=False)
+
+
+def _judge(options: Mapping[str, Any], password: str) -> bool:
+    """Run Django's validate_password() with the validator configured by these OPTIONS."""
+    with override_settings(AUTH_PASSWORD_VALIDATORS=[{"NAME": VALIDATOR, "OPTIONS": options}]):
+        try:
+            validate_password(password)
+        except ValidationError:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=str)
+def test_every_option_reaches_the_checker(
+    probe: Probe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-default value of each OPTIONS entry changes what Django does (see option_probes)."""
+    check_probe(probe, _judge, tmp_path, monkeypatch)
+
+
 class _Exploding:
     """A breach source that fails in an unexpected way, to get a traceback through validate()."""
 
@@ -273,7 +303,7 @@ def test_no_message_contains_the_password(password: str, who: Identity) -> None:
     validator = PasswordHygieneValidator(breach=False)
     user = User(username=who.username, email=who.email)
     messages = _messages(validator, password, user)
-    fixed = "\n".join(render(validator._checker.policy) for render in _MESSAGES.values())
+    fixed = "\n".join(render(validator.checker.policy) for render in _MESSAGES.values())
     assume(not coincides(password, fixed))  # part of a fixed sentence: proves nothing
     assert all(password not in message for message in messages)
 

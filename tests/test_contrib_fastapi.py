@@ -8,9 +8,10 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import httpx2 as httpx
 import pytest
@@ -21,14 +22,14 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, SecretStr
 from starlette.websockets import WebSocketDisconnect
 
-from pwhygiene._breach.range.client import RangeClient
-from pwhygiene._breach.source import HashMode
-from pwhygiene._strength.checker import Checker
-from pwhygiene._strength.policy import ViolationCode
+from option_probes import PROBES, Probe, check_probe
+from pwhygiene import Checker, RangeClient, ViolationCode
+from pwhygiene.breach import HashMode
 from pwhygiene.contrib.fastapi import MAX_CLOSE_REASON_BYTES, check_password, install
+from pwhygiene.contrib.options import build_checker
 from pwhygiene.contrib.pydantic import StrongPassword
 from pwhygiene.testing import InMemoryCorpus, RangeServer
-from strategies.signup import coincides, message_corpus, typed_passwords
+from strategies.signup import coincides, message_corpus, non_string_secrets, typed_passwords
 
 BREACHED = "zephyr-marrow-glyph-tundra"
 GOOD = "quill-oxbow-nimbus-sprocket"
@@ -196,6 +197,23 @@ def test_no_422_or_log_line_contains_the_password(password: str, with_email: boo
     assert all(password not in line for line in logs)
 
 
+@given(non_string_secrets(), st.booleans())
+def test_no_422_or_log_line_echoes_a_non_string_password(
+    sent: tuple[object, tuple[str, ...]], with_email: bool
+) -> None:
+    """Property: a number, array or object as the password is in neither the 422 nor the logs."""
+    value, secrets = sent
+    body: dict[str, object] = {"username": "someone", "password": value}
+    if with_email:  # without it, the model-level "missing" error's input is the whole body
+        body["email"] = "someone@mail.example"
+    with captured_logs() as logs:
+        response = _PROPERTY_CLIENT.post("/signup", json=body)
+    assert response.status_code == 422
+    assert "string_type" in [error["type"] for error in response.json()["detail"]]
+    outputs = [response.text, *_strings(response.json()), *logs]
+    assert not [secret for secret in secrets if any(secret in text for text in outputs)]
+
+
 def _fixed_text() -> str:
     """Every sentence the app answers or logs, gathered from a few fixed failures.
 
@@ -289,6 +307,22 @@ def test_async_check_with_the_service_down_follows_the_failure_policy() -> None:
             assert response.status_code == status
             if status == 422:
                 assert response.json()["detail"][0]["type"] == "password_breach_unknown"
+
+
+def _judge(options: Mapping[str, Any], password: str) -> bool:
+    """Post to an endpoint awaiting check_password() with ``build_checker(**options)``."""
+    with TestClient(make_app(build_checker(**options))) as test_client:
+        response = test_client.post("/register", json={"username": "bob", "password": password})
+    assert response.status_code in (200, 422)
+    return bool(response.status_code == 200)
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=str)
+def test_every_option_reaches_the_checker(
+    probe: Probe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-default value of each build_checker option changes the endpoint's answer."""
+    check_probe(probe, _judge, tmp_path, monkeypatch)
 
 
 def test_missing_fastapi_gives_a_clear_import_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,15 +5,26 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from typing import Annotated
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from pydantic import BaseModel, ConfigDict, SecretStr, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
-from pwhygiene._strength.checker import Checker
-from pwhygiene._strength.policy import Policy
+from option_probes import PROBES, Probe, check_probe
+from pwhygiene import Checker, Policy
 from pwhygiene.contrib.pydantic import (
     REDACTED,
     HygieneCheck,
@@ -21,11 +32,13 @@ from pwhygiene.contrib.pydantic import (
     password_validator,
     scrub_errors,
 )
+from pwhygiene.exceptions import InvalidInput
 from strategies.signup import (
     Identity,
     coincides,
     identities,
     message_corpus,
+    non_string_secrets,
     passphrases,
     typed_passwords,
 )
@@ -143,10 +156,57 @@ def test_nested_models_keep_the_location() -> None:
 
 
 def test_non_string_password_is_a_type_error() -> None:
-    """A number where the password belongs fails pydantic's own string check first."""
+    """A number where the password belongs fails pydantic's own string check, input redacted."""
     with pytest.raises(ValidationError) as info:
         Signup.model_validate({"username": "bob", "email": "b@example.org", "password": 12345678})
+    errors = info.value.errors()
+    assert [(e["type"], e["loc"], e["input"]) for e in errors] == [
+        ("string_type", ("password",), REDACTED)
+    ]
+    assert "12345678" not in _dump(info.value)
+
+
+@pytest.mark.parametrize(
+    "sent", [["hunter2hunter2"], {"pw": "hunter2hunter2"}, {"hunter2hunter2": 1}]
+)
+def test_a_password_sent_as_an_array_or_object_is_not_echoed(sent: object) -> None:
+    """An array or object where the password belongs: str(), errors() and JSON all omit it."""
+    with pytest.raises(ValidationError) as info:
+        TypeAdapter(StrongPassword).validate_python(sent)
     assert info.value.errors()[0]["type"] == "string_type"
+    assert "hunter2" not in _dump(info.value)
+
+
+@given(non_string_secrets())
+def test_no_error_echoes_a_non_string_password(sent: tuple[object, tuple[str, ...]]) -> None:
+    """Property: for any JSON value but a string, no output of the failure holds its secrets."""
+    value, secrets = sent
+    with pytest.raises(ValidationError) as info:
+        Signup.model_validate({"username": "bob", "email": "b@example.org", "password": value})
+    dump = "\n".join([_dump(info.value), str(info.value.errors(include_url=False))])
+    assert all(error["input"] == REDACTED for error in info.value.errors())
+    assert not [secret for secret in secrets if secret in dump]
+
+
+def test_errors_of_constraints_before_the_check_are_redacted_too() -> None:
+    """A length constraint and a custom validator declared before the check lose the input."""
+
+    def no_digits(value: SecretStr) -> SecretStr:
+        if any(c.isdigit() for c in value.get_secret_value()):
+            raise ValueError(f"no digits please, not in {value.get_secret_value()}")
+        return value
+
+    constrained = Annotated[
+        SecretStr, Field(max_length=20), AfterValidator(no_digits), HygieneCheck()
+    ]
+    for sent, kind in (
+        ("quill-oxbow-nimbus-pylon-wombat", "too_long"),
+        ("pylon-wombat-9", "value_error"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            TypeAdapter(constrained).validate_python(sent)
+        assert info.value.errors()[0]["type"] == kind
+        assert sent not in _dump(info.value)
 
 
 def test_pydantic_itself_leaks_model_level_inputs() -> None:
@@ -225,6 +285,23 @@ def test_scrub_errors_removes_every_input_string(secret: str, kind: str) -> None
     assert all("input" not in error for error in cleaned)
 
 
+def test_scrub_errors_redacts_a_number_echoed_in_a_message() -> None:
+    """A PIN sent as a JSON number and echoed by someone's validator is redacted by scrub_errors."""
+
+    class Unlock(BaseModel):
+        pin: int
+
+        @field_validator("pin")
+        @classmethod
+        def not_weak(cls, value: int) -> int:
+            raise ValueError(f"{value} is a weak PIN")
+
+    with pytest.raises(ValidationError) as info:
+        Unlock.model_validate({"pin": 73918462})
+    assert "73918462" in info.value.errors()[0]["msg"]  # what the validator wrote
+    assert "73918462" not in json.dumps(scrub_errors(info.value.errors()))
+
+
 def _errors_for(payload: object) -> list[dict[str, object]]:
     class Form(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -236,6 +313,40 @@ def _errors_for(payload: object) -> list[dict[str, object]]:
     except ValidationError as exc:
         return [dict(e) for e in exc.errors()]
     return []
+
+
+def _judge(options: Mapping[str, Any], password: str) -> bool:
+    """Validate the password as an ``Annotated[SecretStr, HygieneCheck(**options)]``."""
+    adapter = TypeAdapter(Annotated[SecretStr, HygieneCheck(**options)])
+    try:
+        adapter.validate_python(password)
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=str)
+def test_every_option_reaches_the_checker(
+    probe: Probe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-default value of each HygieneCheck option changes the outcome (see option_probes)."""
+    check_probe(probe, _judge, tmp_path, monkeypatch)
+
+
+def test_password_validator_takes_the_options() -> None:
+    """password_validator(**options) builds its checker from them (NIST for MFA: 8 characters)."""
+
+    class Login(BaseModel):
+        password: SecretStr
+        check = password_validator(policy="nist_mfa", breach=False)
+
+    assert Login(password=SecretStr("fjord-oxbow")).password.get_secret_value() == "fjord-oxbow"
+
+
+def test_checker_and_options_together_are_refused() -> None:
+    """HygieneCheck(checker, **options) is refused: one of the two would be ignored."""
+    with pytest.raises(InvalidInput, match="'timeout'"):
+        HygieneCheck(Checker(), timeout=1.0)
 
 
 def test_missing_pydantic_gives_a_clear_import_error(monkeypatch: pytest.MonkeyPatch) -> None:

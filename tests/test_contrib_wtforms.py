@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import importlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask, request
@@ -14,10 +16,11 @@ from hypothesis import assume, given
 from wtforms import EmailField, Form, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired
 
-from pwhygiene._strength.checker import Checker, OnUnavailable
-from pwhygiene._strength.policy import Policy
+from option_probes import PROBES, Probe, check_probe
+from pwhygiene import Checker, Policy
 from pwhygiene.contrib.wtforms import PasswordHygiene
 from pwhygiene.exceptions import InvalidInput
+from pwhygiene.strength import OnUnavailable
 from pwhygiene.testing import RangeServer
 from strategies.signup import Identity, coincides, identities, message_corpus, typed_passwords
 
@@ -147,9 +150,39 @@ def test_failure_policy_when_the_service_is_down(
 
 
 def test_bad_options_are_refused() -> None:
-    """A wrong option value fails when the form class is defined, naming the option."""
+    """A wrong option value or name fails when the form class is defined, naming the option."""
     with pytest.raises(InvalidInput, match="'policy'"):
         PasswordHygiene(policy="lax")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="unknown option 'retires'"):
+        PasswordHygiene(retires=0)  # type: ignore[call-arg]
+
+
+def test_checker_and_options_together_are_refused() -> None:
+    """A ready checker plus checking options is refused: one of them would be ignored."""
+    with pytest.raises(InvalidInput, match="'retries'"):
+        PasswordHygiene(checker=Checker(), retries=0)
+
+
+def test_retries_zero_asks_the_range_api_once() -> None:
+    """retries=0 with one scripted 503: exactly one request (it used to be dropped: two)."""
+    with RangeServer.from_passwords({}) as server:
+        server.inject("unavailable")
+        hygiene = PasswordHygiene(range_url=server.url, retries=0, timeout=10.0)
+        assert _post(make_app(hygiene).test_client(), GOOD)[0] == 200  # fallback: judged locally
+        assert len(server.requests) == 1
+
+
+def _judge(options: Mapping[str, Any], password: str) -> bool:
+    """Post the password through a real Flask signup form validated by PasswordHygiene."""
+    return _post(make_app(PasswordHygiene(**options)).test_client(), password)[0] == 200
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=str)
+def test_every_option_reaches_the_checker(
+    probe: Probe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-default value of each option changes what the form does (see option_probes)."""
+    check_probe(probe, _judge, tmp_path, monkeypatch)
 
 
 @given(typed_passwords(), identities())

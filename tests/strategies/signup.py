@@ -2,7 +2,9 @@
 
 ``typed_passwords`` is any text a user could type or paste (the property "no message contains
 the password" must hold for all of it); ``passphrases`` are long random word sequences a NIST
-policy accepts; ``identities`` are username/e-mail pairs to use as context.
+policy accepts; ``identities`` are username/e-mail pairs to use as context;
+``non_string_secrets`` are the numbers, arrays and objects a client can send where the password
+belongs.
 """
 
 from __future__ import annotations
@@ -89,8 +91,8 @@ def message_corpus() -> str:
     A generated password that is a substring of this text proves nothing when found in a message
     (``"simi"`` is in "too similar"); property tests skip those with :func:`coincides`.
     """
-    from pwhygiene._strength.checker import Checker  # noqa: PLC0415  # reason: strategies stay light
-    from pwhygiene._strength.policy import (  # noqa: PLC0415
+    from pwhygiene import Checker  # noqa: PLC0415  # reason: strategies stay light
+    from pwhygiene._strength.policy import (  # noqa: PLC0415  # reason: no public name for these
         SUGGESTIONS,
         breach_unknown_violation,
         breached_violation,
@@ -115,3 +117,49 @@ def coincides(password: str, corpus: str) -> bool:
     (messages contain lengths, scores and counts).
     """
     return password in corpus or re.fullmatch(r"[\d\W_]{1,8}", password) is not None
+
+
+# Any JSON value: scalars, and lists and objects of them, a few levels deep (built once: a
+# recursive strategy is costly to validate, and composite strategies draw it per example).
+_JSON_VALUES: st.SearchStrategy[object] = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def non_string_secrets(draw: st.DrawFn) -> tuple[object, tuple[str, ...]]:
+    """A JSON value other than a string sent as a password, and the secret text it holds.
+
+    Stands for a client that sends the password field as a number (a PIN typed into a numeric
+    input), an array or an object (a form serialiser bug, or someone probing the API): the
+    secret is the number's digits, or a marker string somewhere inside the structure.
+    """
+    kind = draw(st.sampled_from(["integer", "float", "structure"]))
+    if kind == "integer":
+        number = draw(
+            st.integers(min_value=10**6, max_value=10**30) | st.integers(max_value=-(10**6))
+        )
+        return number, (str(number),)
+    if kind == "float":
+        real = draw(st.floats(min_value=1000.0, max_value=1e12).filter(lambda f: f != int(f)))
+        return real, (repr(real),)
+    marker = draw(st.text(string.ascii_letters + string.digits + "-_!", min_size=8, max_size=24))
+    others = draw(st.lists(_JSON_VALUES, max_size=3))
+    shape = draw(st.sampled_from(["in_list", "as_value", "as_key"]))
+    if shape == "in_list":
+        value: object = [*others[:1], marker, *others[1:]]
+    elif shape == "as_value":
+        value = {**{f"k{i}": other for i, other in enumerate(others)}, "value": marker}
+    else:
+        value = {marker: others}
+    if draw(st.booleans()):
+        value = draw(st.sampled_from([[value], {"inner": value}]))
+    return value, (marker,)

@@ -8,6 +8,8 @@
   and an async check for endpoints (extra ``pwhygiene[fastapi]``).
 * :mod:`pwhygiene.contrib.wtforms`: the ``PasswordHygiene`` validator for Flask/WTForms forms
   (extra ``pwhygiene[flask]``).
+* :mod:`pwhygiene.contrib.options`: the checking options all of them take, declared once, and
+  ``build_checker`` (no extra).
 
 Importing a module whose framework is missing raises ImportError naming the extra to install;
 this package itself imports nothing, so ``import pwhygiene`` never pulls in a framework.

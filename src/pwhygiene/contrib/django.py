@@ -19,7 +19,6 @@ frames it calls (the checker's included).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -32,15 +31,11 @@ except ImportError as exc:  # pragma: no cover - exercised by test_missing_frame
         "pwhygiene.contrib.django needs Django: pip install 'pwhygiene[django]'"
     ) from exc
 
-from pwhygiene.contrib._options import (
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
-    CheckerOptions,
-    PolicyPreset,
-)
-from pwhygiene.strength import OnUnavailable
+from pwhygiene.contrib.options import CheckerOptions, checker_or_options
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from pwhygiene import Checker, Policy, Violation
 
 __all__ = ["DEFAULT_USER_ATTRIBUTES", "PasswordHygieneValidator"]
@@ -56,43 +51,25 @@ DEFAULT_USER_ATTRIBUTES: tuple[str, ...] = ("username", "first_name", "last_name
 class PasswordHygieneValidator:
     """Refuse short, guessable, personal, common or breached passwords (NIST SP 800-63B-4).
 
-    OPTIONS: ``policy`` (``"nist"``: 15 characters, the password is the only factor;
-    ``"nist_mfa"``: 8 characters behind a second factor), ``min_score`` (0-4), ``breach``
-    (look it up at all), ``range_url`` or ``offline_index`` (where), ``timeout`` (seconds per
-    request), ``on_unavailable`` (what to do when the breach source cannot answer; see the
-    Django guide) and ``user_attributes``. ``checker`` takes a ready :class:`pwhygiene.Checker`
-    instead of all but ``user_attributes``.
+    OPTIONS: every option of :class:`pwhygiene.contrib.options.CheckerOptions` (``policy``,
+    ``breach``, ``on_unavailable``, ...; see ``docs/integrations.md``) and ``user_attributes``.
+    ``checker`` takes a ready :class:`pwhygiene.Checker` instead of the checking options.
     """
 
     def __init__(
         self,
         *,
-        policy: PolicyPreset | Policy = "nist",
-        min_score: int | None = None,
-        breach: bool = True,
-        range_url: str | None = None,
-        offline_index: str | os.PathLike[str] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        retries: int = DEFAULT_RETRIES,
-        on_unavailable: OnUnavailable = "fallback",
         user_attributes: Iterable[str] = DEFAULT_USER_ATTRIBUTES,
         checker: Checker | None = None,
+        **options: Unpack[CheckerOptions],
     ) -> None:
         self.user_attributes = tuple(user_attributes)
-        if checker is not None:
-            self._checker = checker
-            return
-        options = CheckerOptions(
-            policy=policy,
-            min_score=min_score,
-            breach=breach,
-            range_url=range_url,
-            offline_index=offline_index,
-            timeout=timeout,
-            retries=retries,
-            on_unavailable=on_unavailable,
-        )
-        self._checker = options.build()
+        self._checker = checker_or_options(checker, options)
+
+    @property
+    def checker(self) -> Checker:
+        """The :class:`pwhygiene.Checker` this validator applies."""
+        return self._checker
 
     @_hide_all_locals
     def validate(self, password: str, user: object = None) -> None:

@@ -14,14 +14,16 @@ process (:mod:`pwhygiene.contrib.fastapi` uses it for its 422 handler).
         password: StrongPassword            # checked with username and email as context
 
 Each violation becomes one error of type ``password_<code>`` (``password_too_short``,
-``password_breached``, ...) with ``ctx = {"code": ..., "message": ...}``.
+``password_breached``, ...) with ``ctx = {"code": ..., "message": ...}``. A value that is not a
+string at all (a number, a list, an object) fails pydantic's own ``string_type`` check, raised
+again with its input redacted too: the promise holds for every type a client can send.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypedDict, get_args
 
 try:
     from pydantic import BaseModel, GetCoreSchemaHandler, SecretStr, ValidationError
@@ -32,7 +34,11 @@ except ImportError as exc:  # pragma: no cover - exercised by test_missing_frame
         "pwhygiene.contrib.pydantic needs pydantic v2: pip install 'pwhygiene[pydantic]'"
     ) from exc
 
+from pwhygiene.contrib.options import CheckerOptions, checker_or_options
+
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from pwhygiene import Checker, CheckResult
 
 __all__ = [
@@ -51,23 +57,37 @@ CONTEXT_FIELDS: tuple[str, ...] = ("username", "email", "first_name", "last_name
 _MIN_REDACT = 4  # shorter input fragments are not searched for in messages (too many false hits)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class HygieneCheck:
     """The marker that makes ``Annotated[SecretStr, HygieneCheck(...)]`` a checked password.
 
-    ``checker`` is a :class:`pwhygiene.Checker` (``None``: :func:`pwhygiene.check`, the default
-    policy without breach lookups). Values of ``context_fields`` validated *before* this field
-    are used as context; declare them first, or use :func:`password_validator`.
+    ``checker`` is a :class:`pwhygiene.Checker`; or pass the options every integration takes
+    (:class:`~pwhygiene.contrib.options.CheckerOptions`, with their defaults: breach lookups on).
+    With neither, :func:`pwhygiene.check`: the default policy, no network. Values of
+    ``context_fields`` validated *before* this field are used as context; declare them first,
+    or use :func:`password_validator`.
     """
 
-    checker: Checker | None = None  # compared by identity: typing caches Annotated aliases
-    context_fields: tuple[str, ...] = CONTEXT_FIELDS
+    checker: Checker | None  # compared by identity: typing caches Annotated aliases
+    context_fields: tuple[str, ...]
+
+    def __init__(
+        self,
+        checker: Checker | None = None,
+        context_fields: Iterable[str] = CONTEXT_FIELDS,
+        **options: Unpack[CheckerOptions],
+    ) -> None:
+        if options:
+            checker = checker_or_options(checker, options)
+        object.__setattr__(self, "checker", checker)
+        object.__setattr__(self, "context_fields", tuple(context_fields))
 
     def __get_pydantic_core_schema__(
         self, source: type[object], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        """Run the check after pydantic has built the ``SecretStr`` (or ``str``)."""
-        return core_schema.with_info_after_validator_function(self._validate, handler(source))
+        """Check after pydantic has built the ``SecretStr`` (or ``str``), whose errors we redact."""
+        typed = core_schema.no_info_wrap_validator_function(_without_input, handler(source))
+        return core_schema.with_info_after_validator_function(self._validate, typed)
 
     def _validate(
         self, value: SecretStr | str, info: core_schema.ValidationInfo
@@ -88,11 +108,12 @@ def password_validator(
     *,
     context: Iterable[str] = CONTEXT_FIELDS,
     checker: Checker | None = None,
+    **options: Unpack[CheckerOptions],
 ) -> Any:  # noqa: ANN401  # reason: pydantic's descriptor proxy type is private
     """Return a model validator checking *field* with the model's *context* fields as context.
 
-    Use it when the context fields are declared after the password, or to keep the field a
-    plain ``SecretStr``::
+    ``checker`` and the options are those of :class:`HygieneCheck`. Use it when the context
+    fields are declared after the password, or to keep the field a plain ``SecretStr``::
 
         class Signup(BaseModel):
             password: SecretStr
@@ -100,6 +121,8 @@ def password_validator(
             check_password = password_validator("password", context=("email",))
     """
     names = tuple(context)
+    if options:
+        checker = checker_or_options(checker, options)
 
     def check(model: BaseModel) -> BaseModel:
         data = {name: getattr(model, name, None) for name in names}
@@ -186,6 +209,34 @@ def _reject(result: CheckResult, loc: tuple[int | str, ...]) -> NoReturn:
     raise ValidationError.from_exception_data("password", details)
 
 
+def _without_input(value: object, handler: core_schema.ValidatorFunctionWrapHandler) -> object:
+    """Run pydantic's own validation of the field; re-raise its errors with the input redacted."""
+    try:
+        return handler(value)
+    except ValidationError as exc:
+        # from None: a chained original would carry the raw input into every traceback.
+        raise _redacted(exc) from None
+
+
+_BUILTIN_ERRORS = frozenset(get_args(core_schema.ErrorType))
+
+
+def _redacted(exc: ValidationError) -> ValidationError:
+    """*exc* with every error's input replaced and any input text in ``msg``/``ctx`` redacted."""
+    details = []
+    for error in exc.errors(include_url=False):
+        secrets = sorted(_strings(error.get("input")), key=len, reverse=True)
+        ctx = {str(k): _scalar(v, secrets) for k, v in (error.get("ctx") or {}).items()}
+        kind: str | PydanticCustomError = error["type"]
+        if kind not in _BUILTIN_ERRORS:  # someone's custom error: keep its text, redacted
+            kind, ctx = PydanticCustomError(error["type"], _redact(error["msg"], secrets)), {}
+        detail = InitErrorDetails(type=kind, loc=error["loc"], input=REDACTED)
+        if ctx:
+            detail["ctx"] = ctx
+        details.append(detail)
+    return ValidationError.from_exception_data(exc.title, details)
+
+
 def _reject_type() -> NoReturn:
     error = PydanticCustomError("password_type", "a password must be a string", {})
     raise ValidationError.from_exception_data(
@@ -199,6 +250,8 @@ def _strings(value: object) -> Iterable[str]:
     if isinstance(value, str):
         if len(value) >= _MIN_REDACT:
             yield value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield from _strings(str(value))  # a PIN sent as a JSON number is a password too
     elif isinstance(value, bytes):
         yield from _strings(value.decode("utf-8", "replace"))
     elif isinstance(value, Mapping):

@@ -9,13 +9,12 @@
 
 The other fields named in ``user_fields`` (default: username, email, first/last name) are the
 context words the password must not be built from. Each violation is added to
-``field.errors`` as its own message; none contains the password. The options are those of the
-Django validator (see :class:`pwhygiene.contrib._options.CheckerOptions`).
+``field.errors`` as its own message; none contains the password. The checking options are
+those of every integration (:class:`pwhygiene.contrib.options.CheckerOptions`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -27,16 +26,12 @@ except ImportError as exc:  # pragma: no cover - exercised by test_missing_frame
         "pwhygiene.contrib.wtforms needs WTForms: pip install 'pwhygiene[flask]'"
     ) from exc
 
-from pwhygiene.contrib._options import (
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
-    CheckerOptions,
-    PolicyPreset,
-)
-from pwhygiene.strength import OnUnavailable
+from pwhygiene.contrib.options import CheckerOptions, checker_or_options
 
 if TYPE_CHECKING:
-    from pwhygiene import Checker, CheckResult, Policy
+    from typing_extensions import Unpack
+
+    from pwhygiene import Checker, CheckResult
 
 __all__ = ["DEFAULT_USER_FIELDS", "PasswordHygiene"]
 
@@ -47,7 +42,9 @@ class PasswordHygiene:
     """A WTForms validator refusing short, guessable, personal, common or breached passwords.
 
     Build it once (at class definition) and share it: it holds the breach client and its
-    connection pool. ``message`` replaces every violation's message with one text of yours.
+    connection pool. Takes every option of :class:`~pwhygiene.contrib.options.CheckerOptions`
+    (or a ready ``checker``); ``message`` replaces every violation's message with one text of
+    yours.
     """
 
     field_flags: dict[str, Any] = {}  # noqa: RUF012  # reason: WTForms protocol attribute
@@ -55,32 +52,14 @@ class PasswordHygiene:
     def __init__(
         self,
         *,
-        policy: PolicyPreset | Policy = "nist",
-        min_score: int | None = None,
-        breach: bool = True,
-        range_url: str | None = None,
-        offline_index: str | os.PathLike[str] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        retries: int = DEFAULT_RETRIES,
-        on_unavailable: OnUnavailable = "fallback",
         user_fields: Iterable[str] = DEFAULT_USER_FIELDS,
         message: str | None = None,
         checker: Checker | None = None,
+        **options: Unpack[CheckerOptions],
     ) -> None:
         self.user_fields = tuple(user_fields)
         self.message = message
-        self.checker = (
-            checker
-            or CheckerOptions(
-                policy=policy,
-                min_score=min_score,
-                breach=breach,
-                range_url=range_url,
-                offline_index=offline_index,
-                timeout=timeout,
-                on_unavailable=on_unavailable,
-            ).build()
-        )
+        self.checker = checker_or_options(checker, options)
 
     def __call__(self, form: Form, field: Field) -> None:
         """Check ``field.data``; add one error per violation if it is refused."""
