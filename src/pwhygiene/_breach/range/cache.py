@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import threading
 import time
@@ -30,6 +31,18 @@ from pwhygiene.exceptions import BadRangeResponse, InvalidInput
 DEFAULT_CACHE_SIZE = 128  # prefixes; a real answer is ~1,000 rows, roughly 130 KB in memory
 DEFAULT_CACHE_TTL = 3600.0  # seconds before an entry is revalidated with the server
 _MAGIC = "pwhygiene-range-cache 1"
+MAX_ETAG_LENGTH = 256
+_ETAG = re.compile(rf"[\x21-\x7e]{{1,{MAX_ETAG_LENGTH}}}")
+
+
+def usable_etag(value: str | None) -> str | None:
+    """``value`` if it is an ETag worth keeping (visible ASCII, at most 256 characters).
+
+    RFC 9110 also allows bytes above 0x7F (``obs-text``) inside an ETag. Such a tag, or a huge
+    one, is ignored rather than stored: the entry is then revalidated by downloading it again,
+    which costs a little bandwidth and never a wrong answer or an encoding error on disk.
+    """
+    return value if value is not None and _ETAG.fullmatch(value) else None
 
 
 @dataclass(frozen=True)
@@ -89,7 +102,7 @@ class RangeCache:
     def put(self, mode: HashMode, prefix: str, rows: Mapping[str, int], etag: str | None) -> None:
         """Store (or refresh, after a 304) the answer for ``prefix``."""
         kept = rows if isinstance(rows, RangeRows) else dict(rows)  # RangeRows is immutable
-        entry = CachedRange(kept, etag, self._clock())
+        entry = CachedRange(kept, usable_etag(etag), self._clock())
         self._remember((mode, prefix), entry)
         if self.directory is not None:
             self._write_file(self.directory, mode, prefix, entry)

@@ -28,7 +28,7 @@ import requests
 
 from pwhygiene._breach.range.body import validate_range_body
 from pwhygiene._breach.range.breaker import CircuitBreaker, conclusive_reason
-from pwhygiene._breach.range.cache import CachedRange, RangeCache
+from pwhygiene._breach.range.cache import CachedRange, RangeCache, usable_etag
 from pwhygiene._breach.range.wire import read_body
 from pwhygiene._breach.source import HashMode
 from pwhygiene.exceptions import BadRangeResponse, BreachLookupError, BreachServiceUnavailable
@@ -274,13 +274,13 @@ class RangeFetcher:
         if status == 200:
             rows = self._validate(response, body)
             if self._cache is not None:
-                self._cache.put(self._mode, prefix, rows, response.headers.get("ETag"))
+                self._cache.put(self._mode, prefix, rows, usable_etag(response.headers.get("ETag")))
             return rows
         if status == 304:
             if cached is None or not cached.etag:
                 raise _Transient(False, "HTTP 304 to a request that had no ETag")
             if self._cache is not None:
-                etag = response.headers.get("ETag") or cached.etag
+                etag = usable_etag(response.headers.get("ETag")) or cached.etag
                 self._cache.put(self._mode, prefix, cached.rows, etag)
             return cached.rows
         if status == 429:
@@ -312,11 +312,11 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true, and float() refuses it
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
