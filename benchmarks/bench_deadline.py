@@ -35,7 +35,9 @@ SCENARIOS = {
         interval=0.05,
         endless=True,
     ),
-    "100-continue": RawAnswer(b"", drip=b"HTTP/1.1 100 Continue\r\n\r\n", interval=0.01, endless=True),
+    "100-continue": RawAnswer(
+        b"", drip=b"HTTP/1.1 100 Continue\r\n\r\n", interval=0.01, endless=True
+    ),
     "hold-open": RawAnswer(b"", ending="hold"),
     "429-retry-after-59": RawAnswer(
         http_response(b"", status="429 Too Many Requests", headers=[("Retry-After", "59")])
@@ -77,8 +79,7 @@ def main() -> None:
             late = [overshoot(answer, args.deadline, batch=batch) for _ in range(args.runs)]
             what = f"count_many({len(BATCH)})" if batch else "count()"
             print(
-                f"  {name:20} {what:15} median {statistics.median(late):+.3f}  "
-                f"max {max(late):+.3f}"
+                f"  {name:20} {what:15} median {statistics.median(late):+.3f}  max {max(late):+.3f}"
             )
 
 

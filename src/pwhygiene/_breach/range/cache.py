@@ -13,6 +13,7 @@ entries are older than the TTL.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import tempfile
@@ -25,12 +26,14 @@ from os import PathLike
 from pathlib import Path
 
 from pwhygiene._breach.range.body import RangeRows, parse_range_body
+from pwhygiene._breach.range.disk import private_directory, read_private_file
 from pwhygiene._breach.source import HashMode
 from pwhygiene.exceptions import BadRangeResponse, InvalidInput
 
 DEFAULT_CACHE_SIZE = 128  # prefixes; a real answer is ~1,000 rows, roughly 130 KB in memory
 DEFAULT_CACHE_TTL = 3600.0  # seconds before an entry is revalidated with the server
 _MAGIC = "pwhygiene-range-cache 1"
+CLOCK_SKEW = 300.0  # seconds an entry's time may lie ahead of the clock (another host wrote it)
 MAX_ETAG_LENGTH = 256
 _ETAG = re.compile(rf"[\x21-\x7e]{{1,{MAX_ETAG_LENGTH}}}")
 
@@ -78,9 +81,9 @@ class RangeCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[HashMode, str], CachedRange] = OrderedDict()
         self.directory = None if directory is None else Path(directory).expanduser()
-        if self.directory is not None:
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self.directory.chmod(0o700)
+        self._disk = self.directory  # None when the directory turned out not to be private
+        if self.directory is not None and not private_directory(self.directory):
+            self._disk = None
 
     def get(self, mode: HashMode, prefix: str) -> CachedRange | None:
         """The cached answer for ``prefix``, fresh or stale, or ``None``."""
@@ -97,22 +100,23 @@ class RangeCache:
 
     def is_fresh(self, entry: CachedRange) -> bool:
         """Whether ``entry`` may be used without asking the server."""
-        return self._clock() - entry.fetched_at < self.ttl
+        return -CLOCK_SKEW <= self._clock() - entry.fetched_at < self.ttl
 
     def put(self, mode: HashMode, prefix: str, rows: Mapping[str, int], etag: str | None) -> None:
         """Store (or refresh, after a 304) the answer for ``prefix``."""
         kept = rows if isinstance(rows, RangeRows) else dict(rows)  # RangeRows is immutable
         entry = CachedRange(kept, usable_etag(etag), self._clock())
         self._remember((mode, prefix), entry)
-        if self.directory is not None:
-            self._write_file(self.directory, mode, prefix, entry)
+        if self._disk is not None:
+            with contextlib.suppress(OSError):  # a full or vanished disk: memory still has it
+                self._write_file(self._disk, mode, prefix, entry)
 
     def clear(self) -> None:
         """Forget every entry, in memory and on disk."""
         with self._lock:
             self._entries.clear()
-        if self.directory is not None:
-            for path in self.directory.glob("*.range"):
+        if self._disk is not None:
+            for path in self._disk.glob("*.range"):
                 path.unlink(missing_ok=True)
 
     def __len__(self) -> int:
@@ -150,20 +154,26 @@ class RangeCache:
             raise
 
     def _read_file(self, mode: HashMode, prefix: str) -> CachedRange | None:
-        """The entry on disk, or ``None`` if absent or damaged (it is then simply refetched)."""
-        if self.directory is None:
+        """The entry on disk, or ``None`` if absent, damaged or odd (it is then refetched).
+
+        Odd: not a private regular file (see :mod:`.disk`), or a time that is not finite or
+        lies ahead of the clock, which would keep an entry fresh for ever.
+        """
+        if self._disk is None:
             return None
-        try:
-            data = _file_name(self.directory, mode, prefix).read_bytes()
-        except OSError:
+        data = read_private_file(_file_name(self._disk, mode, prefix))
+        if data is None:
             return None
         lines = data.decode("ascii", "replace").split("\n")
         if len(lines) < 3 or lines[0] != _MAGIC:
             return None
         _, etag, fetched, *rows = lines
         try:
+            fetched_at = float(fetched)
+            if not (math.isfinite(fetched_at) and 0 <= fetched_at <= self._clock() + CLOCK_SKEW):
+                return None
             body = "\n".join(rows).encode("ascii")
-            return CachedRange(parse_range_body(body, mode=mode), etag or None, float(fetched))
+            return CachedRange(parse_range_body(body, mode=mode), usable_etag(etag), fetched_at)
         except (BadRangeResponse, ValueError):
             return None
 
