@@ -9,6 +9,7 @@ stop by themselves, so only the client's deadline can end each lookup: no test m
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +17,7 @@ import requests
 
 from pwhygiene import RangeClient
 from pwhygiene.breach import sha1_digest
-from pwhygiene.exceptions import BreachServiceUnavailable, InvalidInput
+from pwhygiene.exceptions import BadRangeResponse, BreachServiceUnavailable, InvalidInput
 from pwhygiene.testing import HostileServer, RangeServer, RawAnswer, http_response
 
 DIGEST = sha1_digest("zephyr-marrow-glyph-tundra")
@@ -145,3 +146,19 @@ def test_the_deadline_is_a_read_only_setting() -> None:
     for bad in (0.0, -1.0, float("inf"), float("nan")):
         with pytest.raises(InvalidInput):
             RangeClient(deadline=bad)
+
+
+def test_an_abandoned_batch_is_cut_so_close_returns(hostile: HostileServer) -> None:
+    """count_many raising its first error (a 404) cuts the other, dripping lookup at once.
+
+    The deadline is far away, so without the cut ``close()`` would wait on the drip for ever;
+    the close runs in a thread and the test waits for it on an event.
+    """
+    hostile.queue(RawAnswer(http_response(b"", status="404 Not Found")))
+    hostile.default = DRIP_BODY
+    client = _client(hostile.url, deadline=600.0, max_workers=2)
+    with pytest.raises(BadRangeResponse):
+        client.count_many([DIGEST, OTHERS[0]])
+    closed = threading.Event()
+    threading.Thread(target=lambda: (client.close(), closed.set()), daemon=True).start()
+    assert closed.wait(60), "close() waited on a lookup of an abandoned batch"

@@ -288,7 +288,8 @@ def _stream(
                 for digest in by_prefix[futures[future]]:
                     yield BreachCount(digest, None, late)
     finally:
-        if deadline is not None:
+        if deadline is not None:  # an abandoned batch: cut what is still running, now
+            deadline.expire()
             deadline.finish()
         for future in futures:
             future.cancel()

@@ -110,7 +110,11 @@ def _shut(sock: socket.socket) -> None:
 
 
 class Watchdog:
-    """One thread expiring a client's deadlines as they pass; started on first use."""
+    """One thread expiring a client's deadlines as they pass.
+
+    The thread starts with the first deadline and ends when none is pending, so a client that
+    is never closed holds no thread for longer than its last deadline.
+    """
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
@@ -154,8 +158,8 @@ class Watchdog:
         with self._condition:
             while not self._stopping:
                 if not self._heap:
-                    self._condition.wait()
-                    continue
+                    self._thread = None  # start() begins a new one for the next deadline
+                    return
                 at, _, deadline = self._heap[0]
                 wait = at - time.monotonic()
                 if wait > 0:
