@@ -160,5 +160,10 @@ def test_an_abandoned_batch_is_cut_so_close_returns(hostile: HostileServer) -> N
     with pytest.raises(BadRangeResponse):
         client.count_many([DIGEST, OTHERS[0]])
     closed = threading.Event()
-    threading.Thread(target=lambda: (client.close(), closed.set()), daemon=True).start()
+
+    def close() -> None:
+        client.close()
+        closed.set()
+
+    threading.Thread(target=close, daemon=True).start()
     assert closed.wait(60), "close() waited on a lookup of an abandoned batch"
