@@ -12,11 +12,8 @@ entries are older than the TTL.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import re
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -24,9 +21,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import Protocol
 
 from pwhygiene._breach.range.body import RangeRows, parse_range_body
-from pwhygiene._breach.range.disk import private_directory, read_private_file
+from pwhygiene._breach.range.disk import DiskStore, private_directory
 from pwhygiene._breach.source import HashMode
 from pwhygiene.exceptions import BadRangeResponse, InvalidInput
 
@@ -81,9 +79,9 @@ class RangeCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[HashMode, str], CachedRange] = OrderedDict()
         self.directory = None if directory is None else Path(directory).expanduser()
-        self._disk = self.directory  # None when the directory turned out not to be private
-        if self.directory is not None and not private_directory(self.directory):
-            self._disk = None
+        self._store: _Store | None = None  # stays None for a directory that is not private
+        if self.directory is not None and private_directory(self.directory):
+            self._store = DiskStore(self.directory)
 
     def get(self, mode: HashMode, prefix: str) -> CachedRange | None:
         """The cached answer for ``prefix``, fresh or stale, or ``None``."""
@@ -93,7 +91,8 @@ class RangeCache:
             if entry is not None:
                 self._entries.move_to_end(key)
                 return entry
-        entry = self._read_file(mode, prefix)
+        data = self._store.load(mode, prefix) if self._store is not None else None
+        entry = None if data is None else _deserialise(data, mode, self._clock())
         if entry is not None:
             self._remember(key, entry)
         return entry
@@ -107,17 +106,15 @@ class RangeCache:
         kept = rows if isinstance(rows, RangeRows) else dict(rows)  # RangeRows is immutable
         entry = CachedRange(kept, usable_etag(etag), self._clock())
         self._remember((mode, prefix), entry)
-        if self._disk is not None:
-            with contextlib.suppress(OSError):  # a full or vanished disk: memory still has it
-                self._write_file(self._disk, mode, prefix, entry)
+        if self._store is not None:
+            self._store.save(mode, prefix, _serialise(entry))
 
     def clear(self) -> None:
         """Forget every entry, in memory and on disk."""
         with self._lock:
             self._entries.clear()
-        if self._disk is not None:
-            for path in self._disk.glob("*.range"):
-                path.unlink(missing_ok=True)
+        if self._store is not None:
+            self._store.clear()
 
     def __len__(self) -> int:
         with self._lock:
@@ -134,49 +131,37 @@ class RangeCache:
             while len(self._entries) > self.maxsize:
                 self._entries.popitem(last=False)
 
-    # -- disk --------------------------------------------------------------------------------
 
-    def _write_file(self, directory: Path, mode: HashMode, prefix: str, entry: CachedRange) -> None:
-        """Write via a 0600 temp file in the same directory, then ``os.replace``: atomic."""
-        header = [_MAGIC, entry.etag or "", repr(entry.fetched_at)]
-        rows = [f"{suffix}:{count}" for suffix, count in sorted(entry.rows.items())]
-        data = "\n".join(header + rows).encode("ascii")
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=directory)  # created 0600
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, _file_name(directory, mode, prefix))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+class _Store(Protocol):
+    """Where entries outlive the process: a private directory, or a Redis shared by a fleet."""
 
-    def _read_file(self, mode: HashMode, prefix: str) -> CachedRange | None:
-        """The entry on disk, or ``None`` if absent, damaged or odd (it is then refetched).
+    def load(self, mode: HashMode, prefix: str) -> bytes | None: ...
+    def save(self, mode: HashMode, prefix: str, data: bytes) -> None: ...
+    def clear(self) -> None: ...
 
-        Odd: not a private regular file (see :mod:`.disk`), or a time that is not finite or
-        lies ahead of the clock, which would keep an entry fresh for ever.
-        """
-        if self._disk is None:
+
+def _serialise(entry: CachedRange) -> bytes:
+    """Magic, ETag, time, then one ``SUFFIX:COUNT`` row per line: ASCII by construction."""
+    header = [_MAGIC, entry.etag or "", repr(entry.fetched_at)]
+    rows = [f"{suffix}:{count}" for suffix, count in sorted(entry.rows.items())]
+    return "\n".join(header + rows).encode("ascii")
+
+
+def _deserialise(data: bytes, mode: HashMode, now: float) -> CachedRange | None:
+    """The entry in ``data``, or ``None`` if it is damaged or odd (it is then refetched).
+
+    Odd includes a time that is not finite or lies ahead of ``now`` by more than the skew,
+    which would keep an entry fresh for ever.
+    """
+    lines = data.decode("ascii", "replace").split("\n")
+    if len(lines) < 3 or lines[0] != _MAGIC:
+        return None
+    _, etag, fetched, *rows = lines
+    try:
+        fetched_at = float(fetched)
+        if not (math.isfinite(fetched_at) and 0 <= fetched_at <= now + CLOCK_SKEW):
             return None
-        data = read_private_file(_file_name(self._disk, mode, prefix))
-        if data is None:
-            return None
-        lines = data.decode("ascii", "replace").split("\n")
-        if len(lines) < 3 or lines[0] != _MAGIC:
-            return None
-        _, etag, fetched, *rows = lines
-        try:
-            fetched_at = float(fetched)
-            if not (math.isfinite(fetched_at) and 0 <= fetched_at <= self._clock() + CLOCK_SKEW):
-                return None
-            body = "\n".join(rows).encode("ascii")
-            return CachedRange(parse_range_body(body, mode=mode), usable_etag(etag), fetched_at)
-        except (BadRangeResponse, ValueError):
-            return None
-
-
-def _file_name(directory: Path, mode: HashMode, prefix: str) -> Path:
-    return directory / f"{mode}-{prefix}.range"
+        body = "\n".join(rows).encode("ascii")
+        return CachedRange(parse_range_body(body, mode=mode), usable_etag(etag), fetched_at)
+    except (BadRangeResponse, ValueError):
+        return None

@@ -13,8 +13,11 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import tempfile
 import warnings
 from pathlib import Path
+
+from pwhygiene._breach.source import HashMode
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a padded answer's rows take ~40 KB; the body cap is 2 MB
 _OPEN_FLAGS = (
@@ -93,3 +96,41 @@ def read_private_file(path: Path) -> bytes | None:
     finally:
         with contextlib.suppress(OSError):
             os.close(fd)
+
+
+class DiskStore:
+    """Cache entries as private files named by prefix in one private directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def load(self, mode: HashMode, prefix: str) -> bytes | None:
+        """The stored bytes for ``prefix``, or ``None`` (absent, or not to be trusted)."""
+        return read_private_file(self._path(mode, prefix))
+
+    def save(self, mode: HashMode, prefix: str, data: bytes) -> None:
+        """Write via a 0600 temp file in the same directory, then ``os.replace``: atomic.
+
+        A failed write (a full or vanished disk) is dropped: memory still holds the entry.
+        """
+        with contextlib.suppress(OSError):
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)  # created 0600
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp, self._path(mode, prefix))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+
+    def clear(self) -> None:
+        """Delete every entry file."""
+        for path in self.directory.glob("*.range"):
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+    def _path(self, mode: HashMode, prefix: str) -> Path:
+        return self.directory / f"{mode}-{prefix}.range"
