@@ -1,4 +1,4 @@
-"""A cache of range answers: an in-memory LRU with a TTL, optionally mirrored to disk.
+"""A cache of range answers: an in-memory LRU with a TTL, optionally mirrored to disk or Redis.
 
 What is cached is public data -- the breached suffixes under a prefix and their counts, the
 same for every user -- keyed by the prefix. The memory cache reveals nothing beyond the
@@ -25,6 +25,7 @@ from typing import Protocol
 
 from pwhygiene._breach.range.body import RangeRows, parse_range_body
 from pwhygiene._breach.range.disk import DiskStore, private_directory
+from pwhygiene._breach.range.redis_store import DEFAULT_REDIS_EXPIRY, RedisStore
 from pwhygiene._breach.source import HashMode
 from pwhygiene.exceptions import BadRangeResponse, InvalidInput
 
@@ -59,7 +60,10 @@ class RangeCache:
     """Prefix answers kept for ``ttl`` seconds, least recently used dropped beyond ``maxsize``.
 
     With ``directory``, answers are also written there and read back by later processes (see
-    the module docstring for what that reveals). Safe to share between threads and clients.
+    the module docstring for what that reveals). With ``redis_url`` (``redis://host:6379/0``,
+    needs ``pwhygiene[redis]``) they are shared through Redis by every process of a fleet
+    instead, each key expiring after ``redis_expiry`` seconds; a Redis outage only warns and
+    makes the cache behave as empty. Safe to share between threads and clients.
     Stale entries are kept so the client can revalidate them cheaply with their ETag.
     """
 
@@ -69,10 +73,14 @@ class RangeCache:
         maxsize: int = DEFAULT_CACHE_SIZE,
         ttl: float = DEFAULT_CACHE_TTL,
         directory: str | PathLike[str] | None = None,
+        redis_url: str | None = None,
+        redis_expiry: float = DEFAULT_REDIS_EXPIRY,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if maxsize < 1 or ttl < 0:
             raise InvalidInput(f"cache needs maxsize >= 1 and ttl >= 0 (got {maxsize}, {ttl})")
+        if directory is not None and redis_url is not None:
+            raise InvalidInput("a RangeCache takes a directory or a redis_url, not both")
         self.maxsize = maxsize
         self.ttl = ttl
         self._clock = clock
@@ -82,6 +90,9 @@ class RangeCache:
         self._store: _Store | None = None  # stays None for a directory that is not private
         if self.directory is not None and private_directory(self.directory):
             self._store = DiskStore(self.directory)
+        self._redis = None if redis_url is None else RedisStore(redis_url, expiry=redis_expiry)
+        if self._redis is not None:
+            self._store = self._redis
 
     def get(self, mode: HashMode, prefix: str) -> CachedRange | None:
         """The cached answer for ``prefix``, fresh or stale, or ``None``."""
@@ -122,6 +133,8 @@ class RangeCache:
 
     def __repr__(self) -> str:
         where = f", directory={str(self.directory)!r}" if self.directory else ""
+        if self._redis is not None:
+            where = f", redis_url={self._redis.where!r}"  # never the password
         return f"RangeCache(maxsize={self.maxsize}, ttl={self.ttl}{where})"
 
     def _remember(self, key: tuple[HashMode, str], entry: CachedRange) -> None:
