@@ -10,12 +10,15 @@ stop by themselves, so only the client's deadline can end each lookup: no test m
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
 
 import pytest
 import requests
 
 from pwhygiene import RangeClient
+from pwhygiene._breach.range import client as client_module
+from pwhygiene._breach.range.deadline import Deadline
 from pwhygiene.breach import sha1_digest
 from pwhygiene.exceptions import BadRangeResponse, BreachServiceUnavailable, InvalidInput
 from pwhygiene.testing import HostileServer, RangeServer, RawAnswer, http_response
@@ -167,3 +170,31 @@ def test_an_abandoned_batch_is_cut_so_close_returns(hostile: HostileServer) -> N
 
     threading.Thread(target=close, daemon=True).start()
     assert closed.wait(60), "close() waited on a lookup of an abandoned batch"
+
+
+def test_a_slow_reader_of_iter_counts_keeps_answers_that_arrived(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the batch's time, a prefix answered while the caller was busy keeps its count.
+
+    Drives the stream directly: the batch's time is made already up (a negative grace), and
+    the second prefix is answered between the caller's two reads, as for a caller scoring
+    passwords between answers.
+    """
+    monkeypatch.setattr(client_module, "_GRACE", -600.0)
+    first, second = OTHERS[0], OTHERS[1]
+    answered: Future[Mapping[str, int]] = Future()
+    answered.set_result({first[5:]: 3})
+    meanwhile: Future[Mapping[str, int]] = Future()
+    late: Future[Mapping[str, int]] = Future()  # never answered
+    stream = client_module._stream(
+        {answered: first[:5], meanwhile: second[:5], late: DIGEST[:5]},
+        {first[:5]: {first: None}, second[:5]: {second: None}, DIGEST[:5]: {DIGEST: None}},
+        Deadline(600.0),
+    )
+    assert next(stream).count == 3
+    meanwhile.set_result({second[5:]: 5})
+    rest = {item.digest: item for item in stream}
+    assert rest[second].count == 5
+    assert rest[DIGEST].count is None
+    assert isinstance(rest[DIGEST].error, BreachServiceUnavailable)

@@ -284,9 +284,11 @@ def _stream(
                 f"the batch's deadline of {deadline.seconds:g} s passed before the range API "
                 "answered every prefix"
             )
-            for future in list(pending):
+            for future in list(pending):  # a slow consumer: some may have finished meanwhile
+                finished = future.done() and not future.cancelled()
+                outcome = _outcome(future) if finished else late
                 for digest in by_prefix[futures[future]]:
-                    yield BreachCount(digest, None, late)
+                    yield _answer(digest, outcome)
     finally:
         if deadline is not None:  # an abandoned batch: cut what is still running, now
             deadline.expire()
