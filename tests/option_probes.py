@@ -123,6 +123,13 @@ PROBES: tuple[Probe, ...] = (
         Outcome(accepted=True, requests=2, clients=(_client(),)),
         faults=("unavailable",),
     ),
+    Probe(  # only the client's arguments show a deadline without timing anything
+        "deadline",
+        9.0,
+        GOOD,
+        Outcome(accepted=True, requests=None, clients=(_client(deadline=9.0),)),
+        Outcome(accepted=True, requests=None, clients=(_client(),)),
+    ),
     Probe(  # two scripted 503s exhaust the default retry; reject refuses, fallback accepts
         "on_unavailable",
         "reject",

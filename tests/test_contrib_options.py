@@ -35,7 +35,7 @@ def test_the_docs_table_lists_every_option_with_its_default() -> None:
 
 
 def test_defaults_suit_a_person_waiting_on_a_form() -> None:
-    """The defaults: NIST preset, lookups on, 2 s per request, one retry, fallback when down."""
+    """The defaults: NIST preset, lookups on, 2 s per request, one retry, 3 s in all, fallback."""
     assert option_defaults() == {
         "policy": "nist",
         "min_score": None,
@@ -44,6 +44,7 @@ def test_defaults_suit_a_person_waiting_on_a_form() -> None:
         "offline_index": None,
         "timeout": 2.0,
         "retries": 1,
+        "deadline": 3.0,
         "on_unavailable": "fallback",
     }
 

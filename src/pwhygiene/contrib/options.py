@@ -103,6 +103,11 @@ class CheckerOptions(TypedDict, total=False):
     timeout: Annotated[float, Option(2.0, _seconds, "a positive number of seconds", client=True)]
     # One quick retry: the client's default (6, backing off to 8 s) suits an audit, not a form.
     retries: Annotated[int, Option(1, _int_in(0, 10), "an integer from 0 to 10", client=True)]
+    # A person is waiting: no lookup may take longer than this in all, whatever the server does.
+    deadline: Annotated[
+        float | None,
+        Option(3.0, _or_none(_seconds), "a number of seconds or None", client=True),
+    ]
     on_unavailable: Annotated[
         OnUnavailable,
         Option("fallback", _one_of(get_args(OnUnavailable)), "'fallback', 'allow' or 'reject'"),

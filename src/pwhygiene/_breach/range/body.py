@@ -21,14 +21,27 @@ from pwhygiene.exceptions import BadRangeResponse
 SUFFIX_LENGTH: dict[HashMode, int] = {"sha1": 35, "ntlm": 27}
 
 
+MAX_COUNT_DIGITS = 15
+"""A count has at most this many digits (separators aside). The most common password has been
+seen about 10^8 times; a longer count is not a count, and one of over 4,300 digits would make
+``int()`` itself refuse (Python's int-string limit) with an untyped ``ValueError``."""
+_GROUPS = (MAX_COUNT_DIGITS - 1) // 3  # ",ddd" groups after a first group of 1-3 digits
+
+
 def _row(length: int, group: str) -> str:
     """One ``SUFFIX:COUNT`` row; ``group`` is ``"("`` to capture both parts, ``"(?:"`` not to."""
-    return rf"{group}[0-9A-Fa-f]{{{length}}}):{group}[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)"
+    return (
+        rf"{group}[0-9A-Fa-f]{{{length}}}):"
+        rf"{group}[0-9]{{1,3}}(?:,[0-9]{{3}}){{1,{_GROUPS}}}|[0-9]{{1,{MAX_COUNT_DIGITS}}})"
+    )
 
 
 def _fast_row(length: int) -> str:
     """The same row language as :func:`_row`, written so the regex engine never backtracks."""
-    return rf"[0-9A-Fa-f]{{{length}}}:(?:[0-9]++(?!,)|[0-9]{{1,3}}+(?:,[0-9]{{3}})++)"
+    return (
+        rf"[0-9A-Fa-f]{{{length}}}:(?:[0-9]{{1,{MAX_COUNT_DIGITS}}}+(?![0-9,])"
+        rf"|[0-9]{{1,3}}+(?:,[0-9]{{3}}){{1,{_GROUPS}}}+(?![0-9,]))"
+    )
 
 
 _ROW = {mode: re.compile(_row(n, "(").encode()) for mode, n in SUFFIX_LENGTH.items()}
@@ -37,7 +50,7 @@ _WHOLE_BODY = {
     mode: re.compile(rf"(?:{_fast_row(n)}(?:\r?\n{_fast_row(n)})*+(?:\r?\n)?)?")
     for mode, n in SUFFIX_LENGTH.items()
 }
-_COUNT = re.compile(r"[0-9,]+")
+_COUNT = re.compile(rf"[0-9,]{{1,{MAX_COUNT_DIGITS + _GROUPS}}}")
 _TEXT_TYPES = ("text/plain", "application/octet-stream")
 
 
@@ -195,6 +208,8 @@ def _describe(line: bytes, number: int, mode: HashMode) -> str:
             problem = "has a suffix that is not hexadecimal"
         elif not count:
             problem = "has no count"
+        elif re.fullmatch(rb"[0-9,]+", count) and len(count.replace(b",", b"")) > MAX_COUNT_DIGITS:
+            problem = f"has a count longer than {MAX_COUNT_DIGITS} digits"
         else:
             problem = "has a count that is not a number"
     return f"{where} {problem}; expected {expected} (is this a Pwned Passwords range API?)"

@@ -1,4 +1,4 @@
-"""A cache of range answers: an in-memory LRU with a TTL, optionally mirrored to disk.
+"""A cache of range answers: an in-memory LRU with a TTL, optionally mirrored to disk or Redis.
 
 What is cached is public data -- the breached suffixes under a prefix and their counts, the
 same for every user -- keyed by the prefix. The memory cache reveals nothing beyond the
@@ -12,9 +12,8 @@ entries are older than the TTL.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
+import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -22,14 +21,30 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import Protocol
 
 from pwhygiene._breach.range.body import RangeRows, parse_range_body
+from pwhygiene._breach.range.disk import DiskStore, private_directory
+from pwhygiene._breach.range.redis_store import DEFAULT_REDIS_EXPIRY, RedisStore
 from pwhygiene._breach.source import HashMode
 from pwhygiene.exceptions import BadRangeResponse, InvalidInput
 
 DEFAULT_CACHE_SIZE = 128  # prefixes; a real answer is ~1,000 rows, roughly 130 KB in memory
 DEFAULT_CACHE_TTL = 3600.0  # seconds before an entry is revalidated with the server
 _MAGIC = "pwhygiene-range-cache 1"
+CLOCK_SKEW = 300.0  # seconds an entry's time may lie ahead of the clock (another host wrote it)
+MAX_ETAG_LENGTH = 256
+_ETAG = re.compile(rf"[\x21-\x7e]{{1,{MAX_ETAG_LENGTH}}}")
+
+
+def usable_etag(value: str | None) -> str | None:
+    """``value`` if it is an ETag worth keeping (visible ASCII, at most 256 characters).
+
+    RFC 9110 also allows bytes above 0x7F (``obs-text``) inside an ETag. Such a tag, or a huge
+    one, is ignored rather than stored: the entry is then revalidated by downloading it again,
+    which costs a little bandwidth and never a wrong answer or an encoding error on disk.
+    """
+    return value if value is not None and _ETAG.fullmatch(value) else None
 
 
 @dataclass(frozen=True)
@@ -45,7 +60,10 @@ class RangeCache:
     """Prefix answers kept for ``ttl`` seconds, least recently used dropped beyond ``maxsize``.
 
     With ``directory``, answers are also written there and read back by later processes (see
-    the module docstring for what that reveals). Safe to share between threads and clients.
+    the module docstring for what that reveals). With ``redis_url`` (``redis://host:6379/0``,
+    needs ``pwhygiene[redis]``) they are shared through Redis by every process of a fleet
+    instead, each key expiring after ``redis_expiry`` seconds; a Redis outage only warns and
+    makes the cache behave as empty. Safe to share between threads and clients.
     Stale entries are kept so the client can revalidate them cheaply with their ETag.
     """
 
@@ -55,19 +73,26 @@ class RangeCache:
         maxsize: int = DEFAULT_CACHE_SIZE,
         ttl: float = DEFAULT_CACHE_TTL,
         directory: str | PathLike[str] | None = None,
+        redis_url: str | None = None,
+        redis_expiry: float = DEFAULT_REDIS_EXPIRY,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if maxsize < 1 or ttl < 0:
             raise InvalidInput(f"cache needs maxsize >= 1 and ttl >= 0 (got {maxsize}, {ttl})")
+        if directory is not None and redis_url is not None:
+            raise InvalidInput("a RangeCache takes a directory or a redis_url, not both")
         self.maxsize = maxsize
         self.ttl = ttl
         self._clock = clock
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[HashMode, str], CachedRange] = OrderedDict()
         self.directory = None if directory is None else Path(directory).expanduser()
-        if self.directory is not None:
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self.directory.chmod(0o700)
+        self._store: _Store | None = None  # stays None for a directory that is not private
+        if self.directory is not None and private_directory(self.directory):
+            self._store = DiskStore(self.directory)
+        self._redis = None if redis_url is None else RedisStore(redis_url, expiry=redis_expiry)
+        if self._redis is not None:
+            self._store = self._redis
 
     def get(self, mode: HashMode, prefix: str) -> CachedRange | None:
         """The cached answer for ``prefix``, fresh or stale, or ``None``."""
@@ -77,30 +102,30 @@ class RangeCache:
             if entry is not None:
                 self._entries.move_to_end(key)
                 return entry
-        entry = self._read_file(mode, prefix)
+        data = self._store.load(mode, prefix) if self._store is not None else None
+        entry = None if data is None else _deserialise(data, mode, self._clock())
         if entry is not None:
             self._remember(key, entry)
         return entry
 
     def is_fresh(self, entry: CachedRange) -> bool:
         """Whether ``entry`` may be used without asking the server."""
-        return self._clock() - entry.fetched_at < self.ttl
+        return -CLOCK_SKEW <= self._clock() - entry.fetched_at < self.ttl
 
     def put(self, mode: HashMode, prefix: str, rows: Mapping[str, int], etag: str | None) -> None:
         """Store (or refresh, after a 304) the answer for ``prefix``."""
         kept = rows if isinstance(rows, RangeRows) else dict(rows)  # RangeRows is immutable
-        entry = CachedRange(kept, etag, self._clock())
+        entry = CachedRange(kept, usable_etag(etag), self._clock())
         self._remember((mode, prefix), entry)
-        if self.directory is not None:
-            self._write_file(self.directory, mode, prefix, entry)
+        if self._store is not None:
+            self._store.save(mode, prefix, _serialise(entry))
 
     def clear(self) -> None:
         """Forget every entry, in memory and on disk."""
         with self._lock:
             self._entries.clear()
-        if self.directory is not None:
-            for path in self.directory.glob("*.range"):
-                path.unlink(missing_ok=True)
+        if self._store is not None:
+            self._store.clear()
 
     def __len__(self) -> int:
         with self._lock:
@@ -108,6 +133,8 @@ class RangeCache:
 
     def __repr__(self) -> str:
         where = f", directory={str(self.directory)!r}" if self.directory else ""
+        if self._redis is not None:
+            where = f", redis_url={self._redis.where!r}"  # never the password
         return f"RangeCache(maxsize={self.maxsize}, ttl={self.ttl}{where})"
 
     def _remember(self, key: tuple[HashMode, str], entry: CachedRange) -> None:
@@ -117,43 +144,37 @@ class RangeCache:
             while len(self._entries) > self.maxsize:
                 self._entries.popitem(last=False)
 
-    # -- disk --------------------------------------------------------------------------------
 
-    def _write_file(self, directory: Path, mode: HashMode, prefix: str, entry: CachedRange) -> None:
-        """Write via a 0600 temp file in the same directory, then ``os.replace``: atomic."""
-        header = [_MAGIC, entry.etag or "", repr(entry.fetched_at)]
-        rows = [f"{suffix}:{count}" for suffix, count in sorted(entry.rows.items())]
-        data = "\n".join(header + rows).encode("ascii")
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=directory)  # created 0600
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, _file_name(directory, mode, prefix))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+class _Store(Protocol):
+    """Where entries outlive the process: a private directory, or a Redis shared by a fleet."""
 
-    def _read_file(self, mode: HashMode, prefix: str) -> CachedRange | None:
-        """The entry on disk, or ``None`` if absent or damaged (it is then simply refetched)."""
-        if self.directory is None:
-            return None
-        try:
-            data = _file_name(self.directory, mode, prefix).read_bytes()
-        except OSError:
-            return None
-        lines = data.decode("ascii", "replace").split("\n")
-        if len(lines) < 3 or lines[0] != _MAGIC:
-            return None
-        _, etag, fetched, *rows = lines
-        try:
-            body = "\n".join(rows).encode("ascii")
-            return CachedRange(parse_range_body(body, mode=mode), etag or None, float(fetched))
-        except (BadRangeResponse, ValueError):
-            return None
+    def load(self, mode: HashMode, prefix: str) -> bytes | None: ...
+    def save(self, mode: HashMode, prefix: str, data: bytes) -> None: ...
+    def clear(self) -> None: ...
 
 
-def _file_name(directory: Path, mode: HashMode, prefix: str) -> Path:
-    return directory / f"{mode}-{prefix}.range"
+def _serialise(entry: CachedRange) -> bytes:
+    """Magic, ETag, time, then one ``SUFFIX:COUNT`` row per line: ASCII by construction."""
+    header = [_MAGIC, entry.etag or "", repr(entry.fetched_at)]
+    rows = [f"{suffix}:{count}" for suffix, count in sorted(entry.rows.items())]
+    return "\n".join(header + rows).encode("ascii")
+
+
+def _deserialise(data: bytes, mode: HashMode, now: float) -> CachedRange | None:
+    """The entry in ``data``, or ``None`` if it is damaged or odd (it is then refetched).
+
+    Odd includes a time that is not finite or lies ahead of ``now`` by more than the skew,
+    which would keep an entry fresh for ever.
+    """
+    lines = data.decode("ascii", "replace").split("\n")
+    if len(lines) < 3 or lines[0] != _MAGIC:
+        return None
+    _, etag, fetched, *rows = lines
+    try:
+        fetched_at = float(fetched)
+        if not (math.isfinite(fetched_at) and 0 <= fetched_at <= now + CLOCK_SKEW):
+            return None
+        body = "\n".join(rows).encode("ascii")
+        return CachedRange(parse_range_body(body, mode=mode), usable_etag(etag), fetched_at)
+    except (BadRangeResponse, ValueError):
+        return None

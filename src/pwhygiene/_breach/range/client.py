@@ -10,16 +10,17 @@ backoff and full jitter; when the budget is spent the caller gets a
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Generator, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import closing
 from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from pwhygiene._breach.digests import normalize_digest
 from pwhygiene._breach.range.breaker import (
@@ -28,11 +29,12 @@ from pwhygiene._breach.range.breaker import (
     CircuitBreaker,
 )
 from pwhygiene._breach.range.cache import RangeCache
+from pwhygiene._breach.range.deadline import Deadline, Watchdog, WatchedAdapter
 from pwhygiene._breach.range.fetch import RangeFetcher, RetryPolicy
 from pwhygiene._breach.range.wire import ACCEPT_ENCODING
 from pwhygiene._breach.source import HashMode
 from pwhygiene._version import __version__
-from pwhygiene.exceptions import BreachLookupError, InvalidInput
+from pwhygiene.exceptions import BreachLookupError, BreachServiceUnavailable, InvalidInput
 
 DEFAULT_BASE_URL = "https://api.pwnedpasswords.com"
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
@@ -71,6 +73,15 @@ class RangeClient:
     (default 30) one attempt probes the service again. One client is safe to share between threads;
     close it (or use ``with``) when done.
 
+    ``deadline`` (seconds, default none) bounds one :meth:`count` and one whole
+    :meth:`count_many`/:meth:`iter_counts` batch: connecting, headers, body, retries and
+    backoff together. A ``Retry-After`` longer than what is left fails at once. Past the
+    deadline a lookup fails with :class:`~pwhygiene.exceptions.BreachServiceUnavailable`, even
+    mid-read against a server that drips its answer: with the session the client owns, a
+    watchdog shuts the connection. With your own ``session`` the deadline is checked between
+    attempts and body chunks and caps every timeout, and a batch returns at the deadline, but
+    a single ``count()`` reading a dripped body can run past it.
+
     Credentials in ``base_url`` (``https://user:pass@mirror``) are used for requests but never
     shown: the ``base_url`` attribute, ``repr`` and error messages mask them as ``***@``.
     """
@@ -91,6 +102,7 @@ class RangeClient:
         cache: RangeCache | bool = True,
         breaker_threshold: int = DEFAULT_BREAKER_THRESHOLD,
         breaker_cooldown: float = DEFAULT_BREAKER_COOLDOWN,
+        deadline: float | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -100,6 +112,8 @@ class RangeClient:
         _check_credentials(parts)
         if max_workers < 1 or retries < 0:
             raise InvalidInput("max_workers must be >= 1 and retries >= 0")
+        if deadline is not None and not (deadline > 0 and math.isfinite(deadline)):
+            raise InvalidInput(f"deadline must be a positive number of seconds (got {deadline!r})")
         host = parts.netloc.rpartition("@")[2]
         self.base_url = _masked(base_url, parts, host).rstrip("/")
         self.padding = padding
@@ -127,6 +141,8 @@ class RangeClient:
             breaker=CircuitBreaker(host, threshold=breaker_threshold, cooldown=breaker_cooldown),
             padded=padding,
         )
+        self._deadline = deadline
+        self._watchdog = Watchdog()
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
@@ -135,6 +151,11 @@ class RangeClient:
     def mode(self) -> HashMode:
         """Which digests the client takes: ``"sha1"`` (40 hex) or ``"ntlm"`` (32 hex)."""
         return self._mode
+
+    @property
+    def deadline(self) -> float | None:
+        """Seconds one lookup or one batch may take in all, or ``None`` for no bound."""
+        return self._deadline
 
     @property
     def cache(self) -> RangeCache | None:
@@ -146,8 +167,13 @@ class RangeClient:
         upper = normalize_digest(digest, self._mode)
         if self._closed:
             raise RuntimeError("RangeClient is closed")
-        rows = self._fetcher.fetch(upper[:5])
-        return rows.get(upper[5:], 0)
+        deadline = self._start_deadline()
+        try:
+            rows = self._fetcher.fetch(upper[:5], None, deadline)
+            return rows.get(upper[5:], 0)
+        finally:
+            if deadline is not None:
+                deadline.finish()
 
     def count_many(self, digests: Iterable[str]) -> dict[str, int]:
         """Counts for all ``digests`` (keys upper-cased, in input order), fetched concurrently.
@@ -178,10 +204,12 @@ class RangeClient:
             by_prefix.setdefault(upper[:5], {})[upper] = None
         executor = self._get_executor()
         plan = self._fetcher.plan()
+        deadline = self._start_deadline()
         futures = {
-            executor.submit(self._fetcher.fetch, prefix, plan): prefix for prefix in by_prefix
+            executor.submit(self._fetcher.fetch, prefix, plan, deadline): prefix
+            for prefix in by_prefix
         }
-        return _stream(futures, by_prefix)
+        return _stream(futures, by_prefix, deadline)
 
     def close(self) -> None:
         """Stop the worker threads and close the session if the client created it."""
@@ -192,6 +220,7 @@ class RangeClient:
         if executor is not None:
             # Not cancel_futures: a future cancelled in the queue never wakes as_completed().
             executor.shutdown(wait=True)
+        self._watchdog.stop()
         if self._owns_session:
             self._session.close()
 
@@ -212,6 +241,9 @@ class RangeClient:
             f"max_workers={self.max_workers})"
         )
 
+    def _start_deadline(self) -> Deadline | None:
+        return None if self._deadline is None else self._watchdog.start(self._deadline)
+
     def _get_executor(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._closed:
@@ -223,17 +255,44 @@ class RangeClient:
             return self._executor
 
 
+_GRACE = 0.5  # seconds a batch waits past its deadline for lookups to report it themselves
+
+
 def _stream(
-    futures: dict[Future[Mapping[str, int]], str], by_prefix: dict[str, dict[str, None]]
+    futures: dict[Future[Mapping[str, int]], str],
+    by_prefix: dict[str, dict[str, None]],
+    deadline: Deadline | None,
 ) -> Generator[BreachCount, None, None]:
-    """Yield per-digest answers in completion order; cancel what is left if abandoned."""
+    """Yield per-digest answers in completion order; cancel what is left if abandoned.
+
+    Lookups end themselves at the deadline; one that has not (a caller's session reading a
+    dripped body) is reported as late shortly after it, and left to finish in the background.
+    """
+    pending = set(futures)
     try:
-        for future in as_completed(futures):
-            digests = by_prefix[futures[future]]
-            outcome = _outcome(future)
-            for digest in digests:
-                yield _answer(digest, outcome)
+        try:
+            timeout = None if deadline is None else deadline.left() + _GRACE
+            for future in as_completed(futures, timeout=timeout):
+                pending.discard(future)
+                digests = by_prefix[futures[future]]
+                outcome = _outcome(future)
+                for digest in digests:
+                    yield _answer(digest, outcome)
+        except FuturesTimeout:
+            assert deadline is not None  # as_completed only times out with one
+            late = BreachServiceUnavailable(
+                f"the batch's deadline of {deadline.seconds:g} s passed before the range API "
+                "answered every prefix"
+            )
+            for future in list(pending):  # a slow consumer: some may have finished meanwhile
+                finished = future.done() and not future.cancelled()
+                outcome = _outcome(future) if finished else late
+                for digest in by_prefix[futures[future]]:
+                    yield _answer(digest, outcome)
     finally:
+        if deadline is not None:  # an abandoned batch: cut what is still running, now
+            deadline.expire()
+            deadline.finish()
         for future in futures:
             future.cancel()
 
@@ -274,9 +333,12 @@ def _masked(url: str, parts: SplitResult, host: str) -> str:
 
 
 def _pooled_session(max_workers: int) -> requests.Session:
-    """A session whose pool keeps one connection per worker; retries are ours, not urllib3's."""
+    """A session whose pool keeps one connection per worker; retries are ours, not urllib3's.
+
+    Its connections register their sockets with the running lookup's deadline.
+    """
     session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max_workers, max_retries=0)
+    adapter = WatchedAdapter(pool_connections=4, pool_maxsize=max_workers, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

@@ -19,6 +19,7 @@ import random
 import threading
 import time
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -28,7 +29,8 @@ import requests
 
 from pwhygiene._breach.range.body import validate_range_body
 from pwhygiene._breach.range.breaker import CircuitBreaker, conclusive_reason
-from pwhygiene._breach.range.cache import CachedRange, RangeCache
+from pwhygiene._breach.range.cache import CachedRange, RangeCache, usable_etag
+from pwhygiene._breach.range.deadline import Deadline
 from pwhygiene._breach.range.wire import read_body
 from pwhygiene._breach.source import HashMode
 from pwhygiene.exceptions import BadRangeResponse, BreachLookupError, BreachServiceUnavailable
@@ -122,7 +124,7 @@ class RangeFetcher:
         self._url = url
         self._params = dict(params)
         self._headers = dict(headers)
-        self._timeout = timeout
+        self._timeout = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         self._mode: HashMode = mode
         self._policy = policy
         self._cache = cache
@@ -161,10 +163,14 @@ class RangeFetcher:
         tail = full[len(head) + 5 :]  # the query, e.g. "?mode=ntlm"
         return RequestPlan(template, head, tail, dict(settings))
 
-    def fetch(self, prefix: str, plan: RequestPlan | None = None) -> Mapping[str, int]:
+    def fetch(
+        self, prefix: str, plan: RequestPlan | None = None, deadline: Deadline | None = None
+    ) -> Mapping[str, int]:
         """The real rows under ``prefix`` (5 upper-case hex), from cache or the service.
 
         Pass the batch's ``plan``; without one, the settings are resolved for this lookup.
+        Past ``deadline`` the lookup fails with
+        :class:`~pwhygiene.exceptions.BreachServiceUnavailable` (see :mod:`.deadline`).
         """
         if self._stopping.is_set():
             raise BreachServiceUnavailable("RangeClient closed before the lookup ran")
@@ -175,25 +181,20 @@ class RangeFetcher:
         last: _Transient | None = None
         plan = plan if plan is not None else self.plan()
         for attempt in range(attempts):
+            if deadline is not None and deadline.passed:
+                raise self._late(deadline, last) from last
             try:
                 self._breaker.before_attempt()
             except BreachServiceUnavailable as exc:
                 raise exc from last
             try:
-                rows = self._attempt(plan, prefix, cached)
+                rows = self._attempt(plan, prefix, cached, deadline)
             except _Transient as exc:
                 last = exc
-                self._tell_breaker(exc)
-                if exc.wait is not None and exc.wait > self._policy.max_retry_after:
-                    raise BreachServiceUnavailable(
-                        f"Pwned Passwords range API at {self._host} is rate limiting and asks "
-                        f"to wait {exc.wait:.0f} s; retry later or lower max_workers"
-                    ) from exc
-                if attempt + 1 < attempts:
-                    wait = exc.wait if exc.wait is not None else self._policy.delay(attempt)
-                    if self._pause(wait):
-                        raise BreachServiceUnavailable("RangeClient closed during a retry") from exc
-            except BreachServiceUnavailable:  # TLS and the like: reached nothing usable
+                self._after(exc, deadline, retry=attempt if attempt + 1 < attempts else None)
+            except BreachServiceUnavailable as exc:  # TLS and the like: reached nothing usable
+                if deadline is not None and deadline.passed:
+                    raise self._late(deadline, None) from exc
                 self._breaker.failed("TLS or the request itself failed")
                 raise
             except BadRangeResponse:  # an HTTP 4xx: the service is up, the request is wrong
@@ -204,6 +205,37 @@ class RangeFetcher:
                 return rows
         assert last is not None  # the loop ran at least once and did not return
         raise _give_up(last, self._host, attempts) from last
+
+    def _after(self, failure: _Transient, deadline: Deadline | None, retry: int | None) -> None:
+        """Raise if ``failure`` ends the lookup; else back off before retry number ``retry``."""
+        if deadline is not None and deadline.passed:  # cut by the watchdog, or simply late
+            raise self._late(deadline, failure) from failure
+        self._tell_breaker(failure)
+        if failure.wait is not None and failure.wait > self._policy.max_retry_after:
+            raise BreachServiceUnavailable(
+                f"Pwned Passwords range API at {self._host} is rate limiting and asks "
+                f"to wait {failure.wait:.0f} s; retry later or lower max_workers"
+            ) from failure
+        if retry is None:
+            return
+        wait = failure.wait if failure.wait is not None else self._policy.delay(retry)
+        if deadline is not None and wait >= deadline.left():
+            raise self._late(deadline, failure) from failure  # no time left for that wait
+        if self._pause(wait):
+            raise BreachServiceUnavailable("RangeClient closed during a retry") from failure
+
+    def _late(self, deadline: Deadline, last: _Transient | None) -> BreachServiceUnavailable:
+        """The error for a lookup whose deadline passed, saying what it was waiting on."""
+        if last is None:
+            cause = ""
+        elif last.throttled and last.wait is not None:
+            cause = f"; the service is rate limiting and asks to wait {last.wait:.0f} s"
+        else:
+            cause = f"; last attempt: {last.reason}"
+        return BreachServiceUnavailable(
+            f"Pwned Passwords range API at {self._host}: the lookup's deadline of "
+            f"{deadline.seconds:g} s passed before an answer came{cause}"
+        )
 
     def _tell_breaker(self, failure: _Transient) -> None:
         """Feed one failed attempt to the shared breaker (a bad body still proves a server)."""
@@ -229,18 +261,36 @@ class RangeFetcher:
         return self._stopping.is_set()
 
     def _attempt(
-        self, plan: RequestPlan, prefix: str, cached: CachedRange | None
+        self,
+        plan: RequestPlan,
+        prefix: str,
+        cached: CachedRange | None,
+        deadline: Deadline | None,
     ) -> Mapping[str, int]:
         etag = cached.etag if cached is not None else None
+        timeout = self._timeout
+        if deadline is not None:  # no single wait may outlast the deadline
+            left = max(deadline.left(), 0.001)
+            timeout = (min(timeout[0], left), min(timeout[1], left))
         try:
-            with self._session.send(
-                plan.request(prefix, etag),
-                timeout=self._timeout,
-                allow_redirects=False,  # a redirect would hand the prefix to another host
-                **plan.settings,  # proxies, verify, cert, and stream=True
-            ) as response:
-                whole = response.status_code == 200
-                body = read_body(response, limit=MAX_BODY_BYTES) if whole else b""
+            with (
+                deadline.bound() if deadline is not None else nullcontext(),
+                self._session.send(
+                    plan.request(prefix, etag),
+                    timeout=timeout,
+                    allow_redirects=False,  # a redirect would hand the prefix to another host
+                    **plan.settings,  # proxies, verify, cert, and stream=True
+                ) as response,
+            ):
+                try:
+                    whole = response.status_code == 200
+                    until = deadline.at if deadline is not None else None
+                    body = (
+                        read_body(response, limit=MAX_BODY_BYTES, deadline=until) if whole else b""
+                    )
+                finally:
+                    if deadline is not None:  # before the connection goes back to the pool
+                        deadline.release()
         except BadRangeResponse as exc:  # framing, length or encoding: not a whole answer
             raise _Transient(False, str(exc)) from exc
         except requests.exceptions.SSLError as exc:  # retrying cannot fix a certificate
@@ -274,13 +324,13 @@ class RangeFetcher:
         if status == 200:
             rows = self._validate(response, body)
             if self._cache is not None:
-                self._cache.put(self._mode, prefix, rows, response.headers.get("ETag"))
+                self._cache.put(self._mode, prefix, rows, usable_etag(response.headers.get("ETag")))
             return rows
         if status == 304:
             if cached is None or not cached.etag:
                 raise _Transient(False, "HTTP 304 to a request that had no ETag")
             if self._cache is not None:
-                etag = response.headers.get("ETag") or cached.etag
+                etag = usable_etag(response.headers.get("ETag")) or cached.etag
                 self._cache.put(self._mode, prefix, cached.rows, etag)
             return cached.rows
         if status == 429:
@@ -312,11 +362,11 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true, and float() refuses it
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)

@@ -60,7 +60,8 @@ def _content_length(value: str | None) -> int | None:
     if value is None:
         return None
     text = value.strip()
-    if not text.isdigit() or len(text) > 12:  # isdigit() first: int() also takes "+1", "1_0"
+    # ASCII digits only: int() also takes "+1" and "1_0", and isdigit() alone also takes "²"
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise BadRangeResponse("range answer's Content-Length is not a byte count")
     return int(text)
 
