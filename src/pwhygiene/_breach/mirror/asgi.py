@@ -17,7 +17,12 @@ import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from pwhygiene._breach.mirror.core import Answer, RangeMirror, wants_padding
+from pwhygiene._breach.mirror.core import (
+    DEFAULT_CACHE_SECONDS,
+    Answer,
+    RangeMirror,
+    wants_padding,
+)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -26,6 +31,8 @@ Send = Callable[[Message], Awaitable[None]]
 
 INDEX_VARIABLE = "PWHYGIENE_SERVE_INDEX"
 CACHE_VARIABLE = "PWHYGIENE_SERVE_CACHE_SECONDS"
+RANGES_VARIABLE = "PWHYGIENE_SERVE_CACHED_RANGES"
+DEFAULT_CACHED_RANGES = 1024  # ~40 MB of rendered rows at the real corpus's ~1,000 rows a range
 _log = logging.getLogger("pwhygiene.serve")
 
 
@@ -90,5 +97,6 @@ def app_from_environment() -> MirrorApp:
     from pwhygiene._breach.index.offline import OfflineIndex  # noqa: PLC0415  # reason: numpy only here
 
     index = OfflineIndex.open(os.environ[INDEX_VARIABLE])
-    cache_seconds = int(os.environ.get(CACHE_VARIABLE, "86400"))
-    return MirrorApp(RangeMirror(index, cache_seconds=cache_seconds))
+    cache_seconds = int(os.environ.get(CACHE_VARIABLE, str(DEFAULT_CACHE_SECONDS)))
+    cached = int(os.environ.get(RANGES_VARIABLE, str(DEFAULT_CACHED_RANGES)))
+    return MirrorApp(RangeMirror(index, cache_seconds=cache_seconds, cached_ranges=cached))

@@ -16,6 +16,7 @@ import hashlib
 import random
 import threading
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
@@ -75,7 +76,7 @@ class Padding:
             target = self._rng.randint(low, high) if high > 0 else 0
         return max(0, target - real_rows)
 
-    def text(self, mode: HashMode, count: int, taken: set[str]) -> str:
+    def text(self, mode: HashMode, count: int, taken: AbstractSet[str]) -> str:
         """``count`` padding rows (``SUFFIX:0``) joined by the line ending, none in ``taken``."""
         length = SUFFIX_LENGTH[mode]
         ending = self._line_ending
@@ -115,6 +116,38 @@ class Padding:
         return suffixes
 
 
+@dataclass(frozen=True)
+class RenderedRows:
+    """A range's real rows, written once: what a padded or unpadded answer starts with."""
+
+    text: str
+    etag: str
+    suffixes: frozenset[str]
+
+
+def render_rows(mode: HashMode, rows: Sequence[tuple[str, int]], fmt: BodyFormat) -> RenderedRows:
+    """The real rows (sorted) joined by the line ending, and their ETag."""
+    if fmt.thousands_separators:
+        lines = [f"{suffix}:{count:,}" for suffix, count in rows]
+    else:
+        lines = [f"{suffix}:{count}" for suffix, count in rows]
+    suffixes = frozenset(suffix for suffix, _ in rows)
+    return RenderedRows(fmt.line_ending.join(lines), range_etag(mode, lines), suffixes)
+
+
+def finish_body(
+    mode: HashMode, rendered: RenderedRows, *, fmt: BodyFormat, padding: Padding | None
+) -> bytes:
+    """The answer's body: the real rows, then padding when ``padding`` is given."""
+    text = rendered.text
+    if padding is not None and (pad := padding.count(len(rendered.suffixes))):
+        extra = padding.text(mode, pad, rendered.suffixes)
+        text = f"{text}{fmt.line_ending}{extra}" if text else extra
+    if fmt.final_newline and text:
+        text += fmt.line_ending
+    return text.encode("ascii")
+
+
 def render_range(
     mode: HashMode,
     rows: Sequence[tuple[str, int]],
@@ -123,11 +156,5 @@ def render_range(
     padding: Padding | None,
 ) -> tuple[bytes, str]:
     """The body for ``rows`` (sorted real rows) and its ETag; padded when ``padding`` is given."""
-    lines = [f"{suffix}:{fmt.count(count)}" for suffix, count in rows]
-    etag = range_etag(mode, lines)
-    if padding is not None and (pad := padding.count(len(rows))):
-        lines.append(padding.text(mode, pad, {suffix for suffix, _ in rows}))
-    text = fmt.line_ending.join(lines)
-    if fmt.final_newline and lines:
-        text += fmt.line_ending
-    return text.encode("ascii"), etag
+    rendered = render_rows(mode, rows, fmt)
+    return finish_body(mode, rendered, fmt=fmt, padding=padding), rendered.etag
