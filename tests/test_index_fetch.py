@@ -95,6 +95,15 @@ def test_fetch_reproduces_the_servers_corpus_exactly(
     assert sorted(p.name for p in (tmp_path / "p.idx.ranges").glob("*.part")) == []
 
 
+def test_fetch_reads_answers_in_every_layout_seen_in_the_wild(tmp_path: Path) -> None:
+    """Thousands separators, LF line endings and a final newline still fetch the exact rows."""
+    corpus = LiveCorpus(seed=8)
+    quirks = {"thousands_separators": True, "line_ending": "\n", "final_newline": True}
+    with RangeServer(corpus, **quirks) as server:  # type: ignore[arg-type]
+        assert _fetch(server.url, tmp_path / "q.idx") == 0
+    _assert_index_matches(tmp_path / "q.idx", corpus)
+
+
 def test_fetch_ntlm_mode_asks_for_ntlm_ranges(tmp_path: Path) -> None:
     """--mode ntlm sends ?mode=ntlm and builds an NTLM index."""
     corpus = LiveCorpus("ntlm")

@@ -18,12 +18,13 @@ whole, ``validate_range_body`` proves it a range body), and retried with backoff
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from requests.adapters import HTTPAdapter
 
 from pwhygiene._breach.index.build import build_index
 from pwhygiene._breach.index.format import IndexInfo
-from pwhygiene._breach.range.body import validate_range_body
+from pwhygiene._breach.range.body import RangeRows, validate_range_body
 from pwhygiene._breach.range.wire import ACCEPT_ENCODING, read_body
 from pwhygiene._breach.source import HashMode
 from pwhygiene._version import __version__
@@ -112,11 +113,11 @@ class WorkFolder:
                     done[prefix] = etag
         return done
 
-    def save(self, prefix: str, rows: Iterable[tuple[str, int]], etag: str) -> None:
-        """Write one prefix's file atomically, then log it as finished."""
+    def save(self, prefix: str, rows: str, etag: str) -> None:
+        """Write one prefix's rows (``SUFFIX:COUNT`` lines) atomically, then log it as finished."""
         target = self.path / f"{prefix}.txt"
         partial = target.with_suffix(".part")
-        partial.write_text("".join(f"{s}:{c}\n" for s, c in rows), encoding="ascii")
+        partial.write_text(rows, encoding="ascii")
         os.replace(partial, target)
         with self._lock, (self.path / _LOG).open("a", encoding="ascii") as log:
             log.write(f"{prefix} {etag}\n")
@@ -142,8 +143,11 @@ class _Downloader:
             {"User-Agent": f"pwhygiene/{__version__}", "Accept-Encoding": ACCEPT_ENCODING}
         )
 
-    def get(self, prefix: str, etag: str | None) -> tuple[list[tuple[str, int]], str] | None:
-        """``(rows, etag)`` of ``prefix``, or ``None`` when ``etag`` is still current."""
+    def get(self, prefix: str, etag: str | None) -> tuple[str, str] | None:
+        """``(rows, etag)`` of ``prefix``, or ``None`` when ``etag`` is still current.
+
+        ``rows`` is the downloader's layout: sorted ``SUFFIX:COUNT`` lines, LF-terminated.
+        """
         last: Exception | None = None
         for attempt in range(self._retries + 1):
             if attempt:
@@ -159,7 +163,7 @@ class _Downloader:
             f"({type(last).__name__}: {last}); run the command again to resume"
         ) from last
 
-    def _attempt(self, prefix: str, etag: str | None) -> tuple[list[tuple[str, int]], str] | None:
+    def _attempt(self, prefix: str, etag: str | None) -> tuple[str, str] | None:
         headers = {"If-None-Match": etag} if etag else {}
         with self.session.get(
             self._url + prefix,
@@ -180,7 +184,27 @@ class _Downloader:
             content_type = response.headers.get("Content-Type")
             new_etag = response.headers.get("ETag", "")
         rows = validate_range_body(body, mode=self._mode, content_type=content_type)
-        return sorted((s.upper(), c) for s, c in rows.items() if c > 0), new_etag
+        return _as_lines(body, rows), new_etag
+
+
+def _as_lines(body: bytes, rows: Mapping[str, int]) -> str:
+    """The validated answer as sorted ``SUFFIX:COUNT`` lines, without padding or separators.
+
+    A body that passed the one-pass check (:class:`RangeRows`) is rewritten with string
+    operations instead of parsing ~2,000 rows one by one; an odd but valid layout goes through
+    the parsed rows.
+    """
+    if not isinstance(rows, RangeRows):
+        return "".join(f"{s.upper()}:{c}\n" for s, c in sorted(rows.items()) if c > 0)
+    text = body.removeprefix(b"\xef\xbb\xbf").decode("ascii").upper()
+    lines = [
+        line
+        for line in text.replace(",", "").replace("\r", "").split("\n")
+        if line and not line.endswith(":0")
+    ]
+    if any(a >= b for a, b in itertools.pairwise(lines)):
+        lines = sorted(set(lines))  # a server that does not sort; a clash fails the build
+    return "".join(line + "\n" for line in lines)
 
 
 class _Retry(Exception):
