@@ -21,7 +21,9 @@ when the request carries ``Add-Padding: true``, an ``ETag`` answered with ``304`
 per request (:meth:`RangeServer.inject`); every request is logged (:attr:`RangeServer.requests`).
 
 Anything with ``.mode`` and ``.range(prefix)`` is a provider, so an offline index can be served
-the same way (that is what ``pwhygiene serve`` does).
+the same way. Normal answers are rendered by the same code as the production mirror
+(``pwhygiene serve``, which runs it on uvicorn); this server adds the faults and the log, and
+is built on ``http.server``: for tests, not for production.
 """
 
 from __future__ import annotations
