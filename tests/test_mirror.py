@@ -26,7 +26,6 @@ from pwhygiene._breach.mirror import BodyFormat, MirrorApp, Padding, RangeMirror
 from pwhygiene._breach.source import HashMode
 from pwhygiene._cli import build_parser
 from pwhygiene._cli import serve as serve_cli
-from pwhygiene._cli.index import KIND_LABEL
 from pwhygiene.breach import build_index
 from pwhygiene.testing import InMemoryCorpus, RangeServer
 from strategies.corpora import Corpus, write_single
@@ -299,4 +298,3 @@ def test_serve_in_a_thread_answers_health_and_stops(index: Path) -> None:
         stop.set()
         thread.join(30)
     assert not thread.is_alive()
-    assert KIND_LABEL["sha1"] == "SHA-1"

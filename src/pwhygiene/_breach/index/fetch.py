@@ -266,7 +266,7 @@ def fetch_index(
         raise InvalidInput("workers must be >= 1 and retries >= 0")
     folder = WorkFolder(Path(output))
     folder.start(base_url, mode)
-    done = folder.etags()
+    done = set(folder.etags())  # the prefixes only: a fetch sends no If-None-Match
     todo = (f"{n:05X}" for n in prefixes if f"{n:05X}" not in done)
     skipped = sum(1 for n in prefixes if f"{n:05X}" in done)
     if progress is not None and skipped:
