@@ -77,8 +77,9 @@ def test_etag_revalidation_answers_304(server: RangeServer) -> None:
 
 
 def test_bad_paths_and_modes_are_rejected(server: RangeServer) -> None:
-    """Paths other than /range/<5 hex> are 404; an unknown mode is 400."""
-    assert requests.get(f"{server.url}/range/ABCDEF", timeout=5).status_code == 404
+    """As the real API: a malformed prefix or an unknown mode is 400, any other path 404."""
+    assert requests.get(f"{server.url}/range/ABCDEF", timeout=5).status_code == 400
+    assert requests.get(f"{server.url}/range/ABCD", timeout=5).status_code == 400
     assert requests.get(f"{server.url}/pwnedpassword/AB", timeout=5).status_code == 404
     assert requests.get(f"{server.url}/range/ABCDE?mode=md5", timeout=5).status_code == 400
 

@@ -21,12 +21,14 @@ when the request carries ``Add-Padding: true``, an ``ETag`` answered with ``304`
 per request (:meth:`RangeServer.inject`); every request is logged (:attr:`RangeServer.requests`).
 
 Anything with ``.mode`` and ``.range(prefix)`` is a provider, so an offline index can be served
-the same way (that is what ``pwhygiene serve`` does).
+the same way. Normal answers are rendered by the same code as the production mirror
+(``pwhygiene serve``, which runs it on uvicorn); this server adds the faults and the log, and
+is built on ``http.server``: for tests, not for production.
 """
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import random
 import threading
 from collections import deque
@@ -35,7 +37,8 @@ from types import TracebackType
 from typing import Literal
 
 from pwhygiene._breach.digests import normalize_digest, password_digest
-from pwhygiene._breach.range.body import SUFFIX_LENGTH
+from pwhygiene._breach.mirror.body import BodyFormat, Padding
+from pwhygiene._breach.mirror.core import RangeMirror
 from pwhygiene._breach.source import HashMode, RangeProvider
 from pwhygiene.testing._handler import (
     FAULT_KINDS,
@@ -96,10 +99,12 @@ class InMemoryCorpus:
 class RangeServer:
     """A threaded range-API server on loopback; use it as a context manager.
 
-    ``latency_ms`` delays every answer; ``fault_rate`` (0..1) turns a random share of requests
-    into one of ``fault_kinds``; ``inject()`` scripts the next requests exactly. ``padding_rows``
-    is the ``(min, max)`` total row count a padded answer is filled up to (the real API uses
-    about 800..1000). ``seed`` makes padding and faults reproducible.
+    Normal answers come from the same mirror logic as ``pwhygiene serve`` (one body renderer);
+    this class adds what only tests need. ``latency_ms`` delays every answer; ``fault_rate``
+    (0..1) turns a random share of requests into one of ``fault_kinds``; ``inject()`` scripts
+    the next requests exactly. ``padding_rows`` is the ``(min, max)`` total row count a padded
+    answer is filled up to (the real API uses about 800..1000). ``seed`` makes padding and
+    faults reproducible.
     """
 
     def __init__(
@@ -122,11 +127,6 @@ class RangeServer:
     ) -> None:
         if not providers:
             raise ValueError("RangeServer needs at least one RangeProvider")
-        self._providers: dict[HashMode, RangeProvider] = {}
-        for provider in providers:
-            if provider.mode in self._providers:
-                raise ValueError(f"two providers for mode {provider.mode!r}")
-            self._providers[provider.mode] = provider
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError(f"fault_rate must be between 0 and 1 (got {fault_rate})")
         kinds = tuple(fault_kinds)
@@ -143,14 +143,20 @@ class RangeServer:
         self.final_newline = final_newline
         self.etag = etag
         self.log_requests = log_requests
+        # One random stream for padding and faults, so a seed reproduces both.
         self._rng = random.Random(seed)  # noqa: S311  # reason: test padding, not secrets
+        self._mirror = RangeMirror(
+            *providers,
+            padding=Padding(padding_rows, line_ending=line_ending, rng=self._rng),
+            fmt=BodyFormat(thousands_separators, line_ending, final_newline),
+            etag=etag,
+        )
         self._lock = threading.Lock()
         self._script: deque[FaultKind | None] = deque()
         self._log: list[LoggedRequest] = []
         self._closing = threading.Event()
-        self._pools: dict[HashMode, tuple[str, frozenset[str]]] = {}
         self._httpd = RangeHTTPServer((host, port), RangeRequestHandler)
-        self._httpd.range_server = self
+        self._httpd.desk = _Desk(self)
         self._thread: threading.Thread | None = None
         self._serving = False
 
@@ -190,8 +196,8 @@ class RangeServer:
     def serve_forever(self) -> None:
         """Serve in the calling thread until :meth:`close` is called elsewhere (or Ctrl-C).
 
-        For a long-running mirror (``pwhygiene serve``), construct with ``log_requests=False``
-        so the request log does not grow without bound.
+        A test fake, not a production server: ``pwhygiene serve`` runs the same mirror on a
+        production engine.
         """
         self._serving = True
         try:
@@ -237,90 +243,52 @@ class RangeServer:
         with self._lock:
             self._log.clear()
 
-    def _next_fault(self) -> FaultKind | None:
-        with self._lock:
-            if self._script:
-                return self._script.popleft()
-            if self.fault_rate and self._rng.random() < self.fault_rate:
-                return self._rng.choice(self.fault_kinds)
-            return None
+    # -- bodies ------------------------------------------------------------------------------
 
-    def _record(self, request: LoggedRequest) -> None:
-        if self.log_requests:
-            with self._lock:
-                self._log.append(request)
+    def render(self, mode: HashMode, prefix: str, *, padded: bool) -> tuple[bytes, str]:
+        """The body for ``prefix`` and its ETag (which ignores padding, as padding is random)."""
+        return self._mirror.render(mode, prefix, padded=padded)
 
-    def _padding_count(self, real_rows: int) -> int:
-        low, high = self.padding_rows
-        with self._lock:
-            target = self._rng.randint(low, high) if high > 0 else 0
-        return max(0, target - real_rows)
+    def __repr__(self) -> str:
+        return f"RangeServer(url={self.url!r}, modes={list(self._mirror.modes)})"
 
-    def _random_suffixes(self, length: int, count: int, taken: set[str]) -> list[str]:
-        """``count`` distinct random hex suffixes not in ``taken`` (which they are added to)."""
-        width = (length + 1) // 2 * 2  # whole bytes of hex per suffix
-        suffixes: list[str] = []
-        while len(suffixes) < count:
-            with self._lock:
-                blob = self._rng.randbytes(width // 2 * (count - len(suffixes))).hex().upper()
-            for start in range(0, len(blob), width):
-                suffix = blob[start : start + length]
-                if suffix not in taken:
-                    taken.add(suffix)
-                    suffixes.append(suffix)
-        return suffixes
 
-    def _padding_text(self, mode: HashMode, count: int, taken: set[str]) -> str:
-        """``count`` padding rows (``SUFFIX:0``) joined by the line ending, none in ``taken``.
+class _Desk:
+    """The :class:`RequestDesk` the handler talks to: faults, latency and the log, no more."""
 
-        Rows are cut from a pool of random suffixes made once per mode (4x the largest
-        padding), starting at a random row and wrapping around: each answer gets a different
-        run of random-looking rows without generating hex per row per request.
-        """
-        length = SUFFIX_LENGTH[mode]
-        pool = self._pools.get(mode)
-        if pool is None:
-            size = 4 * max(self.padding_rows[1], 1)
-            suffixes = self._random_suffixes(length, size, set())
-            text = "".join(f"{suffix}:0{self.line_ending}" for suffix in suffixes)
-            pool = self._pools.setdefault(mode, (text, frozenset(suffixes)))
-        text, members = pool
-        width = length + 2 + len(self.line_ending)
-        size = len(text) // width
-        if count > size or not members.isdisjoint(taken):  # rare: make fresh rows instead
-            rows = self._random_suffixes(length, count, set(taken))
-            return self.line_ending.join(f"{suffix}:0" for suffix in rows)
-        with self._lock:
-            start = self._rng.randrange(size)
-        end = start + count
-        run = (
-            text[start * width : end * width]
-            if end <= size
-            else (text[start * width :] + text[: (end - size) * width])
-        )
-        return run[: -len(self.line_ending)]
+    def __init__(self, server: RangeServer) -> None:
+        self._server = server
+
+    @property
+    def mirror(self) -> RangeMirror:
+        return self._server._mirror
+
+    @property
+    def retry_after(self) -> int:
+        return self._server.retry_after
+
+    def admit(self, request: LoggedRequest) -> FaultKind | None:
+        server = self._server
+        with server._lock:
+            if server._script:
+                fault = server._script.popleft()
+            elif server.fault_rate and server._rng.random() < server.fault_rate:
+                fault = server._rng.choice(server.fault_kinds)
+            else:
+                fault = None
+            if server.log_requests:
+                server._log.append(dataclasses.replace(request, fault=fault))
+        self._sleep(server.latency_ms / 1000.0)
+        return fault
+
+    def hang(self) -> None:
+        self._sleep(self._server.hang_seconds)
+
+    def noise(self, size: int) -> bytes:
+        with self._server._lock:
+            return bytes(self._server._rng.getrandbits(8) for _ in range(size))
 
     def _sleep(self, seconds: float) -> None:
         """Sleep, but wake at once when the server is closing."""
         if seconds > 0:
-            self._closing.wait(seconds)
-
-    # -- bodies ------------------------------------------------------------------------------
-
-    def _format_count(self, count: int) -> str:
-        return f"{count:,}" if self.thousands_separators else str(count)
-
-    def render(self, mode: HashMode, prefix: str, *, padded: bool) -> tuple[bytes, str]:
-        """The body for ``prefix`` and its ETag (which ignores padding, as padding is random)."""
-        rows = self._providers[mode].range(prefix)
-        lines = [f"{suffix}:{self._format_count(count)}" for suffix, count in rows]
-        etag = '"' + hashlib.sha256("\n".join([mode, *lines]).encode()).hexdigest()[:32] + '"'
-        if padded and (pad := self._padding_count(len(rows))):
-            lines.append(self._padding_text(mode, pad, {suffix for suffix, _ in rows}))
-        text = self.line_ending.join(lines)
-        if self.final_newline and lines:
-            text += self.line_ending
-        return text.encode("ascii"), etag
-
-    def __repr__(self) -> str:
-        return f"RangeServer(url={self.url!r}, modes={sorted(self._providers)})"
+            self._server._closing.wait(seconds)

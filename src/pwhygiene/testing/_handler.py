@@ -1,7 +1,9 @@
 """The HTTP side of :class:`pwhygiene.testing.RangeServer`: parse a request, log it, answer.
 
-Kept apart from the server's configuration and corpus so each file has one job; the handler
-reads its behaviour (faults, latency, padding, bodies) from the owning ``RangeServer``.
+Kept apart from the server's configuration and corpus so each file has one job. Normal answers
+come from the same mirror logic (``pwhygiene._breach.mirror``) that ``pwhygiene serve`` runs; the
+handler asks its server for faults, latency and the log through the small :class:`RequestDesk`
+interface only.
 """
 
 from __future__ import annotations
@@ -14,13 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Literal, cast
-from urllib.parse import parse_qs, urlsplit
+from typing import Literal, Protocol
+from urllib.parse import urlsplit
 
-from pwhygiene._breach.source import HashMode
-
-if TYPE_CHECKING:
-    from pwhygiene.testing import RangeServer
+from pwhygiene._breach.mirror.core import Answer, RangeMirror, wants_padding
 
 FaultKind = Literal[
     "server_error",  # 500
@@ -75,12 +74,41 @@ class LoggedRequest:
         return next((v for k, v in self.headers if k.lower() == lowered), None)
 
 
+class RequestDesk(Protocol):
+    """All the handler may ask of its :class:`~pwhygiene.testing.RangeServer`.
+
+    The fault machinery stays private to the server; the handler sees this interface only.
+    """
+
+    @property
+    def mirror(self) -> RangeMirror:
+        """The fault-free mirror that renders every normal answer."""
+        ...
+
+    @property
+    def retry_after(self) -> int:
+        """The ``Retry-After`` seconds of a ``rate_limited`` fault."""
+        ...
+
+    def admit(self, request: LoggedRequest) -> FaultKind | None:
+        """Draw this request's fault, log it, and wait out the configured latency."""
+        ...
+
+    def hang(self) -> None:
+        """Stall a ``hang`` fault until its time is up or the server closes."""
+        ...
+
+    def noise(self, size: int) -> bytes:
+        """``size`` random bytes for a ``garbage`` fault."""
+        ...
+
+
 class RangeHTTPServer(ThreadingHTTPServer):
-    """A threaded HTTP server that knows the RangeServer it answers for."""
+    """A threaded HTTP server that knows the desk it answers for."""
 
     daemon_threads = True
     block_on_close = False
-    range_server: RangeServer
+    desk: RequestDesk
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Stay quiet when a client drops its connection (clients time out on purpose here)."""
@@ -89,7 +117,7 @@ class RangeHTTPServer(ThreadingHTTPServer):
 
 
 class RangeRequestHandler(BaseHTTPRequestHandler):
-    """One request: log it, maybe misbehave, else answer like the real API."""
+    """One request: log it, maybe misbehave, else answer what the mirror answers."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, so a client's connection pool is exercised
     server: RangeHTTPServer
@@ -107,45 +135,45 @@ class RangeRequestHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """Answer a range request (or misbehave as scripted)."""
-        owner = self.server.range_server
+        desk = self.server.desk
         split = urlsplit(self.path)
-        fault = owner._next_fault()
-        owner._record(
+        fault = desk.admit(
             LoggedRequest(
                 method="GET",
                 path=split.path,
                 query=split.query,
                 headers=tuple(self.headers.items()),
-                fault=fault,
+                fault=None,
             )
         )
-        owner._sleep(owner.latency_ms / 1000.0)
-        match = _PREFIX_PATH.fullmatch(split.path)
-        mode = cast("HashMode", parse_qs(split.query).get("mode", ["sha1"])[-1].lower())
-        prefix = match.group(1).upper() if match else None
-        valid = prefix is not None and mode in owner._providers
-        padded = (self.headers.get("Add-Padding") or "").strip().lower() == "true"
+        padded = wants_padding(self.headers.get("Add-Padding"))
         if fault is not None:
-            real = owner.render(mode, prefix, padded=padded)[0] if prefix and valid else b""
+            routed = desk.mirror.route(split.path, split.query)
+            real = b""
+            if not isinstance(routed, Answer):
+                real = desk.mirror.render(*routed, padded=padded)[0]
             self._misbehave(fault, real)
-        elif prefix is None:
-            self._send(HTTPStatus.NOT_FOUND, b"Not found")
-        elif not valid:
-            self._send(HTTPStatus.BAD_REQUEST, b"The hash mode is not supported")
-        else:
-            try:
-                body, etag = owner.render(mode, prefix, padded=padded)
-            except Exception:  # a provider failing (say, a damaged index) is the server's 500
-                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b"The range could not be read")
-                raise
-            if not owner.etag:
-                self._send(HTTPStatus.OK, body)
-            elif etag in _etags(self.headers.get("If-None-Match")):
-                self.send_response(HTTPStatus.NOT_MODIFIED)
-                self.send_header("ETag", etag)
-                self.end_headers()
-            else:
-                self._send(HTTPStatus.OK, body, {"ETag": etag})
+            return
+        try:
+            answer = desk.mirror.answer(
+                split.path,
+                split.query,
+                padded=padded,
+                if_none_match=self.headers.get("If-None-Match"),
+            )
+        except Exception:  # a provider failing (say, a damaged index) is the server's 500
+            self._send_answer(desk.mirror.failure())
+            raise
+        self._send_answer(answer)
+
+    def _send_answer(self, answer: Answer) -> None:
+        self.send_response(answer.status)
+        if answer.status != HTTPStatus.NOT_MODIFIED:
+            self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(answer.body)
 
     def _send(
         self,
@@ -163,13 +191,13 @@ class RangeRequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _misbehave(self, fault: FaultKind, real_body: bytes) -> None:
-        owner = self.server.range_server
+        desk = self.server.desk
         if fault == "server_error":
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b"Internal Server Error")
         elif fault == "unavailable":
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"Service Unavailable")
         elif fault == "rate_limited":
-            retry = {"Retry-After": str(owner.retry_after)}
+            retry = {"Retry-After": str(desk.retry_after)}
             self._send(HTTPStatus.TOO_MANY_REQUESTS, b"Rate limit exceeded", retry)
         elif fault == "html":
             self._send(HTTPStatus.OK, _PORTAL_PAGE, content_type="text/html; charset=utf-8")
@@ -177,9 +205,7 @@ class RangeRequestHandler(BaseHTTPRequestHandler):
             portal = {"Location": "http://portal.invalid/login?continue=/range"}
             self._send(HTTPStatus.FOUND, b"Moved", portal, content_type="text/html")
         elif fault == "garbage":
-            with owner._lock:
-                noise = bytes(owner._rng.getrandbits(8) for _ in range(64))
-            self._send(HTTPStatus.OK, b"\xff\xfe" + noise)
+            self._send(HTTPStatus.OK, b"\xff\xfe" + desk.noise(64))
         elif fault == "truncated":
             body = real_body or b"0" * 35 + b":1"
             self.send_response(HTTPStatus.OK)
@@ -189,16 +215,9 @@ class RangeRequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(body[: max(1, len(body) // 2)])
             self.close_connection = True
         elif fault == "hang":
-            owner._sleep(owner.hang_seconds)
+            desk.hang()
             self.close_connection = True
         else:  # "reset": RST instead of an answer (SO_LINGER with a zero timeout)
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             self.close_connection = True
-
-
-def _etags(header: str | None) -> set[str]:
-    """The entity tags listed in an ``If-None-Match`` header."""
-    if not header:
-        return set()
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
