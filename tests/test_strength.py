@@ -69,10 +69,11 @@ def zxcvbn_reference_year(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @given(ordinary_passwords())
 def test_guesses_equal_zxcvbn_exactly_with_its_reference_year(password: str) -> None:
-    """With reference year 2017 and no l33t trimming, guesses and patterns are zxcvbn's exactly."""
+    """model="zxcvbn", year 2017, no l33t trimming: guesses and patterns are zxcvbn's exactly."""
     assume(password and _within_l33t_cap(password))
     theirs = zxcvbn(password)
-    guesses, sequence = most_guessable(password, omnimatch(password, base_dictionaries(), 2017))
+    matches = omnimatch(password, base_dictionaries(), 2017, "zxcvbn")
+    guesses, sequence = most_guessable(password, matches)
     assert guesses == theirs["guesses"]
     assert [(m["pattern"], m["i"], m["j"]) for m in sequence] == [
         (m["pattern"], m["i"], m["j"]) for m in theirs["sequence"]
@@ -81,10 +82,10 @@ def test_guesses_equal_zxcvbn_exactly_with_its_reference_year(password: str) -> 
 
 @given(ordinary_passwords())
 def test_score_and_feedback_equal_zxcvbn_for_ordinary_passwords(password: str) -> None:
-    """ASCII, at most 64 characters, no inputs, no years: score and feedback are zxcvbn's."""
+    """model="zxcvbn", ASCII, <= 64 characters, no inputs or years: score, feedback are zxcvbn's."""
     assume(password and _within_l33t_cap(password) and _no_years_or_dates(password))
     theirs = zxcvbn(password)
-    ours = estimate_strength(password)
+    ours = estimate_strength(password, model="zxcvbn")
     assert ours.score == theirs["score"]
     assert ours.guesses == float(theirs["guesses"])
     assert ours.feedback.warning == theirs["feedback"]["warning"]
@@ -119,8 +120,8 @@ def test_score_and_feedback_equal_zxcvbn_for_ordinary_passwords(password: str) -
 def test_known_zxcvbn_answers(
     password: str, score: int, guesses: int, patterns: list[str], warning: str
 ) -> None:
-    """The answers of zxcvbn 4.5.0 for classic inputs are reproduced exactly (at its 2017)."""
-    strength = estimate_strength(password)
+    """model="zxcvbn" reproduces zxcvbn 4.5.0's answers for classic inputs (at its 2017)."""
+    strength = estimate_strength(password, model="zxcvbn")
     assert (strength.score, strength.guesses) == (score, guesses)
     assert [s.pattern for s in strength.segments] == patterns
     assert strength.feedback.warning == warning

@@ -29,9 +29,12 @@ from pwhygiene._strength.estimate import (
     CrackTimes,
     Feedback,
     Normalised,
+    check_model,
     estimate_normalised,
     normalise,
 )
+from pwhygiene._strength.matching import Model
+from pwhygiene._strength.passphrase import is_famous
 from pwhygiene._strength.policy import (
     Policy,
     Violation,
@@ -98,7 +101,8 @@ class Checker:
 
     Thread-safe and cheap to share: holds configuration only. ``breach`` is any
     :class:`~pwhygiene.BreachSource` (range client, offline index); ``on_unavailable`` says
-    what happens when it cannot answer (see the module documentation).
+    what happens when it cannot answer (see the module documentation). ``model="zxcvbn"``
+    scores exactly as zxcvbn 4.5.0 does (for a front end that shows zxcvbn's meter).
     """
 
     def __init__(
@@ -107,6 +111,7 @@ class Checker:
         *,
         breach: BreachSource | None = None,
         on_unavailable: OnUnavailable = "fallback",
+        model: Model = "default",
     ) -> None:
         if on_unavailable not in _ON_UNAVAILABLE:
             raise InvalidInput(
@@ -116,20 +121,21 @@ class Checker:
         self.policy = policy if policy is not None else Policy.nist()
         self.breach = breach
         self.on_unavailable: OnUnavailable = on_unavailable
+        self.model = check_model(model)
 
     def __repr__(self) -> str:
         return (
             f"Checker(policy={self.policy!r}, breach={self.breach!r}, "
-            f"on_unavailable={self.on_unavailable!r})"
+            f"on_unavailable={self.on_unavailable!r}, model={self.model!r})"
         )
 
     def check(self, password: str, *, user_inputs: Sequence[str] = ()) -> CheckResult:
         """Judge ``password``; never raises for any ``str`` (a breach outage is a status)."""
         normalised = normalise(password)
         tokens = user_tokens(user_inputs)
-        strength = estimate_normalised(normalised, tokens)
+        strength = estimate_normalised(normalised, tokens, model=self.model)
         violations = length_violations(self.policy, normalised.length)
-        if is_common(normalised.text):
+        if is_common(normalised.text) or is_famous(normalised.text):
             violations.append(common_violation())
         if tokens and self._context_problem(normalised, tokens, strength.score):
             violations.append(context_violation())
@@ -183,7 +189,7 @@ class Checker:
         if score < self.policy.min_score:
             return False
         residual = normalise(found.residual)
-        return estimate_normalised(residual).score < self.policy.min_score
+        return estimate_normalised(residual, model=self.model).score < self.policy.min_score
 
     def _breach_lookup(
         self, password: str, normalised: Normalised
@@ -202,10 +208,14 @@ class Checker:
 
 
 def check(
-    password: str, *, user_inputs: Sequence[str] = (), policy: Policy | None = None
+    password: str,
+    *,
+    user_inputs: Sequence[str] = (),
+    policy: Policy | None = None,
+    model: Model = "default",
 ) -> CheckResult:
     """Judge one password under ``policy`` (default :meth:`Policy.nist`), without breach data.
 
     For breach lookups or repeated use, build a :class:`Checker`.
     """
-    return Checker(policy).check(password, user_inputs=user_inputs)
+    return Checker(policy, model=model).check(password, user_inputs=user_inputs)

@@ -25,10 +25,15 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from zxcvbn import matching
 
 from pwhygiene._strength.dates import Match, date_match, regex_match
+from pwhygiene._strength.passphrase import passphrase_match
+
+Model = Literal["default", "zxcvbn"]
+"""``"zxcvbn"``: zxcvbn 4.5.0's matchers only; ``"default"`` adds the passphrase matcher."""
 
 MAX_L33T_SUBS = 16
 """At most this many l33t substitution tables are tried per string (zxcvbn tries them all)."""
@@ -98,14 +103,18 @@ def lower_aligned(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def omnimatch(password: str, dicts: Dictionaries, reference_year: int) -> list[Match]:
-    """Every match zxcvbn's matchers find in ``password``, sorted by ``(i, j)``."""
+def omnimatch(
+    password: str, dicts: Dictionaries, reference_year: int, model: Model = "default"
+) -> list[Match]:
+    """Every match the ``model``'s matchers find in ``password``, sorted by ``(i, j)``."""
     matches: list[Match] = []
+    if model == "default":
+        matches.extend(passphrase_match(password, lower_aligned(password)))
     matches.extend(dictionary_match(password, dicts))
     matches.extend(reverse_dictionary_match(password, dicts))
     matches.extend(l33t_match(password, dicts))
     matches.extend(matching.spatial_match(password))
-    matches.extend(repeat_match(password, dicts, reference_year))
+    matches.extend(repeat_match(password, dicts, reference_year, model))
     matches.extend(matching.sequence_match(password))
     matches.extend(regex_match(password, reference_year))
     matches.extend(date_match(password, reference_year))
@@ -208,7 +217,9 @@ def l33t_match(password: str, dicts: Dictionaries) -> list[Match]:
     return matches
 
 
-def repeat_match(password: str, dicts: Dictionaries, reference_year: int) -> list[Match]:
+def repeat_match(
+    password: str, dicts: Dictionaries, reference_year: int, model: Model = "default"
+) -> list[Match]:
     """Repeated strings (``aaa``, ``abcabc``), the repeated unit scored with this call's tables."""
     from pwhygiene._strength.search import most_guessable  # noqa: PLC0415 -- mutual recursion
 
@@ -228,7 +239,7 @@ def repeat_match(password: str, dicts: Dictionaries, reference_year: int) -> lis
             base_token = match.group(1)
         i, j = match.start(), match.end() - 1
         base_guesses, base_matches = most_guessable(
-            base_token, omnimatch(base_token, dicts, reference_year)
+            base_token, omnimatch(base_token, dicts, reference_year, model)
         )
         matches.append(
             {
