@@ -83,6 +83,7 @@ class CheckResult:
         data = asdict(self)
         data["acceptable"] = self.acceptable
         data["feedback"]["suggestions"] = list(self.feedback.suggestions)
+        data["feedback"]["suggestion_codes"] = list(self.feedback.suggestion_codes)
         data["violations"] = [{"code": v.code.value, "message": v.message} for v in self.violations]
         return data
 
@@ -145,15 +146,13 @@ class Checker:
             violations.append(breached_violation(count))
         elif status == "unknown" and self.on_unavailable == "reject":
             violations.append(breach_unknown_violation())
-        suggestions = dict.fromkeys(strength.feedback.suggestions)
-        suggestions.update(dict.fromkeys(v.suggestion for v in violations))
-        warning = strength.feedback.warning or (violations[0].message if violations else "")
+        feedback = _merged_feedback(strength.feedback, violations)
         return CheckResult(
             score=strength.score,
             guesses=strength.guesses,
             guesses_log10=strength.guesses_log10,
             crack_times=strength.crack_times,
-            feedback=Feedback(warning, tuple(suggestions)),
+            feedback=feedback,
             violations=tuple(violations),
             breach_count=count,
             breach_status=status,
@@ -205,6 +204,21 @@ class Checker:
         except BreachLookupError:
             return None, "fallback" if self.on_unavailable == "fallback" else "unknown"
         return count, "breached" if count else "clean"
+
+
+def _merged_feedback(feedback: Feedback, violations: Sequence[Violation]) -> Feedback:
+    """Zxcvbn's feedback, then one suggestion per violated rule (coded by the rule's code).
+
+    With no zxcvbn warning, the first violation's message is the warning. A suggestion already
+    given keeps its first code.
+    """
+    suggestions = dict(zip(feedback.suggestions, feedback.suggestion_codes, strict=True))
+    for violation in violations:
+        suggestions.setdefault(violation.suggestion, violation.code.value)
+    warning, code = feedback.warning, feedback.warning_code
+    if not warning and violations:
+        warning, code = violations[0].message, violations[0].code.value
+    return Feedback(warning, tuple(suggestions), code, tuple(suggestions.values()))
 
 
 def check(

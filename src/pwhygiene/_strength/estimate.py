@@ -27,13 +27,12 @@ from datetime import datetime, timezone
 from decimal import Decimal, localcontext
 from typing import Literal, cast
 
-from zxcvbn import feedback as zxcvbn_feedback
 from zxcvbn import time_estimates
 
 from pwhygiene._strength.context import user_tokens
 from pwhygiene._strength.dates import Match
+from pwhygiene._strength.feedback import advise, suggestion_code, warning_code
 from pwhygiene._strength.matching import Model, base_dictionaries, omnimatch
-from pwhygiene._strength.passphrase import FAMOUS_WARNING
 from pwhygiene._strength.search import DECIMAL_CONTEXT, most_guessable
 from pwhygiene.exceptions import InvalidInput
 
@@ -72,10 +71,28 @@ class CrackTimes:
 
 @dataclass(frozen=True)
 class Feedback:
-    """What to tell the user: one warning (may be empty) and suggestions, in order."""
+    """What to tell the user: one warning (may be empty) and suggestions, in order.
+
+    Each sentence has a stable code beside it (``warning_code``, ``suggestion_codes``, same
+    order), for front ends that show their own wording or language; ``docs/strength.md``
+    lists them.
+    """
 
     warning: str
     suggestions: tuple[str, ...]
+    warning_code: str = ""
+    """``""`` when there is no warning."""
+    suggestion_codes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_text(cls, warning: str, suggestions: tuple[str, ...]) -> Feedback:
+        """Feedback for zxcvbn's sentences, each given its stable code."""
+        return cls(
+            warning,
+            suggestions,
+            warning_code(warning),
+            tuple(suggestion_code(s) for s in suggestions),
+        )
 
 
 @dataclass(frozen=True)
@@ -160,15 +177,12 @@ def estimate_normalised(
         guesses, sequence = _guesses(password, tokens, model)
         attack = time_estimates.estimate_attack_times(guesses)
     score = int(attack["score"])
-    advice = zxcvbn_feedback.get_feedback(score, sequence)
-    if score <= 2 and any(m.get("famous") for m in sequence):
-        advice["warning"] = FAMOUS_WARNING
     return Strength(
         score=score,
         guesses=float(guesses),
         guesses_log10=math.log10(guesses),
         crack_times=_crack_times(attack),
-        feedback=Feedback(str(advice["warning"]), tuple(str(s) for s in advice["suggestions"])),
+        feedback=Feedback.from_text(*advise(score, sequence)),
         segments=tuple(Segment(m["pattern"], m["i"], m["j"] + 1) for m in sequence),
         length=password.length,
     )
