@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import threading
 import unicodedata
 from decimal import Decimal
@@ -16,6 +17,7 @@ from zxcvbn import matching, zxcvbn
 
 import pwhygiene
 from pwhygiene import Strength
+from pwhygiene._strength.accents import accent_variations, fold
 from pwhygiene._strength.dates import date_match, regex_match
 from pwhygiene._strength.estimate import REFERENCE_YEAR, WINDOW, normalise
 from pwhygiene._strength.estimate import estimate as estimate_strength
@@ -328,3 +330,49 @@ def test_result_holds_no_decimal_and_no_password() -> None:
     assert password not in values
     assert password not in repr(strength)
     assert not any(isinstance(v, Decimal) for v in dataclasses.asdict(strength).values())
+
+
+# --- accents --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accented", "plain"),
+    [
+        ("château123", "chateau123"),
+        ("Château123", "Chateau123"),
+        ("Mañana2020", "Manana2020"),
+        ("pässwörd", "password"),
+        ("søren!", "soren!"),
+    ],
+)
+def test_an_accent_costs_no_more_than_its_variations(accented: str, plain: str) -> None:
+    """Accented dictionary words fold to their base word, plus an accent-placement cost.
+
+    Stands for passwords typed on French, Spanish, German or Danish keyboards.
+    """
+    cost = math.log10(accent_variations(accented))
+    assert cost > 0
+    ours = estimate_strength(accented).guesses_log10
+    assert ours <= estimate_strength(plain).guesses_log10 + cost + 1e-9
+    assert ours <= estimate_strength(accented, model="zxcvbn").guesses_log10
+
+
+def test_zxcvbn_model_does_not_fold_accents() -> None:
+    """model="zxcvbn" brute-forces an accented word, exactly as zxcvbn does."""
+    theirs = zxcvbn("château123")
+    ours = estimate_strength("château123", model="zxcvbn")
+    assert (ours.score, ours.guesses) == (theirs["score"], float(theirs["guesses"]))
+
+
+@given(st.text(alphabet="aeiouàéîõüçñøAÉ", max_size=12))
+def test_folding_keeps_one_character_per_character(text: str) -> None:
+    """Folding never changes the length, so match positions stay the password's own."""
+    assert len(fold(text.lower())) == len(text.lower())
+
+
+def test_chateau_no_longer_gains_a_score_point_from_its_accent() -> None:
+    """Zxcvbn-model château123 scores 3 (brute force), chateau123 1; folded it costs 7x: 2."""
+    assert estimate_strength("château123", model="zxcvbn").score == 3
+    folded = estimate_strength("château123")
+    assert folded.score == 2
+    assert folded.guesses_log10 <= estimate_strength("chateau123").guesses_log10 + math.log10(7)
