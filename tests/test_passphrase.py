@@ -7,6 +7,7 @@ import math
 import random
 import statistics
 import unicodedata
+from collections.abc import Callable
 from importlib import resources
 
 import pytest
@@ -206,3 +207,33 @@ def test_zxcvbn_model_keeps_zxcvbns_passphrase_rating() -> None:
     checked = pwhygiene.check(phrase, model="zxcvbn")
     assert checked.guesses == float(zxcvbn(phrase)["guesses"])
     assert pwhygiene.check(phrase).guesses_log10 < checked.guesses_log10 - 5
+
+
+def _ordinary_corpus(size: int) -> list[str]:
+    """Seeded realistic passwords without diceware phrases.
+
+    Stands for what people type at sign-up: common passwords, a word with a year and a
+    symbol, two common passwords run together, names with digits, random strings.
+    """
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415 -- 800 kB
+
+    rng = random.Random(95)
+    common = FREQUENCY_LISTS["passwords"][:5000]
+    words = FREQUENCY_LISTS["english_wikipedia"][:5000]
+    names = FREQUENCY_LISTS["female_names"][:2000] + FREQUENCY_LISTS["surnames"][:2000]
+    printable = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*-_.?"
+    makers: list[Callable[[], str]] = [
+        lambda: rng.choice(common),
+        lambda: rng.choice(words).capitalize() + str(rng.randint(1950, 2030)) + rng.choice("!?#."),
+        lambda: rng.choice(common) + rng.choice(common),
+        lambda: rng.choice(names) + str(rng.randint(0, 999)),
+        lambda: "".join(rng.choice(printable) for _ in range(rng.randint(8, 20))),
+    ]
+    return [rng.choice(makers)() for _ in range(size)]
+
+
+def test_default_model_scores_ordinary_passwords_as_zxcvbn_does() -> None:
+    """On ordinary (non-passphrase) passwords the default model's score is zxcvbn's >= 95 %."""
+    corpus = _ordinary_corpus(300)
+    same = sum(estimate_strength(p).score == zxcvbn(p)["score"] for p in corpus)
+    assert same >= 0.95 * len(corpus)
