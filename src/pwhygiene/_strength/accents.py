@@ -53,6 +53,8 @@ def price_accented(matches: list[Match], password: str) -> None:
     zxcvbn's estimator keeps guesses already set, so its search then uses these; the floor
     for a sub-match is applied here as zxcvbn would.
     """
+    if password.isascii():
+        return
     for match in matches:
         if match["pattern"] != "dictionary" or "guesses" in match:
             continue

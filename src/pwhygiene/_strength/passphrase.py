@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 import threading
 from dataclasses import dataclass
 from importlib import resources
@@ -82,6 +83,7 @@ class WordLists:
     alphabet: frozenset[str]
     famous: tuple[tuple[str, int], ...]
     """Each famous passphrase squeezed (lower case, letters and digits only), and its words."""
+    famous_set: frozenset[str]
 
 
 _LISTS = ("eff_large_wordlist.txt", "eff_short_wordlist_1.txt")
@@ -118,11 +120,15 @@ def _load() -> WordLists:
         shortest=min(map(len, words)),
         alphabet=frozenset("".join(words)),
         famous=famous,
+        famous_set=frozenset(phrase for phrase, _ in famous),
     )
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _squeeze(text: str) -> str:
-    return "".join(c for c in text.lower() if c.isalnum())
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def _case(token: str) -> int:
@@ -262,13 +268,16 @@ def _chains(
 def famous_match(password: str, lower: str, lists: WordLists | None = None) -> list[Match]:
     """Famous passphrases anywhere in ``password``, whatever separates their words."""
     lists = lists or word_lists()
-    kept = [(k, c) for k, c in enumerate(lower) if c.isalnum()]
-    squeezed = "".join(c for _, c in kept)
+    squeezed = _NOT_ALNUM.sub("", lower)
+    found = [(phrase, count) for phrase, count in lists.famous if phrase in squeezed]
+    if not found:
+        return []
+    kept = [k for k, c in enumerate(lower) if not _NOT_ALNUM.match(c)]
     matches: list[Match] = []
-    for phrase, count in lists.famous:
+    for phrase, count in found:
         at = squeezed.find(phrase)
         while at != -1:
-            i, j = kept[at][0], kept[at + len(phrase) - 1][0]
+            i, j = kept[at], kept[at + len(phrase) - 1]
             matches.append(
                 {
                     "pattern": "passphrase",
@@ -288,5 +297,4 @@ def famous_match(password: str, lower: str, lists: WordLists | None = None) -> l
 
 def is_famous(text: str) -> bool:
     """True when ``text``, ignoring case, spaces and punctuation, is a famous passphrase."""
-    squeezed = _squeeze(text)
-    return any(squeezed == phrase for phrase, _ in word_lists().famous)
+    return _squeeze(text) in word_lists().famous_set
