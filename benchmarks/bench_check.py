@@ -42,6 +42,8 @@ except ImportError:  # optional peer: pip install zxcvbn-rs-py
     zxcvbn_rs = None
 
 ACSPLOIT = "4@8({[</369&#!1/|0$5+7%2/"
+EFF_SHORT = ("acid", "acorn", "acre", "acts", "afar", "affix", "aged", "agent", "agile", "aging")
+"""The first words of EFF's short list, which also split into shorter list words."""
 ZXCVBN_LIMIT = 72
 
 
@@ -75,6 +77,11 @@ def adversarial_corpus() -> dict[str, str]:
         "dates-200": "19911991" * 25,
         "qwerty-200": "qwertyuiop" * 20,
         "words-200": "passwordiloveyouprincess" * 9,
+        # the passphrase matcher's worst cases: every position starts several list words
+        "eff-short-words-64": "".join(EFF_SHORT)[:64],
+        "eff-hyphen-72": "-".join(EFF_SHORT)[:72],
+        "eff-spaced-1k": " ".join(EFF_SHORT * 3)[:1000],
+        "eff-dense-64": "foeboatfeednailrailicegladelmgigplowsudsflipfaxhadruseduhyogazit",
         "random-200": "".join(rng.choice(string.printable[:94]) for _ in range(200)),
         "F*64": "F" * 64,
         "a-1MiB": "a" * (1 << 20),

@@ -27,7 +27,7 @@ from strategies.passwords import (
     secrets,
 )
 
-STRONG = "correct horse battery staple"
+STRONG = "mossy tavern oblong crushable"  # four EFF words: 10^16, accepted
 
 
 class DictSource:

@@ -16,7 +16,7 @@ from pwhygiene._cli import main
 from pwhygiene._cli.check import read_password
 from strategies.passwords import leaked, secrets
 
-STRONG = "correct horse battery staple"
+STRONG = "mossy tavern oblong crushable"  # four EFF words: 10^16, accepted
 
 
 class FakeTTY(io.StringIO):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import threading
 import unicodedata
 from decimal import Decimal
@@ -16,6 +17,7 @@ from zxcvbn import matching, zxcvbn
 
 import pwhygiene
 from pwhygiene import Strength
+from pwhygiene._strength.accents import accent_variations, fold
 from pwhygiene._strength.dates import date_match, regex_match
 from pwhygiene._strength.estimate import REFERENCE_YEAR, WINDOW, normalise
 from pwhygiene._strength.estimate import estimate as estimate_strength
@@ -69,10 +71,11 @@ def zxcvbn_reference_year(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @given(ordinary_passwords())
 def test_guesses_equal_zxcvbn_exactly_with_its_reference_year(password: str) -> None:
-    """With reference year 2017 and no l33t trimming, guesses and patterns are zxcvbn's exactly."""
+    """model="zxcvbn", year 2017, no l33t trimming: guesses and patterns are zxcvbn's exactly."""
     assume(password and _within_l33t_cap(password))
     theirs = zxcvbn(password)
-    guesses, sequence = most_guessable(password, omnimatch(password, base_dictionaries(), 2017))
+    matches = omnimatch(password, base_dictionaries(), 2017, "zxcvbn")
+    guesses, sequence = most_guessable(password, matches)
     assert guesses == theirs["guesses"]
     assert [(m["pattern"], m["i"], m["j"]) for m in sequence] == [
         (m["pattern"], m["i"], m["j"]) for m in theirs["sequence"]
@@ -81,10 +84,10 @@ def test_guesses_equal_zxcvbn_exactly_with_its_reference_year(password: str) -> 
 
 @given(ordinary_passwords())
 def test_score_and_feedback_equal_zxcvbn_for_ordinary_passwords(password: str) -> None:
-    """ASCII, at most 64 characters, no inputs, no years: score and feedback are zxcvbn's."""
+    """model="zxcvbn", ASCII, <= 64 characters, no inputs or years: score, feedback are zxcvbn's."""
     assume(password and _within_l33t_cap(password) and _no_years_or_dates(password))
     theirs = zxcvbn(password)
-    ours = estimate_strength(password)
+    ours = estimate_strength(password, model="zxcvbn")
     assert ours.score == theirs["score"]
     assert ours.guesses == float(theirs["guesses"])
     assert ours.feedback.warning == theirs["feedback"]["warning"]
@@ -119,8 +122,8 @@ def test_score_and_feedback_equal_zxcvbn_for_ordinary_passwords(password: str) -
 def test_known_zxcvbn_answers(
     password: str, score: int, guesses: int, patterns: list[str], warning: str
 ) -> None:
-    """The answers of zxcvbn 4.5.0 for classic inputs are reproduced exactly (at its 2017)."""
-    strength = estimate_strength(password)
+    """model="zxcvbn" reproduces zxcvbn 4.5.0's answers for classic inputs (at its 2017)."""
+    strength = estimate_strength(password, model="zxcvbn")
     assert (strength.score, strength.guesses) == (score, guesses)
     assert [s.pattern for s in strength.segments] == patterns
     assert strength.feedback.warning == warning
@@ -327,3 +330,49 @@ def test_result_holds_no_decimal_and_no_password() -> None:
     assert password not in values
     assert password not in repr(strength)
     assert not any(isinstance(v, Decimal) for v in dataclasses.asdict(strength).values())
+
+
+# --- accents --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accented", "plain"),
+    [
+        ("château123", "chateau123"),
+        ("Château123", "Chateau123"),
+        ("Mañana2020", "Manana2020"),
+        ("pässwörd", "password"),
+        ("søren!", "soren!"),
+    ],
+)
+def test_an_accent_costs_no_more_than_its_variations(accented: str, plain: str) -> None:
+    """Accented dictionary words fold to their base word, plus an accent-placement cost.
+
+    Stands for passwords typed on French, Spanish, German or Danish keyboards.
+    """
+    cost = math.log10(accent_variations(accented))
+    assert cost > 0
+    ours = estimate_strength(accented).guesses_log10
+    assert ours <= estimate_strength(plain).guesses_log10 + cost + 1e-9
+    assert ours <= estimate_strength(accented, model="zxcvbn").guesses_log10
+
+
+def test_zxcvbn_model_does_not_fold_accents() -> None:
+    """model="zxcvbn" brute-forces an accented word, exactly as zxcvbn does."""
+    theirs = zxcvbn("château123")
+    ours = estimate_strength("château123", model="zxcvbn")
+    assert (ours.score, ours.guesses) == (theirs["score"], float(theirs["guesses"]))
+
+
+@given(st.text(alphabet="aeiouàéîõüçñøAÉ", max_size=12))
+def test_folding_keeps_one_character_per_character(text: str) -> None:
+    """Folding never changes the length, so match positions stay the password's own."""
+    assert len(fold(text.lower())) == len(text.lower())
+
+
+def test_chateau_no_longer_gains_a_score_point_from_its_accent() -> None:
+    """Zxcvbn-model château123 scores 3 (brute force), chateau123 1; folded it costs 7x: 2."""
+    assert estimate_strength("château123", model="zxcvbn").score == 3
+    folded = estimate_strength("château123")
+    assert folded.score == 2
+    assert folded.guesses_log10 <= estimate_strength("chateau123").guesses_log10 + math.log10(7)

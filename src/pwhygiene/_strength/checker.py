@@ -29,9 +29,12 @@ from pwhygiene._strength.estimate import (
     CrackTimes,
     Feedback,
     Normalised,
+    check_model,
     estimate_normalised,
     normalise,
 )
+from pwhygiene._strength.matching import Model
+from pwhygiene._strength.passphrase import is_famous
 from pwhygiene._strength.policy import (
     Policy,
     Violation,
@@ -80,6 +83,7 @@ class CheckResult:
         data = asdict(self)
         data["acceptable"] = self.acceptable
         data["feedback"]["suggestions"] = list(self.feedback.suggestions)
+        data["feedback"]["suggestion_codes"] = list(self.feedback.suggestion_codes)
         data["violations"] = [{"code": v.code.value, "message": v.message} for v in self.violations]
         return data
 
@@ -98,7 +102,8 @@ class Checker:
 
     Thread-safe and cheap to share: holds configuration only. ``breach`` is any
     :class:`~pwhygiene.BreachSource` (range client, offline index); ``on_unavailable`` says
-    what happens when it cannot answer (see the module documentation).
+    what happens when it cannot answer (see the module documentation). ``model="zxcvbn"``
+    scores exactly as zxcvbn 4.5.0 does (for a front end that shows zxcvbn's meter).
     """
 
     def __init__(
@@ -107,6 +112,7 @@ class Checker:
         *,
         breach: BreachSource | None = None,
         on_unavailable: OnUnavailable = "fallback",
+        model: Model = "default",
     ) -> None:
         if on_unavailable not in _ON_UNAVAILABLE:
             raise InvalidInput(
@@ -116,20 +122,21 @@ class Checker:
         self.policy = policy if policy is not None else Policy.nist()
         self.breach = breach
         self.on_unavailable: OnUnavailable = on_unavailable
+        self.model = check_model(model)
 
     def __repr__(self) -> str:
         return (
             f"Checker(policy={self.policy!r}, breach={self.breach!r}, "
-            f"on_unavailable={self.on_unavailable!r})"
+            f"on_unavailable={self.on_unavailable!r}, model={self.model!r})"
         )
 
     def check(self, password: str, *, user_inputs: Sequence[str] = ()) -> CheckResult:
         """Judge ``password``; never raises for any ``str`` (a breach outage is a status)."""
         normalised = normalise(password)
         tokens = user_tokens(user_inputs)
-        strength = estimate_normalised(normalised, tokens)
+        strength = estimate_normalised(normalised, tokens, model=self.model)
         violations = length_violations(self.policy, normalised.length)
-        if is_common(normalised.text):
+        if is_common(normalised.text) or is_famous(normalised.text):
             violations.append(common_violation())
         if tokens and self._context_problem(normalised, tokens, strength.score):
             violations.append(context_violation())
@@ -139,15 +146,13 @@ class Checker:
             violations.append(breached_violation(count))
         elif status == "unknown" and self.on_unavailable == "reject":
             violations.append(breach_unknown_violation())
-        suggestions = dict.fromkeys(strength.feedback.suggestions)
-        suggestions.update(dict.fromkeys(v.suggestion for v in violations))
-        warning = strength.feedback.warning or (violations[0].message if violations else "")
+        feedback = _merged_feedback(strength.feedback, violations)
         return CheckResult(
             score=strength.score,
             guesses=strength.guesses,
             guesses_log10=strength.guesses_log10,
             crack_times=strength.crack_times,
-            feedback=Feedback(warning, tuple(suggestions)),
+            feedback=feedback,
             violations=tuple(violations),
             breach_count=count,
             breach_status=status,
@@ -183,7 +188,7 @@ class Checker:
         if score < self.policy.min_score:
             return False
         residual = normalise(found.residual)
-        return estimate_normalised(residual).score < self.policy.min_score
+        return estimate_normalised(residual, model=self.model).score < self.policy.min_score
 
     def _breach_lookup(
         self, password: str, normalised: Normalised
@@ -201,11 +206,30 @@ class Checker:
         return count, "breached" if count else "clean"
 
 
+def _merged_feedback(feedback: Feedback, violations: Sequence[Violation]) -> Feedback:
+    """Zxcvbn's feedback, then one suggestion per violated rule (coded by the rule's code).
+
+    With no zxcvbn warning, the first violation's message is the warning. A suggestion already
+    given keeps its first code.
+    """
+    suggestions = dict(zip(feedback.suggestions, feedback.suggestion_codes, strict=True))
+    for violation in violations:
+        suggestions.setdefault(violation.suggestion, violation.code.value)
+    warning, code = feedback.warning, feedback.warning_code
+    if not warning and violations:
+        warning, code = violations[0].message, violations[0].code.value
+    return Feedback(warning, tuple(suggestions), code, tuple(suggestions.values()))
+
+
 def check(
-    password: str, *, user_inputs: Sequence[str] = (), policy: Policy | None = None
+    password: str,
+    *,
+    user_inputs: Sequence[str] = (),
+    policy: Policy | None = None,
+    model: Model = "default",
 ) -> CheckResult:
     """Judge one password under ``policy`` (default :meth:`Policy.nist`), without breach data.
 
     For breach lookups or repeated use, build a :class:`Checker`.
     """
-    return Checker(policy).check(password, user_inputs=user_inputs)
+    return Checker(policy, model=model).check(password, user_inputs=user_inputs)

@@ -27,12 +27,12 @@ from datetime import datetime, timezone
 from decimal import Decimal, localcontext
 from typing import Literal, cast
 
-from zxcvbn import feedback as zxcvbn_feedback
 from zxcvbn import time_estimates
 
 from pwhygiene._strength.context import user_tokens
 from pwhygiene._strength.dates import Match
-from pwhygiene._strength.matching import base_dictionaries, omnimatch
+from pwhygiene._strength.feedback import advise, suggestion_code, warning_code
+from pwhygiene._strength.matching import Model, base_dictionaries, omnimatch
 from pwhygiene._strength.search import DECIMAL_CONTEXT, most_guessable
 from pwhygiene.exceptions import InvalidInput
 
@@ -45,7 +45,10 @@ NORMALISE_LIMIT = 1024
 REFERENCE_YEAR = datetime.now(timezone.utc).year
 """The year dates and years are measured from (zxcvbn 4.5.0 hard-codes 2017)."""
 
-PatternName = Literal["dictionary", "spatial", "repeat", "sequence", "regex", "date", "bruteforce"]
+PatternName = Literal[
+    "dictionary", "spatial", "repeat", "sequence", "regex", "date", "bruteforce", "passphrase"
+]
+MODELS: tuple[Model, ...] = ("default", "zxcvbn")
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,28 @@ class CrackTimes:
 
 @dataclass(frozen=True)
 class Feedback:
-    """What to tell the user: one warning (may be empty) and suggestions, in order."""
+    """What to tell the user: one warning (may be empty) and suggestions, in order.
+
+    Each sentence has a stable code beside it (``warning_code``, ``suggestion_codes``, same
+    order), for front ends that show their own wording or language; ``docs/strength.md``
+    lists them.
+    """
 
     warning: str
     suggestions: tuple[str, ...]
+    warning_code: str = ""
+    """``""`` when there is no warning."""
+    suggestion_codes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_text(cls, warning: str, suggestions: tuple[str, ...]) -> Feedback:
+        """Feedback for zxcvbn's sentences, each given its stable code."""
+        return cls(
+            warning,
+            suggestions,
+            warning_code(warning),
+            tuple(suggestion_code(s) for s in suggestions),
+        )
 
 
 @dataclass(frozen=True)
@@ -127,52 +148,69 @@ def normalise(password: str) -> Normalised:
     return Normalised(text, len(text) + len(password) - len(head))
 
 
-def estimate(password: str, user_inputs: Sequence[str] = ()) -> Strength:
-    """The zxcvbn strength estimate for ``password``, bounded, normalised and thread-safe.
+def check_model(model: object) -> Model:
+    """``model`` if it names a model, else :class:`~pwhygiene.exceptions.InvalidInput`."""
+    if model not in MODELS:
+        raise InvalidInput(f"model must be one of {', '.join(MODELS)}, got {model!r}")
+    return model
+
+
+def estimate(
+    password: str, user_inputs: Sequence[str] = (), *, model: Model = "default"
+) -> Strength:
+    """The strength estimate for ``password``, bounded, normalised and thread-safe.
 
     ``user_inputs`` are things an attacker may know about the user (name, e-mail, site name);
     they are normalised and split into tokens as :func:`pwhygiene.Policy`'s context rule does,
-    and a password made from them scores lower.
+    and a password made from them scores lower. ``model="zxcvbn"`` gives zxcvbn 4.5.0's
+    estimate (for a front end that shows zxcvbn); the default also reads passphrases.
     """
-    return estimate_normalised(normalise(password), user_tokens(user_inputs))
+    model = check_model(model)
+    return estimate_normalised(normalise(password), user_tokens(user_inputs), model=model)
 
 
-def estimate_normalised(password: Normalised, tokens: Sequence[str] = ()) -> Strength:
+def estimate_normalised(
+    password: Normalised, tokens: Sequence[str] = (), *, model: Model = "default"
+) -> Strength:
     """:func:`estimate` for an already normalised password and already tokenised inputs."""
     with localcontext(DECIMAL_CONTEXT):
-        guesses, sequence = _guesses(password, tokens)
+        guesses, sequence = _guesses(password, tokens, model)
         attack = time_estimates.estimate_attack_times(guesses)
     score = int(attack["score"])
-    advice = zxcvbn_feedback.get_feedback(score, sequence)
     return Strength(
         score=score,
         guesses=float(guesses),
         guesses_log10=math.log10(guesses),
         crack_times=_crack_times(attack),
-        feedback=Feedback(str(advice["warning"]), tuple(str(s) for s in advice["suggestions"])),
+        feedback=Feedback.from_text(*advise(score, sequence)),
         segments=tuple(Segment(m["pattern"], m["i"], m["j"] + 1) for m in sequence),
         length=password.length,
     )
 
 
-def score_and_log10(password: str, user_inputs: Sequence[str] = ()) -> tuple[int, float]:
+def score_and_log10(
+    password: str, user_inputs: Sequence[str] = (), *, model: Model = "default"
+) -> tuple[int, float]:
     """``(score, guesses_log10)`` of :func:`estimate`, without its feedback and crack times.
 
     For bulk scoring (an audit of thousands of items), where only these two numbers are kept.
     """
+    model = check_model(model)
     with localcontext(DECIMAL_CONTEXT):
-        guesses, _ = _guesses(normalise(password), user_tokens(user_inputs))
+        guesses, _ = _guesses(normalise(password), user_tokens(user_inputs), model)
         score = int(time_estimates.guesses_to_score(guesses))
     return score, math.log10(guesses)
 
 
-def _guesses(password: Normalised, tokens: Sequence[str]) -> tuple[Decimal, list[Match]]:
+def _guesses(
+    password: Normalised, tokens: Sequence[str], model: Model
+) -> tuple[Decimal, list[Match]]:
     """The guesses and cheapest match sequence of zxcvbn; call inside ``DECIMAL_CONTEXT``."""
     window = password.text[: _window_end(password.text)]
     dicts = base_dictionaries()
     if tokens:
         dicts = dicts.with_user_inputs(tokens)
-    guesses, sequence = most_guessable(window, omnimatch(window, dicts, REFERENCE_YEAR))
+    guesses, sequence = most_guessable(window, omnimatch(window, dicts, REFERENCE_YEAR, model))
     if password.length > len(window):
         guesses = guesses * Decimal(password.length) / Decimal(len(window))
     return guesses, sequence

@@ -25,10 +25,16 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from zxcvbn import matching
 
+from pwhygiene._strength.accents import fold, price_accented
 from pwhygiene._strength.dates import Match, date_match, regex_match
+from pwhygiene._strength.passphrase import passphrase_match
+
+Model = Literal["default", "zxcvbn"]
+"""``"zxcvbn"``: zxcvbn 4.5.0's matchers only; ``"default"`` adds passphrases and accents."""
 
 MAX_L33T_SUBS = 16
 """At most this many l33t substitution tables are tried per string (zxcvbn tries them all)."""
@@ -98,14 +104,20 @@ def lower_aligned(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def omnimatch(password: str, dicts: Dictionaries, reference_year: int) -> list[Match]:
-    """Every match zxcvbn's matchers find in ``password``, sorted by ``(i, j)``."""
+def omnimatch(
+    password: str, dicts: Dictionaries, reference_year: int, model: Model = "default"
+) -> list[Match]:
+    """Every match the ``model``'s matchers find in ``password``, sorted by ``(i, j)``."""
     matches: list[Match] = []
-    matches.extend(dictionary_match(password, dicts))
-    matches.extend(reverse_dictionary_match(password, dicts))
-    matches.extend(l33t_match(password, dicts))
+    folding = model == "default"
+    matches.extend(dictionary_match(password, dicts, fold_accents=folding))
+    matches.extend(reverse_dictionary_match(password, dicts, fold_accents=folding))
+    matches.extend(l33t_match(password, dicts, fold_accents=folding))
+    if model == "default":
+        price_accented(matches, password)
+        matches.extend(passphrase_match(password, lower_aligned(password)))
     matches.extend(matching.spatial_match(password))
-    matches.extend(repeat_match(password, dicts, reference_year))
+    matches.extend(repeat_match(password, dicts, reference_year, model))
     matches.extend(matching.sequence_match(password))
     matches.extend(regex_match(password, reference_year))
     matches.extend(date_match(password, reference_year))
@@ -113,11 +125,18 @@ def omnimatch(password: str, dicts: Dictionaries, reference_year: int) -> list[M
     return matches
 
 
-def dictionary_match(password: str, dicts: Dictionaries) -> list[Match]:
-    """Dictionary matches in zxcvbn's order, scanning only substrings a word could fill."""
+def dictionary_match(
+    password: str, dicts: Dictionaries, *, fold_accents: bool = False
+) -> list[Match]:
+    """Dictionary matches in zxcvbn's order, scanning only substrings a word could fill.
+
+    With ``fold_accents``, accented letters are looked up as their base letters.
+    """
     matches: list[Match] = []
     n = len(password)
     lower = lower_aligned(password)
+    if fold_accents:
+        lower = fold(lower)
     base, user, alphabet = dicts.base, dicts.user, dicts.alphabet
     span = max(dicts.base_max_length, dicts.user_max_length)
     stops = [n] * (n + 1)  # stops[i]: first position >= i whose character no word has
@@ -149,10 +168,12 @@ def _dictionary(password: str, i: int, j: int, *, word: str, rank: int, name: st
     }
 
 
-def reverse_dictionary_match(password: str, dicts: Dictionaries) -> list[Match]:
+def reverse_dictionary_match(
+    password: str, dicts: Dictionaries, *, fold_accents: bool = False
+) -> list[Match]:
     """Dictionary words spelled backwards (``drowssap``)."""
     n = len(password)
-    matches = dictionary_match(password[::-1], dicts)
+    matches = dictionary_match(password[::-1], dicts, fold_accents=fold_accents)
     for match in matches:
         match["token"] = match["token"][::-1]
         match["reversed"] = True
@@ -183,17 +204,18 @@ def l33t_table(password: str) -> dict[str, list[str]]:
     return table
 
 
-def l33t_match(password: str, dicts: Dictionaries) -> list[Match]:
+def l33t_match(password: str, dicts: Dictionaries, *, fold_accents: bool = False) -> list[Match]:
     """The l33t matches zxcvbn finds, over at most MAX_L33T_SUBS substitution tables."""
     matches: list[Match] = []
     subs = matching.enumerate_l33t_subs(l33t_table(password))[:MAX_L33T_SUBS]
+    plain = fold if fold_accents else str
     for sub in subs:
         if not sub:
             break
         subbed = matching.translate(password, sub)
-        for match in dictionary_match(subbed, dicts):
+        for match in dictionary_match(subbed, dicts, fold_accents=fold_accents):
             token = password[match["i"] : match["j"] + 1]
-            if lower_aligned(token) == match["matched_word"]:
+            if plain(lower_aligned(token)) == match["matched_word"]:
                 continue  # no substitution was needed: the plain matcher has it
             match_sub = {
                 subbed_chr: chr_ for subbed_chr, chr_ in sub.items() if subbed_chr in token
@@ -208,7 +230,9 @@ def l33t_match(password: str, dicts: Dictionaries) -> list[Match]:
     return matches
 
 
-def repeat_match(password: str, dicts: Dictionaries, reference_year: int) -> list[Match]:
+def repeat_match(
+    password: str, dicts: Dictionaries, reference_year: int, model: Model = "default"
+) -> list[Match]:
     """Repeated strings (``aaa``, ``abcabc``), the repeated unit scored with this call's tables."""
     from pwhygiene._strength.search import most_guessable  # noqa: PLC0415 -- mutual recursion
 
@@ -228,7 +252,7 @@ def repeat_match(password: str, dicts: Dictionaries, reference_year: int) -> lis
             base_token = match.group(1)
         i, j = match.start(), match.end() - 1
         base_guesses, base_matches = most_guessable(
-            base_token, omnimatch(base_token, dicts, reference_year)
+            base_token, omnimatch(base_token, dicts, reference_year, model)
         )
         matches.append(
             {
