@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
-from pwhygiene import PwhygieneError, VaultItem, read_vault
+from pwhygiene import VaultItem, read_vault
 from pwhygiene._vault.formats import dashlane
 from pwhygiene._vault.registry import Detection, detect, take_sample
 from pwhygiene.exceptions import MalformedExport
@@ -22,7 +20,6 @@ from strategies.vault_more import (
     dashlane_csv,
     entry_lists,
     marked_passwords,
-    mutations,
     write_file,
     zip_bytes,
 )
@@ -170,32 +167,6 @@ def test_no_password_in_reprs_or_errors(
     with pytest.raises(MalformedExport) as info:
         read_vault(write_file(folder, "bad.csv", broken))
     assert secret not in str(info.value)
-
-
-@given(data=st.binary(max_size=512))
-def test_random_bytes_raise_only_pwhygiene_errors(
-    tmp_path_factory: pytest.TempPathFactory, data: bytes
-) -> None:
-    """Arbitrary bytes given to either Dashlane reader fail only with library errors."""
-    path = write_file(tmp_path_factory.mktemp("dlr"), "x", data)
-    for fmt in ("dashlane-csv", "dashlane-zip", "auto"):
-        with contextlib.suppress(PwhygieneError):
-            read_vault(path, format=fmt)
-
-
-@given(st.data())
-def test_mutated_fixtures_raise_only_pwhygiene_errors(
-    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
-) -> None:
-    """Corrupted copies of the fixtures fail only with library errors, in both modes."""
-    source = data.draw(st.sampled_from([CSV, ZIP]))
-    path = write_file(
-        tmp_path_factory.mktemp("dlf"), source.name, data.draw(mutations(source.read_bytes()))
-    )
-    fmt = "dashlane-zip" if source.suffix == ".zip" else "dashlane-csv"
-    for strict in (True, False):
-        with contextlib.suppress(PwhygieneError):
-            read_vault(path, format=fmt, strict=strict)
 
 
 def test_detection_of_fixtures() -> None:

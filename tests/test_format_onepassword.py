@@ -22,7 +22,6 @@ from strategies.vault_core import (
     json_with_one_value_replaced,
     login_lists,
     marked_passwords,
-    mutations,
     onepassword_csv,
     onepux,
     write_file,
@@ -154,29 +153,6 @@ def test_no_password_in_reprs_or_warnings(
     vault = read_vault(write_file(tmp_path_factory, "e.1pux", raw), strict=False)
     assert secret not in repr(vault)
     assert all(secret not in w for w in vault.warnings)
-
-
-@given(st.data())
-def test_mutated_fixtures_raise_only_pwhygiene_errors(
-    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
-) -> None:
-    """Corrupted 1PUX and CSV files fail only with library errors."""
-    name = data.draw(st.sampled_from(["export.1pux", "1password8.csv"]))
-    path = write_file(tmp_path_factory, name, data.draw(mutations((FIXTURES / name).read_bytes())))
-    fmt = "1password-1pux" if name.endswith("1pux") else "1password-csv"
-    with contextlib.suppress(PwhygieneError):
-        read_vault(path, format=fmt)
-
-
-@given(data=st.binary(max_size=300))
-def test_random_bytes_raise_only_pwhygiene_errors(
-    tmp_path_factory: pytest.TempPathFactory, data: bytes
-) -> None:
-    """Arbitrary bytes fail only with library errors."""
-    path = write_file(tmp_path_factory, "x", b"PK\x03\x04" + data)
-    for fmt in ("1password-1pux", "1password-csv"):
-        with contextlib.suppress(PwhygieneError):
-            read_vault(path, format=fmt)
 
 
 @given(st.data())

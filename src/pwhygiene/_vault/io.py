@@ -103,18 +103,20 @@ def csv_rows(
     header: Sequence[str] | None = None,
     allow_extra: bool = False,
     text: str | None = None,
+    dialect: type[csv.Dialect] = csv.excel,
 ) -> Iterator[CsvRow]:
     """Stream a CSV as rows keyed by column name; blank lines (CR CR LF) are skipped.
 
     With ``header=None`` the first record is the header; otherwise ``header`` names the columns
     of a header-less file. A short row, or a long one without ``allow_extra``, is an error that
-    names the line: nothing is dropped silently.
+    names the line: nothing is dropped silently. ``dialect`` is for exporters that escape
+    quotes their own way (KeePass: backslashes instead of doubled quotes).
     """
     handle: io.TextIOBase | io.TextIOWrapper = (
         io.StringIO(text, newline="") if text is not None else open_text(path)
     )
     with handle:
-        reader = csv.reader(handle, strict=True)
+        reader = csv.reader(handle, dialect, strict=True)
         columns: list[str] | None = list(header) if header is not None else None
         start = 1
         try:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import (
+from pwhygiene._vault.formats._common import (
     checked_rows,
     collect,
     header_has,
     make_vault,
-    nonempty,
+    password_or_none,
     read_checked_csv,
     split_urls,
+    text_or_none,
     timestamp,
     title_from_url,
 )
@@ -50,13 +51,13 @@ def _login(
     totp: bool = False,
 ) -> VaultItem:
     urls = split_urls(url)
-    user = nonempty(username)
+    user = text_or_none(username)
     return VaultItem(
         id=fingerprint(title, user, *urls),
         title=title,
         source_format=name,
         username=user,
-        password=nonempty(password),
+        password=password_or_none(password),
         urls=urls,
         totp=totp,
         notes_present=bool(notes.strip()),
@@ -107,14 +108,14 @@ def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | N
     where = f"line {row.line}"
     created = timestamp(values.get("timeCreated"), "timeCreated", path, where)
     changed = timestamp(values.get("timePasswordChanged"), "timePasswordChanged", path, where)
-    username = nonempty(values["username"])
+    username = text_or_none(values["username"])
     title = title_from_url(url)
     return VaultItem(
-        id=nonempty(values["guid"].strip()) or fingerprint(title, username, url),
+        id=text_or_none(values["guid"].strip()) or fingerprint(title, username, url),
         title=title,
         source_format=FIREFOX,
         username=username,
-        password=nonempty(values["password"]),
+        password=password_or_none(values["password"]),
         urls=(url,) if url else (),
         created=created,
         modified=changed,

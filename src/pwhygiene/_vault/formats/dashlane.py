@@ -12,15 +12,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pwhygiene._vault.formats._core_common import collect, make_vault, title_from_url
-from pwhygiene._vault.formats._more_common import (
-    Ids,
+from pwhygiene._vault.formats._common import (
+    collect,
     header_of,
     in_member,
+    make_vault,
+    password_or_none,
     text_or_none,
+    title_from_url,
 )
 from pwhygiene._vault.io import CsvRow, SafeZip, csv_header, csv_rows, decode_head, read_text
-from pwhygiene._vault.model import ItemKind, Vault, VaultItem
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import (
     SNIFF_BYTES,
     Detection,
@@ -43,9 +45,8 @@ Converter = Callable[[CsvRow, "_Context"], VaultItem]
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    """What every row conversion of one read shares: the id maker and the format name."""
+    """What every row conversion of one read shares: the format name."""
 
-    ids: Ids
     name: str
 
 
@@ -58,11 +59,11 @@ def _credential(row: CsvRow, ctx: _Context) -> VaultItem:
     title = v.get("title", "") or (title_from_url(url) if url else "")
     folder = text_or_none(v.get("category"))
     return VaultItem(
-        id=ctx.ids.make(title, username, url, folder),
+        id=fingerprint(title, username, url, folder),
         title=title,
         source_format=ctx.name,
         username=username,
-        password=v.get("password") or None,
+        password=password_or_none(v.get("password")),
         urls=(url,) if url else (),
         totp=bool(v.get("otpSecret") or v.get("otpUrl")),
         folder=folder,
@@ -76,7 +77,7 @@ def _typed(kind: ItemKind, title_of: Callable[[dict[str, str]], str]) -> Convert
     def convert(row: CsvRow, ctx: _Context) -> VaultItem:
         title = title_of(row.values).strip()
         return VaultItem(
-            id=ctx.ids.make(kind.value, title, row.values.get("type")),
+            id=fingerprint(kind.value, title, row.values.get("type")),
             title=title,
             source_format=ctx.name,
             kind=kind,
@@ -143,7 +144,7 @@ def _head(path: Path) -> str:
 def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read one Dashlane CSV (normally ``credentials.csv``), streaming its rows."""
     warnings: list[str] = []
-    items = _rows(path, None, _Context(Ids(), CSV_NAME), options, warnings)
+    items = _rows(path, None, _Context(CSV_NAME), options, warnings)
     return make_vault(items, CSV_NAME, path, warnings)
 
 
@@ -151,7 +152,7 @@ def read_zip(path: Path, options: ReadOptions) -> Vault:
     """Read every Dashlane table in the zip; unknown CSV members are reported, not guessed."""
     warnings: list[str] = []
     items: list[VaultItem] = []
-    ctx = _Context(Ids(), ZIP_NAME)
+    ctx = _Context(ZIP_NAME)
     with SafeZip(path) as archive:
         names = sorted(archive.names(), key=_member_order)
         for name in names:

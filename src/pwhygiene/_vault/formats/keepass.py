@@ -19,11 +19,6 @@ from pwhygiene._vault.model import Vault
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import ExportTooLarge, UnsupportedFormat
 
-KEEPASSXC_CSV_COLUMNS = ("Group", "Title", "Username", "Password", "URL", "Notes")
-KEEPASSXC_CSV_OPTIONAL = ("TOTP", "Icon", "Last Modified", "Created")  # KeePassXC 2.7+
-KEEPASS_CSV_COLUMNS = ("Account", "Login Name", "Password", "Web Site", "Comments")
-RECYCLE_BIN_NAME = "Recycle Bin"  # KeePassXC's default (English) recycle bin group name
-
 
 def _read_bytes(path: Path) -> bytes:
     if path.stat().st_size > MAX_FILE_BYTES:

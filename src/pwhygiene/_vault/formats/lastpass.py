@@ -17,13 +17,14 @@ import html
 import re
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import (
+from pwhygiene._vault.formats._common import (
     checked_rows,
     collect,
     header_has,
     make_vault,
-    nonempty,
+    password_or_none,
     split_urls,
+    text_or_none,
 )
 from pwhygiene._vault.io import CsvRow, csv_rows, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
@@ -60,7 +61,7 @@ def _item(row: CsvRow, path: Path, unescape: bool) -> VaultItem:
     values = {k: html.unescape(v) for k, v in row.values.items()} if unescape else row.values
     url = values["url"].strip()
     title = values["name"]
-    folder = nonempty(values["grouping"].replace("\\", "/"))
+    folder = text_or_none(values["grouping"].replace("\\", "/"))
     if url == NOTE_URL:
         return VaultItem(
             id=fingerprint(title, None, NOTE_URL, folder),
@@ -70,7 +71,7 @@ def _item(row: CsvRow, path: Path, unescape: bool) -> VaultItem:
             folder=folder,
             notes_present=bool(values["extra"].strip()),
         )
-    username = nonempty(values["username"])
+    username = text_or_none(values["username"])
     urls = split_urls(url) if url and url != "http://" else ()
     if not title and not urls and not username and not values["password"]:
         raise MalformedExport(path, f"line {row.line}", "a name, url, username or password")
@@ -79,7 +80,7 @@ def _item(row: CsvRow, path: Path, unescape: bool) -> VaultItem:
         title=title,
         source_format=NAME,
         username=username,
-        password=nonempty(values["password"]),
+        password=password_or_none(values["password"]),
         urls=urls,
         totp=bool(values.get("totp", "").strip()),
         folder=folder,

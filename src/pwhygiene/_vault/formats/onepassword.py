@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import (
+from pwhygiene._vault.formats._common import (
     collect,
     header_has,
     make_vault,
-    nonempty,
+    password_or_none,
     read_checked_csv,
     split_urls,
+    text_or_none,
     timestamp,
     truthy,
 )
@@ -114,7 +115,7 @@ def _pux_item(item: object, where: str, path: Path, vault_name: str | None) -> V
     fields = _login_fields(details, path, here) if kind is ItemKind.LOGIN else {}
     password = fields.get("password")
     if category == "005":
-        password = nonempty(opt(details, "password", str, path, here))
+        password = password_or_none(opt(details, "password", str, path, here))
     title = opt(overview, "title", str, path, f"{where}.overview") or ""
     urls = _urls(overview, path, f"{where}.overview")
     username = fields.get("username")
@@ -191,14 +192,14 @@ _CSV_REQUIRED = ("Title", "Url", "Username", "Password")
 
 def _csv_item(row: CsvRow) -> VaultItem:
     values = row.values
-    title, username = values["Title"], nonempty(values["Username"])
+    title, username = values["Title"], text_or_none(values["Username"])
     urls = split_urls(values["Url"])
     return VaultItem(
         id=fingerprint(title, username, *urls),
         title=title,
         source_format=CSV_NAME,
         username=username,
-        password=nonempty(values["Password"]),
+        password=password_or_none(values["Password"]),
         urls=urls,
         totp=bool(values.get("OTPAuth", "").strip()),
         notes_present=bool(values.get("Notes", "").strip()),

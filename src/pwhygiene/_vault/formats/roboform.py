@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import checked_rows, collect, make_vault
-from pwhygiene._vault.formats._more_common import (
-    Ids,
+from pwhygiene._vault.formats._common import (
+    checked_rows,
+    collect,
     header_of,
+    make_vault,
     text_or_none,
 )
 from pwhygiene._vault.io import CsvRow, csv_rows
-from pwhygiene._vault.model import ItemKind, Vault, VaultItem
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport
 
@@ -99,7 +100,7 @@ def _kind(login: str | None, password: str | None, url: str | None, note: bool) 
     return ItemKind.NOTE if note else ItemKind.OTHER
 
 
-def _item(row: CsvRow, path: Path, ids: Ids, column: str | None) -> VaultItem:
+def _item(row: CsvRow, path: Path, column: str | None) -> VaultItem:
     v = row.values
     fields = _form_fields(row, path, column)
     password = v["Pwd"] or next((f.value for f in fields if f.kind == "pwd" and f.value), None)
@@ -118,7 +119,7 @@ def _item(row: CsvRow, path: Path, ids: Ids, column: str | None) -> VaultItem:
         if f.value.strip()
     )
     return VaultItem(
-        id=ids.make(v["Name"], username, *urls, folder),
+        id=fingerprint(v["Name"], username, *urls, folder),
         title=v["Name"],
         source_format=NAME,
         kind=kind,
@@ -138,7 +139,6 @@ def _field_column(header: Sequence[str]) -> str | None:
 def read(path: Path, options: ReadOptions) -> Vault:
     """Read a RoboForm CSV, joining spilled ``RfFieldsV2`` cells back to their row."""
     warnings: list[str] = []
-    ids = Ids()
     rows = checked_rows(csv_rows(path, allow_extra=True), path, REQUIRED, "RoboForm")
     first = next(rows, None)
     if first is None:
@@ -146,7 +146,7 @@ def read(path: Path, options: ReadOptions) -> Vault:
     column = _field_column(list(first.values))
     items = collect(
         chain((first,), rows),
-        lambda r: _item(r, path, ids, column),
+        lambda r: _item(r, path, column),
         strict=options.strict,
         warnings=warnings,
     )

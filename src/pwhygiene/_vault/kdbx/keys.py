@@ -98,7 +98,7 @@ def _xml_key_file(data: bytes, key_file: Path) -> bytes | None:
     """The key of a KeePass XML key file, or ``None`` if the XML is not a ``<KeyFile>``."""
     try:
         root = SafeET.fromstring(data, forbid_dtd=True)
-    except (ET.ParseError, DefusedXmlException, ValueError):
+    except (ET.ParseError, DefusedXmlException, ValueError, LookupError):
         return None
     if root.tag != "KeyFile":
         return None

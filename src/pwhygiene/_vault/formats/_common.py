@@ -1,12 +1,24 @@
-"""Small helpers shared by the Bitwarden, 1Password, LastPass and browser readers.
+"""What every reader shares: one blank-cell rule, one id rule, strict/lenient collection.
 
-They turn field-level problems into :class:`MalformedExport` errors that name the file and the
-line or JSON path, and implement the lenient mode (skip a bad record, keep a warning) in one
-place so every reader behaves the same way.
+The rules that must not differ between formats live here and nowhere else:
+
+- **Blank cells** (:func:`text_or_none`): a text cell that is empty or holds only whitespace
+  is absent, so "no username" is one value (``None``) in every format. A password is the one
+  exception (:func:`password_or_none`): whitespace is part of a secret, and a password of
+  spaces is a weak password to audit, not an absent one, so only an empty password is absent.
+- **Ids** (:func:`make_vault`): an export's own id when it has one, else a fingerprint of
+  non-secret fields; an id that repeats (two identical entries) becomes ``<id>-2``, ``-3`` in
+  file order, so ids are unique and stable for the same file.
+- **Kinds** (:func:`kind_for`): anything that carries a password is audited as a login.
+- **Lenient mode** (:func:`collect`): a malformed record becomes a warning, never a crash or
+  a silent gap.
+
+Errors name the file and the line or JSON path (see :class:`MalformedExport`), never a value.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -16,7 +28,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from pwhygiene._vault.io import CsvRow, csv_header, csv_rows, parse_timestamp
-from pwhygiene._vault.model import Timestamp, Vault, VaultItem
+from pwhygiene._vault.model import ItemKind, Timestamp, Vault, VaultItem
 from pwhygiene._vault.registry import ReadOptions, Sample
 from pwhygiene.exceptions import MalformedExport
 
@@ -55,8 +67,13 @@ def split_urls(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
-def nonempty(value: str | None) -> str | None:
-    """``None`` for an absent or empty cell, so "no username" is one value, not two."""
+def text_or_none(value: str | None) -> str | None:
+    """``None`` for an absent, empty or whitespace-only cell: the one blank-cell rule."""
+    return value if value and value.strip() else None
+
+
+def password_or_none(value: str | None) -> str | None:
+    """``None`` only for an absent or empty password: whitespace is part of a secret."""
     return value if value else None
 
 
@@ -171,3 +188,36 @@ def title_from_url(url: str) -> str:
     if sep and "@" in rest:  # up to the last '@': a raw password may hold '/' or '@' itself
         return f"{scheme}://{rest.rpartition('@')[2]}"
     return url
+
+
+def kind_for(explicit: ItemKind | None, has_password: bool) -> ItemKind:
+    """The one kind policy: explicit cards, notes, identities and keys keep their kind.
+
+    Any other entry that carries a password (database, server, Wi-Fi credentials, ...) is a
+    login, because that password is what an audit must see; the rest are ``OTHER``.
+    """
+    if explicit is not None:
+        return explicit
+    return ItemKind.LOGIN if has_password else ItemKind.OTHER
+
+
+def header_of(sample: Sample) -> list[str]:
+    """The first CSV record of a sample (cleaned), or ``[]`` for binary content or a zip."""
+    if sample.text is None or sample.zip_names is not None:
+        return []
+    return csv_header(sample.path, sample.text)
+
+
+_JSON_OBJECT = re.compile(r"\A\s*\{")
+
+
+def json_head(sample: Sample) -> str | None:
+    """The sample's text when it starts like a JSON object, for key-based sniffing."""
+    if sample.text is None or sample.zip_names is not None:
+        return None
+    return sample.text if _JSON_OBJECT.match(sample.text) else None
+
+
+def in_member(path: Path, member: str) -> Path:
+    """How errors name a member of a zip: ``export.zip/credentials.csv``."""
+    return path / member
