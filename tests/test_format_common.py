@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pwhygiene import read_vault
+from pwhygiene.exceptions import MalformedExport
 from pwhygiene.vault import ItemKind
 
 BLANK = "   "  # a whitespace-only cell, as a spreadsheet round-trip leaves it
@@ -88,3 +89,47 @@ def test_repeated_entries_get_distinct_stable_ids(tmp_path: Path, fmt: str) -> N
     first, second = (item.id for item in read_vault(path, format=fmt))
     assert second == f"{first}-2"
     assert [i.id for i in read_vault(path, format=fmt)] == [first, second]
+
+
+_BROKEN = {
+    # a row with one cell too many (an unquoted comma), then a good row
+    "chrome-csv": (
+        "c.csv",
+        "name,url,username,password\n"
+        "A,https://a.example,ann,pw-a-1\n"
+        "B,https://b.example,bob,pw,b-2\n"
+        "C,https://c.example,cy,pw-c-3\n",
+    ),
+    # a stray quote inside an unquoted cell: not well-formed CSV at all
+    "bitwarden-csv": (
+        "b.csv",
+        "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,"
+        "login_password,login_totp\n"
+        ",,login,A,,,0,https://a.example,ann,pw-a-1,\n"
+        ',,login,B,,,0,https://b.example,bob,"pw"b-2,\n'
+        ",,login,C,,,0,https://c.example,cy,pw-c-3,\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(_BROKEN))
+def test_lenient_mode_skips_a_malformed_row_and_goes_on(tmp_path: Path, fmt: str) -> None:
+    """Lenient: the bad row (line 3) is skipped with a warning naming it; later rows read."""
+    name, text = _BROKEN[fmt]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    vault = read_vault(path, format=fmt, strict=False)
+    assert [item.title for item in vault] == ["A", "C"]
+    (warning,) = vault.warnings
+    assert "line 3" in warning
+    assert "pw" not in warning.replace(str(path), "")
+
+
+@pytest.mark.parametrize("fmt", sorted(_BROKEN))
+def test_strict_mode_refuses_the_malformed_row(tmp_path: Path, fmt: str) -> None:
+    """Strict: the same file is refused, the error naming line 3."""
+    name, text = _BROKEN[fmt]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MalformedExport, match="line 3"):
+        read_vault(path, format=fmt)

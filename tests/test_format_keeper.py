@@ -200,3 +200,16 @@ def test_no_password_in_reprs_errors_or_warnings(
     with pytest.raises(MalformedExport) as info:
         read_vault(write_file(folder, "bad.csv", bad_csv), format="keeper-csv")
     assert secret not in str(info.value)
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_numeric_uid_is_read_as_the_id(strict: bool) -> None:
+    """Records whose ``uid`` is a JSON number read in both modes; the number becomes the id.
+
+    Stands for the Keeper JSON exports reported in issue 11, whose records carry a numeric
+    ``uid`` instead of Keeper's usual record-uid string.
+    """
+    vault = read_vault(FIXTURES / "keeper-json" / "keeper-numeric-uid.json", strict=strict)
+    assert [item.id for item in vault] == ["1", "2", "rec-str"]
+    assert vault.items[0].password == "Kp-num-0011"
+    assert not vault.warnings

@@ -170,3 +170,22 @@ def test_any_json_value_anywhere_raises_only_pwhygiene_errors(
     path = write_file(tmp_path_factory, "e.1pux", buf.getvalue())
     with contextlib.suppress(PwhygieneError):
         read_vault(path, format="1password-1pux")
+
+
+def test_every_item_that_carries_a_password_is_audited() -> None:
+    """1PUX Wi-Fi, server, database, e-mail and API-credential items keep their password.
+
+    Stands for a 1Password 8 1PUX export with items of the non-login categories 109 (wireless
+    router), 110 (server), 102 (database), 111 (email account) and 112 (API credential); a
+    bank account's PIN is not a password and stays out.
+    """
+    vault = read_vault(FIXTURES / "export-categories.1pux")
+    found = {item.id: (item.kind, item.username, item.password) for item in vault}
+    assert found == {
+        "wifi-1": (ItemKind.LOGIN, None, "Op-basestation-01"),
+        "server-1": (ItemKind.LOGIN, "deploy", "Op-server-03"),
+        "db-1": (ItemKind.LOGIN, "dba", "Op-database-04"),
+        "mail-1": (ItemKind.LOGIN, "kim", "Op-email-05"),
+        "api-1": (ItemKind.LOGIN, "svc", "Op-api-cred-06"),
+        "bank-1": (ItemKind.OTHER, None, None),
+    }

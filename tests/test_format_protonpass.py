@@ -228,3 +228,36 @@ def test_no_password_in_reprs_errors_or_warnings(
     path = write_file(folder, "bad.json", json.dumps(data))
     assert_rejection_hides(path, secret)
 
+
+# --- Issue 11: current and oldest exports -----------------------------------------------------
+
+CURRENT_JSON = FIXTURES / "protonpass-json" / "data-1.36.json"
+CURRENT_ZIP = FIXTURES / "protonpass-zip" / "Proton Pass_export_2026-01-15.zip"
+OLDEST_CSV = FIXTURES / "protonpass-csv" / "protonpass-oldest.csv"
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"), [(CURRENT_JSON, "protonpass-json"), (CURRENT_ZIP, "protonpass-zip")]
+)
+def test_current_export_without_encrypted_flag_reads(path: Path, fmt: str) -> None:
+    """Proton Pass 1.36 ``{userId, vaults, version}`` (no ``encrypted``) is detected and read.
+
+    Stands for a current Proton Pass JSON or zip export (Proton's ``ExportData`` type).
+    """
+    vault = read_vault(path)
+    assert vault.source_format == fmt
+    by_id = {item.id: item for item in vault}
+    assert by_id["item-136-login"].password == "Pp-136-mail-pass"
+    assert by_id["item-136-login"].username == "kim@example.com"
+    assert by_id["item-136-wifi"].kind is ItemKind.LOGIN  # a Wi-Fi password is audited
+    assert by_id["item-136-wifi"].password == "Pp-136-wifi-pass"
+    assert by_id["item-136-note"].trashed
+
+
+def test_oldest_csv_header_without_vault_column_reads() -> None:
+    """The first Proton Pass CSV header (no ``vault`` column) is detected and read."""
+    vault = read_vault(OLDEST_CSV)
+    assert vault.source_format == "protonpass-csv"
+    login, note = vault.items
+    assert (login.username, login.password, login.folder) == ("kim", "Pp-oldest-0001", None)
+    assert note.kind is ItemKind.NOTE

@@ -76,12 +76,14 @@ def test_encodings_and_line_ends(tmp_path: Path, encoding: str, line_end: str) -
         ("User ID$,,,txt,jane", ("User ID", "txt", "jane")),
         ("TOTP KEY$,,,txt,otpauth://x?a=1,b=2", ("TOTP KEY", "txt", "otpauth://x?a=1,b=2")),
         ("Pass$,,,PWD,", ("Pass", "pwd", "")),
-        ("no dollar,,,txt,x", None),
+        ("Test,,,txt,Test", ("Test", "txt", "Test")),  # custom fields carry no '$'
+        ("not a field, just prose", None),
+        ("words,and,more,,x", None),
         ("Short$,,txt", None),
     ],
 )
 def test_parse_field(cell: str, parsed: tuple[str, str, str] | None) -> None:
-    """``Label$,,,type,value``: the value keeps its commas; other shapes are not fields."""
+    """``Label[$],,,type,value``: the value keeps its commas; other shapes are not fields."""
     field = roboform.parse_field(cell)
     assert (None if field is None else (field.label, field.kind, field.value)) == parsed
 
@@ -149,3 +151,30 @@ def test_no_password_in_reprs_errors_or_warnings(
     row = ["T", "", "", "u", "", "", "", f"Password$,,,pwd,{secret}", secret]
     path = write_file(folder, "bad.csv", csv_text(ROBOFORM_HEADER, [row]))
     assert_rejection_hides(path, secret)
+
+
+# --- Issue 11: rows RoboForm itself writes ----------------------------------------------------
+
+
+def test_seven_cell_rows_and_custom_fields_read() -> None:
+    """Safenote and bookmark rows of 7 cells and a ``Test,,,txt,Test`` custom field read.
+
+    Stands for a RoboForm 9 CSV export: rows without form fields leave out the empty last
+    ``RfFieldsV2`` cell, and custom fields carry no ``$`` after their label.
+    """
+    vault = read_vault(FIXTURES / "roboform-7-cells.csv")
+    bank, news, locker = vault.items
+    assert (bank.kind, bank.username, bank.password) == (ItemKind.LOGIN, "kim", "Rf-bank-0007")
+    assert news.kind is ItemKind.OTHER
+    assert news.urls == ("https://news.example/",)
+    assert locker.kind is ItemKind.NOTE
+    assert locker.folder == "Notes"
+
+
+def test_older_header_with_rf_fields_is_detected() -> None:
+    """The older header ``Name,Url,Login,Pwd,Note,Folder,Rf_fields`` is detected and read."""
+    path = FIXTURES / "roboform-rf-fields.csv"
+    assert detect(path).name == "roboform-csv"
+    forum, wiki = read_vault(path).items
+    assert (forum.username, forum.password) == ("kim", "Rf-old-0008")
+    assert (wiki.kind, wiki.password) == (ItemKind.LOGIN, "Rf-old-0009")

@@ -18,6 +18,7 @@ Errors name the file and the line or JSON path (see :class:`MalformedExport`), n
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -148,6 +149,37 @@ def checked_rows(
         yield row
 
 
+def rows_of(
+    path: Path,
+    options: ReadOptions,
+    warnings: list[str],
+    *,
+    header: Sequence[str] | None = None,
+    allow_extra: bool = False,
+    text: str | None = None,
+    dialect: type[csv.Dialect] = csv.excel,
+    optional_tail: int = 0,
+) -> Iterator[CsvRow]:
+    """:func:`csv_rows` with lenient mode: a malformed row is skipped with a warning.
+
+    The warning names the file and the line (never a cell), and the read goes on with the next
+    row; a strict read refuses the file at that row.
+    """
+
+    def skip(exc: MalformedExport) -> None:
+        warnings.append(f"skipped a record: {exc}")
+
+    return csv_rows(
+        path,
+        header=header,
+        allow_extra=allow_extra,
+        text=text,
+        dialect=dialect,
+        optional_tail=optional_tail,
+        on_bad_row=None if options.strict else skip,
+    )
+
+
 def read_checked_csv(
     path: Path,
     options: ReadOptions,
@@ -163,7 +195,7 @@ def read_checked_csv(
     uses; a lenient read turns each malformed row into a warning (see :func:`collect`).
     """
     warnings: list[str] = []
-    rows = checked_rows(csv_rows(path), path, required, what)
+    rows = checked_rows(rows_of(path, options, warnings), path, required, what)
     items = collect(rows, convert, strict=options.strict, warnings=warnings)
     return make_vault(items, name, path, warnings)
 

@@ -15,15 +15,17 @@ from pwhygiene._vault.formats._common import (
     checked_rows,
     collect,
     header_has,
+    header_of,
     make_vault,
     password_or_none,
     read_checked_csv,
+    rows_of,
     split_urls,
     text_or_none,
     timestamp,
     title_from_url,
 )
-from pwhygiene._vault.io import CsvRow, csv_header, csv_rows
+from pwhygiene._vault.io import CsvRow, csv_header
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 
@@ -70,7 +72,7 @@ def _login(
 def read_chrome(path: Path, options: ReadOptions) -> Vault:
     """Read a Chrome / Edge / Brave CSV (with or without the ``note`` column)."""
     warnings: list[str] = []
-    rows = checked_rows(csv_rows(path), path, _CHROME_HEADERS[0], "Chromium CSV")
+    rows = checked_rows(rows_of(path, options, warnings), path, _CHROME_HEADERS[0], "Chromium CSV")
     items = collect(
         rows,
         lambda row: _login(
@@ -126,7 +128,7 @@ def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | N
 def read_firefox(path: Path, options: ReadOptions) -> Vault:
     """Read a Firefox CSV export (epoch-ms times; the Firefox Accounts entry skipped)."""
     warnings: list[str] = []
-    rows = checked_rows(csv_rows(path), path, _FIREFOX_REQUIRED, "Firefox CSV")
+    rows = checked_rows(rows_of(path, options, warnings), path, _FIREFOX_REQUIRED, "Firefox CSV")
     items = collect(
         rows,
         lambda row: _firefox_item(row, path, warnings),
@@ -169,11 +171,20 @@ def read_safari(path: Path, options: ReadOptions) -> Vault:
     )
 
 
+_SAFARI_COLUMNS = frozenset((*_SAFARI_REQUIRED, "Notes", "OTPAuth"))
+
+
 def sniff_safari(sample: Sample) -> Detection:
-    """YES for Apple's ``Title,URL,Username,Password`` (``URL`` upper-case) with ``OTPAuth``."""
-    if header_has(sample, (*_SAFARI_REQUIRED, "OTPAuth")):
-        return Detection.YES
-    return Detection.MAYBE if header_has(sample, _SAFARI_REQUIRED) else Detection.NO
+    """YES for Apple's ``Title,URL,Username,Password`` (``URL`` upper-case) with ``OTPAuth``.
+
+    A header with a column Apple never writes (1Password 7's ``Type``, say) is not Safari's;
+    one with only the four shared columns (and ``Notes``) is a MAYBE, which 1Password 7's
+    CSV shares, so the user is asked to name the format instead of getting the wrong items.
+    """
+    header = set(header_of(sample))
+    if not header >= set(_SAFARI_REQUIRED) or not header <= _SAFARI_COLUMNS:
+        return Detection.NO
+    return Detection.YES if "OTPAuth" in header else Detection.MAYBE
 
 
 register(

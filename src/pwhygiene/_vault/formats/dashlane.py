@@ -18,10 +18,11 @@ from pwhygiene._vault.formats._common import (
     in_member,
     make_vault,
     password_or_none,
+    rows_of,
     text_or_none,
     title_from_url,
 )
-from pwhygiene._vault.io import CsvRow, SafeZip, csv_header, csv_rows, decode_head, read_text
+from pwhygiene._vault.io import CsvRow, SafeZip, csv_header, decode_head, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import (
     SNIFF_BYTES,
@@ -131,7 +132,7 @@ def _rows(
             path, "line 1", "a Dashlane header (credentials: username,username2,username3,...)"
         )
     _, convert = table
-    rows: Iterator[CsvRow] = csv_rows(path, text=text)
+    rows: Iterator[CsvRow] = rows_of(path, options, warnings, text=text)
     return collect(rows, lambda r: convert(r, ctx), strict=options.strict, warnings=warnings)
 
 

@@ -11,11 +11,16 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from pwhygiene._vault.formats._common import collect, make_vault, password_or_none, text_or_none
+from pwhygiene._vault.formats._common import (
+    collect,
+    make_vault,
+    password_or_none,
+    rows_of,
+    text_or_none,
+)
 from pwhygiene._vault.io import (
     CsvRow,
     csv_header,
-    csv_rows,
     decode_head,
     parse_timestamp,
 )
@@ -106,7 +111,7 @@ def _read(
 ) -> Vault:
     """Items in file order; a lenient read turns a malformed row into a warning."""
     warnings: list[str] = []
-    rows = csv_rows(path, dialect=dialect)
+    rows = rows_of(path, options, warnings, dialect=dialect)
     items = collect(rows, lambda row: make(row, path), strict=options.strict, warnings=warnings)
     return make_vault(items, name, path, warnings)
 

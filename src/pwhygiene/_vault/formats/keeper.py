@@ -22,10 +22,11 @@ from pwhygiene._vault.formats._common import (
     kind_for,
     make_vault,
     password_or_none,
+    rows_of,
     text_or_none,
     timestamp,
 )
-from pwhygiene._vault.io import CsvRow, csv_rows, get, load_json, opt
+from pwhygiene._vault.io import CsvRow, get, load_json, opt
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport
@@ -117,7 +118,7 @@ def read_csv(path: Path, options: ReadOptions) -> Vault:
     warnings: list[str] = []
     rows = (
         r
-        for r in csv_rows(path, header=CSV_COLUMNS, allow_extra=True)
+        for r in rows_of(path, options, warnings, header=CSV_COLUMNS, allow_extra=True)
         if not (r.line == 1 and _is_header(r))
     )
     items = collect(rows, lambda r: _csv_item(r, path), strict=options.strict, warnings=warnings)
@@ -160,6 +161,16 @@ def _folder(record: object, path: Path, where: str) -> str | None:
     return None
 
 
+def _uid(record: object, path: Path, where: str) -> str | None:
+    """The record's ``uid``: a string in Keeper's own exports, a number in some others."""
+    uid = opt(record, "uid", object, path, where)
+    if uid is None or isinstance(uid, str):
+        return text_or_none(uid)
+    if isinstance(uid, int) and not isinstance(uid, bool):
+        return str(uid)
+    raise MalformedExport(path, f"{where}.uid", "a string or integer record id")
+
+
 def _json_item(record: object, where: str, path: Path) -> VaultItem:
     title = opt(record, "title", str, path, where) or ""
     login_name = text_or_none(opt(record, "login", str, path, where))
@@ -176,7 +187,7 @@ def _json_item(record: object, where: str, path: Path) -> VaultItem:
     more_urls, totp = _custom(fields, path, where)
     urls = ((url,) if url else ()) + tuple(more_urls)
     folder = _folder(record, path, where)
-    uid = opt(record, "uid", str, path, where)
+    uid = _uid(record, path, where)
     return VaultItem(
         id=uid or fingerprint(title, login_name, *urls, folder),
         title=title,

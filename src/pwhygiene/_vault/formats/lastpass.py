@@ -23,10 +23,11 @@ from pwhygiene._vault.formats._common import (
     header_has,
     make_vault,
     password_or_none,
+    rows_of,
     split_urls,
     text_or_none,
 )
-from pwhygiene._vault.io import CsvRow, csv_rows, read_text
+from pwhygiene._vault.io import CsvRow, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport
@@ -94,7 +95,9 @@ def read(path: Path, options: ReadOptions) -> Vault:
     unescape = looks_html_escaped(text)
     warnings = ["decoded HTML entities (the file is HTML-escaped, as LastPass's web export is)"]
     warnings = warnings if unescape else []
-    rows = checked_rows(csv_rows(path, text=text), path, _REQUIRED, "LastPass CSV")
+    rows = checked_rows(
+        rows_of(path, options, warnings, text=text), path, _REQUIRED, "LastPass CSV"
+    )
     items = collect(
         rows, lambda row: _item(row, path, unescape), strict=options.strict, warnings=warnings
     )

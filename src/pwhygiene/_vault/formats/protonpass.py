@@ -194,8 +194,12 @@ def _json_item(item: object, folder: str, where: str, path: Path, name: str) -> 
 
 
 def vault_from_json(data: object, path: Path, name: str, options: ReadOptions) -> Vault:
-    """Items of a parsed ``data.json``; shared by the JSON and zip readers."""
-    if get(data, "encrypted", bool, path, "$"):
+    """Items of a parsed ``data.json``; shared by the JSON and zip readers.
+
+    Proton's ``ExportData`` type: ``{version, userId?, vaults}``; versions before ~1.20 also
+    wrote ``encrypted`` (a flag for the PGP export), which current versions leave out.
+    """
+    if opt(data, "encrypted", bool, path, "$"):
         raise UnsupportedFormat(f"{path}: {PGP_REFUSAL}")
     warnings: list[str] = []
     records = []
@@ -239,25 +243,25 @@ def read_zip(path: Path, options: ReadOptions) -> Vault:
 # --- Detection ------------------------------------------------------------------------------
 
 _VAULTS_OBJECT = re.compile(r'"vaults"\s*:\s*\{')
-_ENCRYPTED_FLAG = re.compile(r'"encrypted"\s*:\s*(true|false)')
+_EXPORT_KEYS = re.compile(r'"encrypted"\s*:\s*(true|false)|"version"\s*:\s*"|"userId"\s*:')
 
 
 def sniff_csv(sample: Sample) -> Detection:
-    """YES for a header with ``type,name,url`` and the ``createTime``/``vault`` columns."""
+    """YES for a header ``type,name,url,...`` with ``createTime`` and ``modifyTime``.
+
+    The oldest exports (Proton's ``ExportedCsvItem``) have no ``vault`` column; every version
+    has both times, which no other CSV here starts with ``type,name,url`` and carries.
+    """
     header = header_of(sample)
-    if (
-        header[:3] == ["type", "name", "url"]
-        and set(header) >= set(CSV_REQUIRED)
-        and "vault" in header
-    ):
+    if header[:3] == ["type", "name", "url"] and set(header) >= {*CSV_REQUIRED, "modifyTime"}:
         return Detection.YES
     return Detection.NO
 
 
 def sniff_json(sample: Sample) -> Detection:
-    """YES for a JSON object with ``"vaults": {`` and an ``"encrypted"`` flag."""
+    """YES for a JSON object with ``"vaults": {`` and ``version``, ``userId`` or ``encrypted``."""
     text = json_head(sample)
-    if text and _VAULTS_OBJECT.search(text) and _ENCRYPTED_FLAG.search(text):
+    if text and _VAULTS_OBJECT.search(text) and _EXPORT_KEYS.search(text):
         return Detection.YES
     return Detection.NO
 
@@ -271,7 +275,7 @@ register(
     FormatSpec(
         name=CSV_NAME,
         description="Proton Pass CSV export",
-        detection="header type,name,url,... with createTime, modifyTime and vault",
+        detection="header type,name,url,... with createTime and modifyTime",
         sniff=sniff_csv,
         read=read_csv,
         extensions=(".csv",),
@@ -281,7 +285,7 @@ register(
     FormatSpec(
         name=JSON_NAME,
         description="Proton Pass JSON export (data.json)",
-        detection='JSON object with "vaults": {...} and an "encrypted" flag',
+        detection='JSON object with "vaults": {...} and "version", "userId" or "encrypted"',
         sniff=sniff_json,
         read=read_json,
         extensions=(".json",),
