@@ -189,3 +189,29 @@ def test_every_item_that_carries_a_password_is_audited() -> None:
         "api-1": (ItemKind.LOGIN, "svc", "Op-api-cred-06"),
         "bank-1": (ItemKind.OTHER, None, None),
     }
+
+
+def test_bare_export_data_reads_like_the_1pux_it_came_from() -> None:
+    """An unzipped ``export.data`` is detected and gives the 1PUX's items.
+
+    Stands for a user who unzipped their ``.1pux`` and points pwhygiene at ``export.data``.
+    """
+    bare = read_vault(FIXTURES.parent / "1password-export-data" / "export.data")
+    zipped = read_vault(FIXTURES / "export.1pux")
+    assert bare.source_format == "1password-export-data"
+    assert [(i.id, i.kind, i.password, i.history) for i in bare] == [
+        (i.id, i.kind, i.password, i.history) for i in zipped
+    ]
+
+
+@given(items=login_lists)
+def test_bare_export_data_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, items: list[Login]
+) -> None:
+    """Logins written as 1PUX, then unzipped, read back with their passwords."""
+    with zipfile.ZipFile(io.BytesIO(onepux(items))) as zf:
+        data = zf.read("export.data")
+    path = write_file(tmp_path_factory, "export.data", data)
+    vault = read_vault(path)
+    assert vault.source_format == "1password-export-data"
+    assert [(i.title, i.password) for i in vault] == [(i.title, i.password) for i in items]

@@ -144,7 +144,9 @@ def _last_change(history: tuple[PasswordHistoryEntry, ...]) -> datetime | None:
     return max(dates) if dates else None
 
 
-def _pux_item(item: object, where: str, path: Path, vault_name: str | None) -> VaultItem:
+def _pux_item(
+    item: object, where: str, path: Path, vault_name: str | None, name: str = PUX_NAME
+) -> VaultItem:
     if not isinstance(item, Mapping):
         raise MalformedExport(path, where, "an object")
     overview = get(item, "overview", dict, path, where)
@@ -171,7 +173,7 @@ def _pux_item(item: object, where: str, path: Path, vault_name: str | None) -> V
     return VaultItem(
         id=opt(item, "uuid", str, path, where) or fingerprint(title, username, *urls),
         title=title,
-        source_format=PUX_NAME,
+        source_format=name,
         kind=kind,
         username=username if kind is ItemKind.LOGIN else None,
         password=password if kind is ItemKind.LOGIN else None,
@@ -207,15 +209,19 @@ def read_1pux(path: Path, options: ReadOptions) -> Vault:
         if DATA_MEMBER not in archive.names():
             raise MalformedExport(path, None, f"a 1PUX archive with an {DATA_MEMBER} member")
         raw = archive.read(DATA_MEMBER)
-    data = load_json(path, read_text(path, raw))
+    return vault_from_export_data(load_json(path, read_text(path, raw)), path, options, PUX_NAME)
+
+
+def vault_from_export_data(data: object, path: Path, options: ReadOptions, name: str) -> Vault:
+    """Items of a parsed ``export.data``; shared by the 1PUX and bare ``export.data`` readers."""
     warnings: list[str] = []
     items = collect(
         _pux_records(data, path),
-        lambda rec: _pux_item(rec[0], rec[1], path, rec[2]),
+        lambda rec: _pux_item(rec[0], rec[1], path, rec[2], name),
         strict=options.strict,
         warnings=warnings,
     )
-    return make_vault(items, PUX_NAME, path, warnings)
+    return make_vault(items, name, path, warnings)
 
 
 def sniff_1pux(sample: Sample) -> Detection:
