@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def test_unknown_header_is_malformed(tmp_path: Path) -> None:
     ],
 )
 def test_sniffer_does_not_claim_other_csvs(tmp_path: Path, header: str) -> None:
-    """Only the credentials header (``username,username2,username3,...``) is claimed."""
+    """Other exporters' headers, and a bare ``title,note`` in any file but securenotes.csv."""
     path = write_file(tmp_path, "x.csv", header + "\r\n")
     assert dashlane.sniff_csv(take_sample(path)) is Detection.NO
 
@@ -186,3 +187,20 @@ def test_title_from_a_url_drops_its_credentials(tmp_path: Path) -> None:
     (item,) = read_vault(path, format="dashlane-csv")
     assert item.title == "mail.example.com"
     assert "Hunter-Secret-9" not in repr(item)
+
+
+@pytest.mark.parametrize(
+    "member", ["securenotes.csv", "payments.csv", "ids.csv", "personalInfo.csv"]
+)
+def test_each_table_of_the_zip_is_detected_alone(tmp_path: Path, member: str) -> None:
+    """A non-credential table taken out of the Dashlane zip is detected without --format.
+
+    Stands for a user who unzipped Dashlane's CSV export and audits one of its files.
+    """
+    with zipfile.ZipFile(ZIP) as zf:
+        data = zf.read(member)
+    path = write_file(tmp_path, member, data)
+    vault = read_vault(path)
+    assert vault.source_format == "dashlane-csv"
+    assert len(vault) >= 1
+    assert all(item.password is None for item in vault)

@@ -184,13 +184,20 @@ def _member_order(name: str) -> tuple[int, str]:
 
 
 def sniff_csv(sample: Sample) -> Detection:
-    """YES for the credentials header: ``username,username2,username3,title,...``."""
+    """YES for the credentials header; MAYBE for another table of Dashlane's CSV zip.
+
+    A user who unzipped the export may point at ``securenotes.csv``, ``payments.csv``,
+    ``ids.csv`` or ``personalInfo.csv``: their headers are Dashlane's but less distinctive, so
+    they are a MAYBE, read when no other format claims the file. A bare ``title,note`` is too
+    generic to claim unless the file still has Dashlane's name, ``securenotes.csv``.
+    """
     header = header_of(sample)
-    return (
-        Detection.YES
-        if tuple(header[: len(CREDENTIALS_HEAD)]) == CREDENTIALS_HEAD
-        else Detection.NO
-    )
+    if tuple(header[: len(CREDENTIALS_HEAD)]) == CREDENTIALS_HEAD:
+        return Detection.YES
+    table = _table(header) if header else None
+    if table is None or (table[0] == "secure notes" and sample.path.name != "securenotes.csv"):
+        return Detection.NO
+    return Detection.MAYBE
 
 
 def sniff_zip(sample: Sample) -> Detection:
