@@ -15,8 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene._vault.registry import Detection, _load, detect, formats, take_sample
+from pwhygiene._vault.registry import Detection, _load, detect, take_sample
 from pwhygiene.exceptions import UnsupportedFormat
+from pwhygiene.vault import formats
 from strategies.vault_more import write_file
 
 ROOT = Path(__file__).parent / "fixtures" / "vault"
@@ -41,6 +42,7 @@ FAMILY_FIXTURES = {
     "keepass/kdbx4-argon2id-aes.kdbx": "keepass-kdbx",
     "keepass/kdbx4-argon2id-chacha20-keyfile.kdbx": "keepass-kdbx",
     "keepass/kdbx4-keyfile-only.kdbx": "keepass-kdbx",
+    "keepass/kdbx4-keyfile-empty-password.kdbx": "keepass-kdbx",
     "keepass/kdbx4-twofish.kdbx": "keepass-kdbx",
     "keepass/keepass-export.xml": "keepass-xml",
     "keepass/keepass1x.csv": "keepass-csv",
@@ -50,10 +52,12 @@ FAMILY_FIXTURES = {
     "lastpass/web-escaped.csv": "lastpass-csv",
     "onepassword/1password8.csv": "1password-csv",
     "onepassword/export.1pux": "1password-1pux",
+    "onepassword/export-categories.1pux": "1password-1pux",
 }
 GENERATED = {"pass"}
 """Formats whose samples are made per run (a pass store needs a GnuPG key made for the run)."""
 NOT_EXPORTS = {
+    "README.md",
     "keepass/keyfile-binary.key",
     "keepass/keyfile-hex.key",
     "keepass/keyfile-v1.key",

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from kdbx_writer import Entry, Group, build_xml, write_kdbx3, write_kdbx4
+from pwhygiene import read_vault
 from pwhygiene._vault.kdbx import payload
 from pwhygiene._vault.kdbx.document import parse_document
-from pwhygiene._vault.model import ItemKind, PasswordHistoryEntry, Timestamp
-from pwhygiene._vault.registry import detect, read_vault
+from pwhygiene._vault.registry import detect
 from pwhygiene.exceptions import (
     ExportTooLarge,
     MalformedExport,
@@ -20,6 +20,7 @@ from pwhygiene.exceptions import (
     UnsupportedFormat,
     WrongPassword,
 )
+from pwhygiene.vault import ItemKind, PasswordHistoryEntry, Timestamp
 from strategies.vault_keepass import (
     FIXTURE_PASSWORD,
     expected_items,
@@ -118,6 +119,30 @@ def test_key_file_alone_opens_a_key_file_only_database() -> None:
     """A database protected by a key file only opens with no password."""
     vault = read_vault(HERE / "kdbx4-keyfile-only.kdbx", key_file=KEY)
     assert len(vault) == 5
+
+
+@pytest.mark.parametrize("password", ["", None])
+def test_key_file_plus_empty_password_opens(password: str | None) -> None:
+    """KDBX 4 with a key file and an *empty* master password opens given "" or no password.
+
+    Stands for a KeePass 2 database saved with "Master password" ticked and left empty plus a
+    key file, which KeePass and KeePassXC both allow (issue 11, failure 1).
+    """
+    path = HERE / "kdbx4-keyfile-empty-password.kdbx"
+    vault = read_vault(path, password=password, key_file=KEY)
+    assert len(vault) == 5
+
+
+def test_empty_password_also_opens_a_key_file_only_database() -> None:
+    """An empty password with a key file still opens a database that has no password at all."""
+    vault = read_vault(HERE / "kdbx4-keyfile-only.kdbx", password="", key_file=KEY)
+    assert len(vault) == 5
+
+
+def test_key_file_plus_empty_password_refuses_a_real_password() -> None:
+    """The empty-password fallback never opens a database protected by a real password."""
+    with pytest.raises(WrongPassword):
+        read_vault(HERE / "kdbx4-argon2id-chacha20-keyfile.kdbx", password="", key_file=KEY)
 
 
 @pytest.mark.parametrize("name", PASSWORD_ONLY)

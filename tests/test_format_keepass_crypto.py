@@ -165,8 +165,7 @@ def test_composite_key_matches_the_independent_writer(password: str | None, with
         with pytest.raises(PasswordRequired):
             keys.composite_key(None, None, Path("db.kdbx"))
         return
-    used_password = None if password == "" and with_key else password
-    expected = composite_key(used_password, bytes(range(32)) if with_key else None)
+    expected = composite_key(password, bytes(range(32)) if with_key else None)
     got = keys.composite_key(password, key_path if with_key else None, Path("db.kdbx"))
     assert got == expected
 

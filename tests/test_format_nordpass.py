@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
-from pwhygiene import PwhygieneError, VaultItem, read_vault
+from pwhygiene import VaultItem, read_vault
 from pwhygiene._vault.formats import nordpass
 from pwhygiene._vault.registry import Detection, detect, take_sample
 from pwhygiene.exceptions import MalformedExport
@@ -23,7 +21,6 @@ from strategies.vault_more import (
     entry_lists,
     expected,
     marked_passwords,
-    mutations,
     nordpass_csv,
     observed,
     write_file,
@@ -143,30 +140,6 @@ def test_no_password_in_reprs_errors_or_warnings(
                                           type="password")])  # fmt: skip
     path = write_file(folder, "bad.csv", bad)
     assert_rejection_hides(path, secret)
-
-
-@given(data=st.binary(max_size=512))
-def test_random_bytes_raise_only_pwhygiene_errors(
-    tmp_path_factory: pytest.TempPathFactory, data: bytes
-) -> None:
-    """Arbitrary bytes fail only with library errors."""
-    path = write_file(tmp_path_factory.mktemp("npr"), "x.csv", data)
-    for fmt in ("nordpass-csv", "auto"):
-        with contextlib.suppress(PwhygieneError):
-            read_vault(path, format=fmt)
-
-
-@given(st.data())
-def test_mutated_fixtures_raise_only_pwhygiene_errors(
-    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
-) -> None:
-    """Corrupted copies of the fixtures fail only with library errors, in both modes."""
-    source = data.draw(st.sampled_from(sorted(FIXTURES.iterdir())))
-    mutated = data.draw(mutations(source.read_bytes()))
-    path = write_file(tmp_path_factory.mktemp("npf"), source.name, mutated)
-    for strict in (True, False):
-        with contextlib.suppress(PwhygieneError):
-            read_vault(path, format="nordpass-csv", strict=strict)
 
 
 def test_title_from_a_url_drops_its_credentials(tmp_path: Path) -> None:

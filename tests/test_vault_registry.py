@@ -15,9 +15,9 @@ import pwhygiene
 import pwhygiene.vault
 from pwhygiene import PwhygieneError, read_vault
 from pwhygiene._vault import registry
-from pwhygiene._vault.model import Vault
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, detect
 from pwhygiene.exceptions import AmbiguousFormat, InvalidInput, UnsupportedFormat
+from pwhygiene.vault import Vault
 from strategies.vault_core import write_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vault"

@@ -29,7 +29,7 @@ from kdbx_writer import (
     write_kdbx4,
     write_keepass1x_csv,
 )
-from pwhygiene._vault.model import ItemKind, PasswordHistoryEntry, Timestamp, VaultItem
+from pwhygiene.vault import ItemKind, PasswordHistoryEntry, Timestamp, VaultItem
 
 # XML 1.0 cannot carry control characters, surrogates or U+FFFE/FFFF; CR is normalised to LF.
 _ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cn"))
@@ -270,6 +270,11 @@ def regenerate_fixtures(directory: Path) -> None:
         ),
         "kdbx4-keyfile-only.kdbx": write_kdbx4(
             db.root, password=None, key_file_key=FIXTURE_KEY, recycle_bin=db.recycle_bin
+        ),
+        # KeePass 2 "Master password" ticked and left empty, plus a key file: the composite key
+        # is SHA-256(SHA-256("") || key-file key) (KeePass help, "Composite Master Key").
+        "kdbx4-keyfile-empty-password.kdbx": write_kdbx4(
+            db.root, password="", key_file_key=FIXTURE_KEY, recycle_bin=db.recycle_bin
         ),
         "kdbx3-aeskdf-aes.kdbx": write_kdbx3(
             db.root, password=pw, recycle_bin=db.recycle_bin, attachment=b"attachment" * 20

@@ -14,7 +14,7 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -103,51 +103,76 @@ def csv_rows(
     header: Sequence[str] | None = None,
     allow_extra: bool = False,
     text: str | None = None,
+    dialect: type[csv.Dialect] = csv.excel,
+    optional_tail: int = 0,
+    on_bad_row: Callable[[MalformedExport], None] | None = None,
 ) -> Iterator[CsvRow]:
     """Stream a CSV as rows keyed by column name; blank lines (CR CR LF) are skipped.
 
     With ``header=None`` the first record is the header; otherwise ``header`` names the columns
     of a header-less file. A short row, or a long one without ``allow_extra``, is an error that
-    names the line: nothing is dropped silently.
+    names the line: nothing is dropped silently. The last ``optional_tail`` columns may be
+    missing from a row (read as ``""``: RoboForm leaves its empty last column out).
+    ``dialect`` is for exporters that escape quotes their own way (KeePass: backslashes
+    instead of doubled quotes). With ``on_bad_row`` (lenient reads), a malformed row is handed
+    to it and reading goes on with the next row; without it, the error is raised.
     """
     handle: io.TextIOBase | io.TextIOWrapper = (
         io.StringIO(text, newline="") if text is not None else open_text(path)
     )
     with handle:
-        reader = csv.reader(handle, strict=True)
+        reader = csv.reader(handle, dialect, strict=True)
         columns: list[str] | None = list(header) if header is not None else None
-        start = 1
-        try:
-            for cells in reader:
-                line, start = start, reader.line_num + 1
-                if not cells or all(not c.strip() for c in cells):
-                    continue
-                if columns is None:
-                    columns = _clean_header(cells)
-                    continue
-                if len(cells) < len(columns):
-                    # Names only when the reader gave them: a file's first record may be data
-                    # (a header-less file read with an explicit format), passwords included.
-                    names = f" ({', '.join(columns)})" if header is not None else ""
-                    raise MalformedExport(
-                        path, f"line {line}", f"{len(columns)} columns{names}, found {len(cells)}"
-                    )
-                if len(cells) > len(columns) and not allow_extra:
-                    raise MalformedExport(
-                        path, f"line {line}", f"{len(columns)} columns, found {len(cells)}"
-                    )
-                values = dict(zip(columns, cells[: len(columns)], strict=True))
-                yield CsvRow(line, values, tuple(cells[len(columns) :]))
-        except csv.Error as exc:
-            raise MalformedExport(
-                path, f"line {reader.line_num}", f"well-formed CSV ({exc})"
-            ) from None
-        except UnicodeDecodeError:  # its .object is a chunk of the file: let it die here
-            undecodable = True
-        else:
-            undecodable = False
+        start, undecodable = 1, False
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                bad = MalformedExport(path, f"line {reader.line_num}", f"well-formed CSV ({exc})")
+                start = reader.line_num + 1
+                if on_bad_row is None:
+                    raise bad from None
+                on_bad_row(bad)
+                continue
+            except UnicodeDecodeError:  # its .object is a chunk of the file: let it die here
+                undecodable = True
+                break
+            line, start = start, reader.line_num + 1
+            if not cells or all(not c.strip() for c in cells):
+                continue
+            if columns is None:
+                columns = _clean_header(cells)
+                continue
+            problem = _row_problem(cells, columns, header is not None, allow_extra, optional_tail)
+            if problem is not None:
+                bad = MalformedExport(path, f"line {line}", problem)
+                if on_bad_row is None:
+                    raise bad
+                on_bad_row(bad)
+                continue
+            padded = cells + [""] * (len(columns) - len(cells))
+            values = dict(zip(columns, padded[: len(columns)], strict=True))
+            yield CsvRow(line, values, tuple(cells[len(columns) :]))
     if undecodable:
         raise MalformedExport(path, None, "valid UTF-8 or UTF-16 text")
+
+
+def _row_problem(
+    cells: Sequence[str], columns: Sequence[str], named: bool, allow_extra: bool, optional: int
+) -> str | None:
+    """What is wrong with a row's cell count, or ``None``.
+
+    Column names are given only when the reader supplied them: a file's first record may be
+    data (a header-less file read with an explicit format), passwords included.
+    """
+    if len(cells) < len(columns) - optional:
+        names = f" ({', '.join(columns)})" if named else ""
+        return f"{len(columns)} columns{names}, found {len(cells)}"
+    if len(cells) > len(columns) and not allow_extra:
+        return f"{len(columns)} columns, found {len(cells)}"
+    return None
 
 
 def csv_header(path: Path, text: str | None) -> list[str]:

@@ -51,7 +51,8 @@ class VaultItem:
 
     ``id`` is stable across runs: the export's own id when it has one, else a fingerprint of
     non-secret fields (see :func:`fingerprint`). ``totp`` is ``True`` when the item has a
-    one-time-password secret (the secret itself is never kept). ``excluded`` carries the
+    one-time-password secret (the secret itself is never kept); ``passkey`` likewise when it
+    has a passkey (formats that carry passkeys, such as CXF, set it). ``excluded`` carries the
     manager's native "exclude from reports" flag (KeePass QualityCheck, 1Password Watchtower).
     ``urls`` are kept as exported, so they stay out of ``repr`` like the password: a URL can
     carry credentials (``https://user:pass@host``).
@@ -65,6 +66,7 @@ class VaultItem:
     password: str | None = field(default=None, repr=False)
     urls: tuple[str, ...] = field(default=(), repr=False)  # may hold user:password@
     totp: bool = False
+    passkey: bool = False
     folder: str | None = None
     notes_present: bool = False
     created: Timestamp | None = None

@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import (
+from pwhygiene._vault.formats._common import (
     collect,
     header_has,
     make_vault,
-    nonempty,
+    password_or_none,
     read_checked_csv,
     split_urls,
+    text_or_none,
     timestamp,
 )
 from pwhygiene._vault.io import CsvRow, get, load_json, opt
@@ -95,8 +96,8 @@ def _json_item(
     if kind is ItemKind.LOGIN:
         login = opt(item, "login", dict, path, where) or {}
         here = f"{where}.login"
-        username = nonempty(opt(login, "username", str, path, here))
-        password = nonempty(opt(login, "password", str, path, here))
+        username = text_or_none(opt(login, "username", str, path, here))
+        password = password_or_none(opt(login, "password", str, path, here))
         totp = bool(opt(login, "totp", str, path, here))
         changed_raw = opt(login, "passwordRevisionDate", str, path, here)
         uris = opt(login, "uris", list, path, here) or []
@@ -210,9 +211,9 @@ def _csv_item(row: CsvRow, path: Path) -> VaultItem:
     title = values["name"]
     login = kind is ItemKind.LOGIN
     urls = split_urls(values["login_uri"]) if login else ()
-    username = nonempty(values["login_username"]) if login else None
+    username = text_or_none(values["login_username"]) if login else None
     # An organization export names collections (comma-separated); an individual one a folder.
-    folder = nonempty(values.get("folder", "")) or nonempty(
+    folder = text_or_none(values.get("folder", "")) or text_or_none(
         next(iter(split_urls(values.get("collections", ""))), "")
     )
     return VaultItem(
@@ -221,7 +222,7 @@ def _csv_item(row: CsvRow, path: Path) -> VaultItem:
         source_format=CSV_NAME,
         kind=kind,
         username=username,
-        password=nonempty(values["login_password"]) if login else None,
+        password=password_or_none(values["login_password"]) if login else None,
         urls=urls,
         totp=login and bool(values.get("login_totp", "").strip()),
         folder=folder,

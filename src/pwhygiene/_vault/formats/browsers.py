@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import (
+from pwhygiene._vault.formats._common import (
     checked_rows,
     collect,
     header_has,
+    header_of,
     make_vault,
-    nonempty,
+    password_or_none,
     read_checked_csv,
+    rows_of,
     split_urls,
+    text_or_none,
     timestamp,
     title_from_url,
 )
-from pwhygiene._vault.io import CsvRow, csv_header, csv_rows
+from pwhygiene._vault.io import CsvRow, csv_header
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 
@@ -50,13 +53,13 @@ def _login(
     totp: bool = False,
 ) -> VaultItem:
     urls = split_urls(url)
-    user = nonempty(username)
+    user = text_or_none(username)
     return VaultItem(
         id=fingerprint(title, user, *urls),
         title=title,
         source_format=name,
         username=user,
-        password=nonempty(password),
+        password=password_or_none(password),
         urls=urls,
         totp=totp,
         notes_present=bool(notes.strip()),
@@ -69,7 +72,7 @@ def _login(
 def read_chrome(path: Path, options: ReadOptions) -> Vault:
     """Read a Chrome / Edge / Brave CSV (with or without the ``note`` column)."""
     warnings: list[str] = []
-    rows = checked_rows(csv_rows(path), path, _CHROME_HEADERS[0], "Chromium CSV")
+    rows = checked_rows(rows_of(path, options, warnings), path, _CHROME_HEADERS[0], "Chromium CSV")
     items = collect(
         rows,
         lambda row: _login(
@@ -107,14 +110,14 @@ def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | N
     where = f"line {row.line}"
     created = timestamp(values.get("timeCreated"), "timeCreated", path, where)
     changed = timestamp(values.get("timePasswordChanged"), "timePasswordChanged", path, where)
-    username = nonempty(values["username"])
+    username = text_or_none(values["username"])
     title = title_from_url(url)
     return VaultItem(
-        id=nonempty(values["guid"].strip()) or fingerprint(title, username, url),
+        id=text_or_none(values["guid"].strip()) or fingerprint(title, username, url),
         title=title,
         source_format=FIREFOX,
         username=username,
-        password=nonempty(values["password"]),
+        password=password_or_none(values["password"]),
         urls=(url,) if url else (),
         created=created,
         modified=changed,
@@ -125,7 +128,7 @@ def _firefox_item(row: CsvRow, path: Path, warnings: list[str]) -> VaultItem | N
 def read_firefox(path: Path, options: ReadOptions) -> Vault:
     """Read a Firefox CSV export (epoch-ms times; the Firefox Accounts entry skipped)."""
     warnings: list[str] = []
-    rows = checked_rows(csv_rows(path), path, _FIREFOX_REQUIRED, "Firefox CSV")
+    rows = checked_rows(rows_of(path, options, warnings), path, _FIREFOX_REQUIRED, "Firefox CSV")
     items = collect(
         rows,
         lambda row: _firefox_item(row, path, warnings),
@@ -168,11 +171,20 @@ def read_safari(path: Path, options: ReadOptions) -> Vault:
     )
 
 
+_SAFARI_COLUMNS = frozenset((*_SAFARI_REQUIRED, "Notes", "OTPAuth"))
+
+
 def sniff_safari(sample: Sample) -> Detection:
-    """YES for Apple's ``Title,URL,Username,Password`` (``URL`` upper-case) with ``OTPAuth``."""
-    if header_has(sample, (*_SAFARI_REQUIRED, "OTPAuth")):
-        return Detection.YES
-    return Detection.MAYBE if header_has(sample, _SAFARI_REQUIRED) else Detection.NO
+    """YES for Apple's ``Title,URL,Username,Password`` (``URL`` upper-case) with ``OTPAuth``.
+
+    A header with a column Apple never writes (1Password 7's ``Type``, say) is not Safari's;
+    one with only the four shared columns (and ``Notes``) is a MAYBE, which 1Password 7's
+    CSV shares, so the user is asked to name the format instead of getting the wrong items.
+    """
+    header = set(header_of(sample))
+    if not header >= set(_SAFARI_REQUIRED) or not header <= _SAFARI_COLUMNS:
+        return Detection.NO
+    return Detection.YES if "OTPAuth" in header else Detection.MAYBE
 
 
 register(

@@ -12,15 +12,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pwhygiene._vault.formats._core_common import collect, make_vault, title_from_url
-from pwhygiene._vault.formats._more_common import (
-    Ids,
+from pwhygiene._vault.formats._common import (
+    collect,
     header_of,
     in_member,
+    make_vault,
+    password_or_none,
+    rows_of,
     text_or_none,
+    title_from_url,
 )
-from pwhygiene._vault.io import CsvRow, SafeZip, csv_header, csv_rows, decode_head, read_text
-from pwhygiene._vault.model import ItemKind, Vault, VaultItem
+from pwhygiene._vault.io import CsvRow, SafeZip, csv_header, decode_head, read_text
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import (
     SNIFF_BYTES,
     Detection,
@@ -43,9 +46,8 @@ Converter = Callable[[CsvRow, "_Context"], VaultItem]
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    """What every row conversion of one read shares: the id maker and the format name."""
+    """What every row conversion of one read shares: the format name."""
 
-    ids: Ids
     name: str
 
 
@@ -58,11 +60,11 @@ def _credential(row: CsvRow, ctx: _Context) -> VaultItem:
     title = v.get("title", "") or (title_from_url(url) if url else "")
     folder = text_or_none(v.get("category"))
     return VaultItem(
-        id=ctx.ids.make(title, username, url, folder),
+        id=fingerprint(title, username, url, folder),
         title=title,
         source_format=ctx.name,
         username=username,
-        password=v.get("password") or None,
+        password=password_or_none(v.get("password")),
         urls=(url,) if url else (),
         totp=bool(v.get("otpSecret") or v.get("otpUrl")),
         folder=folder,
@@ -76,7 +78,7 @@ def _typed(kind: ItemKind, title_of: Callable[[dict[str, str]], str]) -> Convert
     def convert(row: CsvRow, ctx: _Context) -> VaultItem:
         title = title_of(row.values).strip()
         return VaultItem(
-            id=ctx.ids.make(kind.value, title, row.values.get("type")),
+            id=fingerprint(kind.value, title, row.values.get("type")),
             title=title,
             source_format=ctx.name,
             kind=kind,
@@ -130,7 +132,7 @@ def _rows(
             path, "line 1", "a Dashlane header (credentials: username,username2,username3,...)"
         )
     _, convert = table
-    rows: Iterator[CsvRow] = csv_rows(path, text=text)
+    rows: Iterator[CsvRow] = rows_of(path, options, warnings, text=text)
     return collect(rows, lambda r: convert(r, ctx), strict=options.strict, warnings=warnings)
 
 
@@ -143,7 +145,7 @@ def _head(path: Path) -> str:
 def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read one Dashlane CSV (normally ``credentials.csv``), streaming its rows."""
     warnings: list[str] = []
-    items = _rows(path, None, _Context(Ids(), CSV_NAME), options, warnings)
+    items = _rows(path, None, _Context(CSV_NAME), options, warnings)
     return make_vault(items, CSV_NAME, path, warnings)
 
 
@@ -151,7 +153,7 @@ def read_zip(path: Path, options: ReadOptions) -> Vault:
     """Read every Dashlane table in the zip; unknown CSV members are reported, not guessed."""
     warnings: list[str] = []
     items: list[VaultItem] = []
-    ctx = _Context(Ids(), ZIP_NAME)
+    ctx = _Context(ZIP_NAME)
     with SafeZip(path) as archive:
         names = sorted(archive.names(), key=_member_order)
         for name in names:
@@ -182,13 +184,20 @@ def _member_order(name: str) -> tuple[int, str]:
 
 
 def sniff_csv(sample: Sample) -> Detection:
-    """YES for the credentials header: ``username,username2,username3,title,...``."""
+    """YES for the credentials header; MAYBE for another table of Dashlane's CSV zip.
+
+    A user who unzipped the export may point at ``securenotes.csv``, ``payments.csv``,
+    ``ids.csv`` or ``personalInfo.csv``: their headers are Dashlane's but less distinctive, so
+    they are a MAYBE, read when no other format claims the file. A bare ``title,note`` is too
+    generic to claim unless the file still has Dashlane's name, ``securenotes.csv``.
+    """
     header = header_of(sample)
-    return (
-        Detection.YES
-        if tuple(header[: len(CREDENTIALS_HEAD)]) == CREDENTIALS_HEAD
-        else Detection.NO
-    )
+    if tuple(header[: len(CREDENTIALS_HEAD)]) == CREDENTIALS_HEAD:
+        return Detection.YES
+    table = _table(header) if header else None
+    if table is None or (table[0] == "secure notes" and sample.path.name != "securenotes.csv"):
+        return Detection.NO
+    return Detection.MAYBE
 
 
 def sniff_zip(sample: Sample) -> Detection:

@@ -15,11 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import collect, make_vault, timestamp
-from pwhygiene._vault.formats._more_common import (
+from pwhygiene._vault.formats._common import (
+    collect,
     json_head,
     kind_for,
+    make_vault,
     text_or_none,
+    timestamp,
 )
 from pwhygiene._vault.io import get, load_json, opt
 from pwhygiene._vault.model import ItemKind, PasswordHistoryEntry, Timestamp, Vault, VaultItem

@@ -14,15 +14,10 @@ from pwhygiene._vault.io import (
 )
 from pwhygiene._vault.kdbx.document import parse_document
 from pwhygiene._vault.kdbx.header import SIGNATURE_1
-from pwhygiene._vault.kdbx.payload import open_kdbx
+from pwhygiene._vault.kdbx.payload import Decrypted, open_kdbx
 from pwhygiene._vault.model import Vault
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
-from pwhygiene.exceptions import ExportTooLarge, UnsupportedFormat
-
-KEEPASSXC_CSV_COLUMNS = ("Group", "Title", "Username", "Password", "URL", "Notes")
-KEEPASSXC_CSV_OPTIONAL = ("TOTP", "Icon", "Last Modified", "Created")  # KeePassXC 2.7+
-KEEPASS_CSV_COLUMNS = ("Account", "Login Name", "Password", "Web Site", "Comments")
-RECYCLE_BIN_NAME = "Recycle Bin"  # KeePassXC's default (English) recycle bin group name
+from pwhygiene.exceptions import ExportTooLarge, UnsupportedFormat, WrongPassword
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -37,8 +32,25 @@ def _sniff_kdbx(sample: Sample) -> Detection:
     return Detection.NO
 
 
+def _open(data: bytes, path: Path, options: ReadOptions) -> Decrypted:
+    """Decrypt with the password and key file given; with a key file, a blank password is both.
+
+    ``password=None`` means "no password component" and ``""`` means "an empty password", but a
+    user with a key file rarely knows which of the two their database holds (KeePassXC leaves
+    an empty field out and offers "retry with empty password"). So with a key file and no or
+    an empty password, the other composition is tried when the first one is wrong.
+    """
+    try:
+        return open_kdbx(data, path, options.password, options.key_file)
+    except WrongPassword:
+        if options.key_file is None or options.password not in (None, ""):
+            raise
+    other = "" if options.password is None else None
+    return open_kdbx(data, path, other, options.key_file)
+
+
 def _read_kdbx(path: Path, options: ReadOptions) -> Vault:
-    decrypted = open_kdbx(_read_bytes(path), path, options.password, options.key_file)
+    decrypted = _open(_read_bytes(path), path, options)
     if decrypted.stream is None:
         raise UnsupportedFormat(
             f"{path}: the database protects values with an unsupported inner stream; "

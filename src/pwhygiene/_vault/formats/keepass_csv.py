@@ -8,16 +8,20 @@ and doubles quotes (RFC 4180); KeePass escapes quotes and backslashes with a bac
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 
+from pwhygiene._vault.formats._common import (
+    collect,
+    make_vault,
+    password_or_none,
+    rows_of,
+    text_or_none,
+)
 from pwhygiene._vault.io import (
     CsvRow,
     csv_header,
-    csv_rows,
     decode_head,
-    open_text,
     parse_timestamp,
 )
 from pwhygiene._vault.model import ItemKind, Timestamp, Vault, VaultItem, fingerprint
@@ -38,7 +42,9 @@ RECYCLE_BIN_NAME = "Recycle Bin"  # KeePassXC's default (English) recycle bin gr
 
 
 def _kind(password: str, username: str, urls: tuple[str, ...]) -> ItemKind:
-    return ItemKind.LOGIN if (password or username or urls) else ItemKind.NOTE
+    """A row with any credential is a login; a row with only a title and notes is a note."""
+    login = password_or_none(password) or text_or_none(username) or urls
+    return ItemKind.LOGIN if login else ItemKind.NOTE
 
 
 def _time(row: CsvRow, column: str, path: Path) -> Timestamp | None:
@@ -60,8 +66,8 @@ def _keepassxc_item(row: CsvRow, path: Path) -> VaultItem:
         title=title,
         source_format="keepassxc-csv",
         kind=kind,
-        username=username or None,
-        password=password if kind is ItemKind.LOGIN else None,
+        username=text_or_none(username),
+        password=password_or_none(password) if kind is ItemKind.LOGIN else None,
         urls=urls,
         totp=bool(v.get("TOTP", "").strip()),
         folder="/".join(groups) or None,
@@ -82,67 +88,32 @@ def _keepass_item(row: CsvRow, path: Path) -> VaultItem:
         title=title,
         source_format="keepass-csv",
         kind=kind,
-        username=username or None,
-        password=password if kind is ItemKind.LOGIN else None,
+        username=text_or_none(username),
+        password=password_or_none(password) if kind is ItemKind.LOGIN else None,
         urls=urls,
         notes_present=bool(v["Comments"].strip()),
     )
 
 
-def _keepass_rows(path: Path) -> Iterator[CsvRow]:
-    """KeePass 1.x-style CSV: backslash escapes, no doubled quotes; the header row first."""
-    with open_text(path) as handle:
-        yield from _keepass_records(path, handle)
+class _KeePassDialect(csv.excel):
+    """KeePass 1.x-style CSV: backslash escapes quotes and backslashes, no doubled quotes."""
+
+    doublequote = False
+    escapechar = "\\"
 
 
-def _keepass_records(path: Path, handle: Iterable[str]) -> Iterator[CsvRow]:
-    reader = csv.reader(handle, doublequote=False, escapechar="\\", strict=True)
-    start, header_seen = 1, False
-    try:
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(KEEPASS_COLUMNS):
-                raise MalformedExport(path, f"line {line}", f"5 columns, found {len(cells)}")
-            if not header_seen:
-                header_seen = True
-                continue
-            yield CsvRow(line, dict(zip(KEEPASS_COLUMNS, cells, strict=True)))
-    except csv.Error as exc:
-        raise MalformedExport(path, f"line {reader.line_num}", f"KeePass CSV ({exc})") from None
-    except UnicodeDecodeError:  # its .object is a chunk of the file: let it die here
-        undecodable = True
-    else:
-        undecodable = False
-    if undecodable:
-        raise MalformedExport(path, None, "valid UTF-8 or UTF-16 text")
-
-
-def _collect(
-    rows: Iterable[CsvRow],
-    make: Callable[[CsvRow, Path], VaultItem],
-    name: str,
+def _read(
     path: Path,
     options: ReadOptions,
+    make: Callable[[CsvRow, Path], VaultItem],
+    name: str,
+    dialect: type[csv.Dialect] = csv.excel,
 ) -> Vault:
-    """Items in file order; duplicate fingerprints get a ``-2``, ``-3`` suffix to stay unique."""
-    items: list[VaultItem] = []
+    """Items in file order; a lenient read turns a malformed row into a warning."""
     warnings: list[str] = []
-    seen: dict[str, int] = {}
-    for row in rows:
-        try:
-            item = make(row, path)
-        except MalformedExport:
-            if options.strict:
-                raise
-            warnings.append(f"{path}: line {row.line}: skipped a row with an unreadable date")
-            continue
-        seen[item.id] = seen.get(item.id, 0) + 1
-        if seen[item.id] > 1:
-            item = replace(item, id=f"{item.id}-{seen[item.id]}")
-        items.append(item)
-    return Vault(tuple(items), name, path, warnings=tuple(warnings))
+    rows = rows_of(path, options, warnings, dialect=dialect)
+    items = collect(rows, lambda row: make(row, path), strict=options.strict, warnings=warnings)
+    return make_vault(items, name, path, warnings)
 
 
 def _check_header(path: Path, columns: tuple[str, ...], extra: tuple[str, ...]) -> None:
@@ -156,13 +127,13 @@ def _check_header(path: Path, columns: tuple[str, ...], extra: tuple[str, ...]) 
 def read_keepassxc(path: Path, options: ReadOptions) -> Vault:
     """Read a KeePassXC CSV (six columns, or ten since KeePassXC 2.7)."""
     _check_header(path, KEEPASSXC_COLUMNS, KEEPASSXC_OPTIONAL)
-    return _collect(csv_rows(path), _keepassxc_item, "keepassxc-csv", path, options)
+    return _read(path, options, _keepassxc_item, "keepassxc-csv")
 
 
 def read_keepass(path: Path, options: ReadOptions) -> Vault:
     """Read KeePass 2's "KeePass CSV (1.x)" export."""
     _check_header(path, KEEPASS_COLUMNS, ())
-    return _collect(_keepass_rows(path), _keepass_item, "keepass-csv", path, options)
+    return _read(path, options, _keepass_item, "keepass-csv", _KeePassDialect)
 
 
 def _sniff(columns: tuple[str, ...]) -> Callable[[Sample], Detection]:

@@ -15,16 +15,19 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import collect, make_vault, timestamp
-from pwhygiene._vault.formats._more_common import (
-    Ids,
+from pwhygiene._vault.formats._common import (
+    collect,
     header_of,
     json_head,
     kind_for,
+    make_vault,
+    password_or_none,
+    rows_of,
     text_or_none,
+    timestamp,
 )
-from pwhygiene._vault.io import CsvRow, csv_rows, get, load_json, opt
-from pwhygiene._vault.model import ItemKind, Vault, VaultItem
+from pwhygiene._vault.io import CsvRow, get, load_json, opt
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport
 
@@ -71,7 +74,7 @@ def keeper_path(raw: str) -> str | None:
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def _csv_item(row: CsvRow, path: Path, ids: Ids) -> VaultItem:
+def _csv_item(row: CsvRow, path: Path) -> VaultItem:
     v = row.values
     pairs = row.extra[1:]  # extra[0] is the shared folder
     if len(pairs) % 2:
@@ -87,12 +90,12 @@ def _csv_item(row: CsvRow, path: Path, ids: Ids) -> VaultItem:
     kind = ItemKind.LOGIN if v["password"] or v["login"] or url else ItemKind.NOTE
     login = kind is ItemKind.LOGIN
     return VaultItem(
-        id=ids.make(v["title"], v["login"], url, folder),
+        id=fingerprint(v["title"], v["login"], url, folder),
         title=v["title"],
         source_format=CSV_NAME,
         kind=kind,
         username=text_or_none(v["login"]),
-        password=v["password"] or None,
+        password=password_or_none(v["password"]),
         urls=(url,) if url else (),
         totp=login and totp,
         folder=folder,
@@ -113,15 +116,12 @@ def _is_header(row: CsvRow) -> bool:
 def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read Keeper's header-less CSV (six or more cells a row)."""
     warnings: list[str] = []
-    ids = Ids()
     rows = (
         r
-        for r in csv_rows(path, header=CSV_COLUMNS, allow_extra=True)
+        for r in rows_of(path, options, warnings, header=CSV_COLUMNS, allow_extra=True)
         if not (r.line == 1 and _is_header(r))
     )
-    items = collect(
-        rows, lambda r: _csv_item(r, path, ids), strict=options.strict, warnings=warnings
-    )
+    items = collect(rows, lambda r: _csv_item(r, path), strict=options.strict, warnings=warnings)
     return make_vault(items, CSV_NAME, path, warnings)
 
 
@@ -161,10 +161,20 @@ def _folder(record: object, path: Path, where: str) -> str | None:
     return None
 
 
-def _json_item(record: object, where: str, path: Path, ids: Ids) -> VaultItem:
+def _uid(record: object, path: Path, where: str) -> str | None:
+    """The record's ``uid``: a string in Keeper's own exports, a number in some others."""
+    uid = opt(record, "uid", object, path, where)
+    if uid is None or isinstance(uid, str):
+        return text_or_none(uid)
+    if isinstance(uid, int) and not isinstance(uid, bool):
+        return str(uid)
+    raise MalformedExport(path, f"{where}.uid", "a string or integer record id")
+
+
+def _json_item(record: object, where: str, path: Path) -> VaultItem:
     title = opt(record, "title", str, path, where) or ""
     login_name = text_or_none(opt(record, "login", str, path, where))
-    password = opt(record, "password", str, path, where) or None
+    password = password_or_none(opt(record, "password", str, path, where))
     record_type = opt(record, "$type", str, path, where) or "login"
     kind = (
         ItemKind.LOGIN
@@ -177,9 +187,9 @@ def _json_item(record: object, where: str, path: Path, ids: Ids) -> VaultItem:
     more_urls, totp = _custom(fields, path, where)
     urls = ((url,) if url else ()) + tuple(more_urls)
     folder = _folder(record, path, where)
-    uid = opt(record, "uid", str, path, where)
+    uid = _uid(record, path, where)
     return VaultItem(
-        id=uid or ids.make(title, login_name, *urls, folder),
+        id=uid or fingerprint(title, login_name, *urls, folder),
         title=title,
         source_format=JSON_NAME,
         kind=kind,
@@ -199,11 +209,10 @@ def read_json(path: Path, options: ReadOptions) -> Vault:
     """Read Keeper's JSON export (``records``; ``shared_folders`` only name folders)."""
     data = load_json(path)
     warnings: list[str] = []
-    ids = Ids()
     records = list(enumerate(get(data, "records", list, path, "$")))
     items = collect(
         records,
-        lambda r: _json_item(r[1], f"$.records[{r[0]}]", path, ids),
+        lambda r: _json_item(r[1], f"$.records[{r[0]}]", path),
         strict=options.strict,
         warnings=warnings,
     )

@@ -17,15 +17,17 @@ import html
 import re
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import (
+from pwhygiene._vault.formats._common import (
     checked_rows,
     collect,
     header_has,
     make_vault,
-    nonempty,
+    password_or_none,
+    rows_of,
     split_urls,
+    text_or_none,
 )
-from pwhygiene._vault.io import CsvRow, csv_rows, read_text
+from pwhygiene._vault.io import CsvRow, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport
@@ -60,7 +62,7 @@ def _item(row: CsvRow, path: Path, unescape: bool) -> VaultItem:
     values = {k: html.unescape(v) for k, v in row.values.items()} if unescape else row.values
     url = values["url"].strip()
     title = values["name"]
-    folder = nonempty(values["grouping"].replace("\\", "/"))
+    folder = text_or_none(values["grouping"].replace("\\", "/"))
     if url == NOTE_URL:
         return VaultItem(
             id=fingerprint(title, None, NOTE_URL, folder),
@@ -70,7 +72,7 @@ def _item(row: CsvRow, path: Path, unescape: bool) -> VaultItem:
             folder=folder,
             notes_present=bool(values["extra"].strip()),
         )
-    username = nonempty(values["username"])
+    username = text_or_none(values["username"])
     urls = split_urls(url) if url and url != "http://" else ()
     if not title and not urls and not username and not values["password"]:
         raise MalformedExport(path, f"line {row.line}", "a name, url, username or password")
@@ -79,7 +81,7 @@ def _item(row: CsvRow, path: Path, unescape: bool) -> VaultItem:
         title=title,
         source_format=NAME,
         username=username,
-        password=nonempty(values["password"]),
+        password=password_or_none(values["password"]),
         urls=urls,
         totp=bool(values.get("totp", "").strip()),
         folder=folder,
@@ -93,7 +95,9 @@ def read(path: Path, options: ReadOptions) -> Vault:
     unescape = looks_html_escaped(text)
     warnings = ["decoded HTML entities (the file is HTML-escaped, as LastPass's web export is)"]
     warnings = warnings if unescape else []
-    rows = checked_rows(csv_rows(path, text=text), path, _REQUIRED, "LastPass CSV")
+    rows = checked_rows(
+        rows_of(path, options, warnings, text=text), path, _REQUIRED, "LastPass CSV"
+    )
     items = collect(
         rows, lambda row: _item(row, path, unescape), strict=options.strict, warnings=warnings
     )

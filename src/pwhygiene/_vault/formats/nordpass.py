@@ -12,18 +12,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import (
-    read_checked_csv,
-    title_from_url,
-)
-from pwhygiene._vault.formats._more_common import (
-    Ids,
+from pwhygiene._vault.formats._common import (
     header_of,
     kind_for,
+    password_or_none,
+    read_checked_csv,
     text_or_none,
+    title_from_url,
 )
 from pwhygiene._vault.io import CsvRow
-from pwhygiene._vault.model import ItemKind, Vault, VaultItem
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport
 
@@ -81,7 +79,7 @@ def _inferred_kind(values: dict[str, str]) -> ItemKind:
     return ItemKind.NOTE
 
 
-def _item(row: CsvRow, path: Path, ids: Ids) -> VaultItem | None:
+def _item(row: CsvRow, path: Path) -> VaultItem | None:
     v = row.values
     kind = _kind(v)
     if kind is None:
@@ -93,12 +91,12 @@ def _item(row: CsvRow, path: Path, ids: Ids) -> VaultItem | None:
     folder = text_or_none(v.get("folder")) or text_or_none(v.get("shared_folder"))
     title = v["name"] or (title_from_url(urls[0]) if urls else "")
     return VaultItem(
-        id=ids.make(kind.value, title, username, *urls, folder),
+        id=fingerprint(kind.value, title, username, *urls, folder),
         title=title,
         source_format=NAME,
         kind=kind,
         username=username,
-        password=(v["password"] or None) if login else None,
+        password=password_or_none(v["password"]) if login else None,
         urls=urls if login else (),
         totp=login and bool(v.get("totp")),
         folder=folder,
@@ -108,14 +106,13 @@ def _item(row: CsvRow, path: Path, ids: Ids) -> VaultItem | None:
 
 def read(path: Path, options: ReadOptions) -> Vault:
     """Read a NordPass CSV; folder rows declare folders and are not items."""
-    ids = Ids()
     return read_checked_csv(
         path,
         options,
         name=NAME,
         what="NordPass",
         required=REQUIRED,
-        convert=lambda r: _item(r, path, ids),
+        convert=lambda r: _item(r, path),
     )
 
 

@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import (
+from pwhygiene._vault.formats._common import (
     collect,
     header_has,
+    kind_for,
     make_vault,
-    nonempty,
+    password_or_none,
     read_checked_csv,
     split_urls,
+    text_or_none,
     timestamp,
     truthy,
 )
@@ -46,6 +48,12 @@ _KINDS = {
     "005": ItemKind.LOGIN,  # a standalone "Password" item: audited like a login
     "114": ItemKind.SSH_KEY,
 }
+# Section fields that hold a password in the other categories (102 database, 109 wireless
+# router, 110 server, 111 email account, 112 API credential, ...), in the ids 1Password's
+# templates give them; any other concealed field titled or named "password" counts too.
+# PINs, CVVs and recovery phrases are not passwords and stay out of the audit.
+_PASSWORD_IDS = ("password", "wireless_password", "pop_password", "smtp_password", "credential")
+_USERNAME_IDS = ("username", "pop_username", "smtp_username")
 
 
 # --- 1PUX -----------------------------------------------------------------------------------
@@ -61,6 +69,39 @@ def _login_fields(details: Mapping[str, object], path: Path, where: str) -> dict
         if designation in ("username", "password") and value and designation not in found:
             found[designation] = value
     return found
+
+
+def _section_fields(
+    details: Mapping[str, object], path: Path, where: str
+) -> list[tuple[str, str, Mapping[str, object]]]:
+    """``(id, title, value)`` of every section field, in order."""
+    found: list[tuple[str, str, Mapping[str, object]]] = []
+    for s, section in enumerate(opt(details, "sections", list, path, where) or []):
+        for f, entry in enumerate(
+            opt(section, "fields", list, path, f"{where}.sections[{s}]") or []
+        ):
+            here = f"{where}.sections[{s}].fields[{f}]"
+            value = opt(entry, "value", dict, path, here) or {}
+            ident = opt(entry, "id", str, path, here) or ""
+            found.append((ident, opt(entry, "title", str, path, here) or "", value))
+    return found
+
+
+def _section_login(
+    details: Mapping[str, object], path: Path, where: str
+) -> tuple[str | None, str | None]:
+    """Username and password kept in sections, for items other than logins and passwords."""
+    ranked: list[tuple[bool, str]] = []
+    username: str | None = None
+    for ident, title, value in _section_fields(details, path, where):
+        concealed, plain = value.get("concealed"), value.get("string")
+        if isinstance(concealed, str) and concealed:
+            if ident in _PASSWORD_IDS or "password" in f"{ident} {title}".lower():
+                ranked.append((ident not in _PASSWORD_IDS, concealed))  # template ids first
+        elif ident in _USERNAME_IDS and isinstance(plain, str) and username is None:
+            username = text_or_none(plain)
+    ranked.sort(key=lambda pair: pair[0])
+    return username, (ranked[0][1] if ranked else None)
 
 
 def _has_totp(details: Mapping[str, object], path: Path, where: str) -> bool:
@@ -103,21 +144,24 @@ def _last_change(history: tuple[PasswordHistoryEntry, ...]) -> datetime | None:
     return max(dates) if dates else None
 
 
-def _pux_item(item: object, where: str, path: Path, vault_name: str | None) -> VaultItem:
+def _pux_item(
+    item: object, where: str, path: Path, vault_name: str | None, name: str = PUX_NAME
+) -> VaultItem:
     if not isinstance(item, Mapping):
         raise MalformedExport(path, where, "an object")
     overview = get(item, "overview", dict, path, where)
     details = opt(item, "details", dict, path, where) or {}
     category = get(item, "categoryUuid", str, path, where)
-    kind = _KINDS.get(category, ItemKind.OTHER)
     here = f"{where}.details"
-    fields = _login_fields(details, path, here) if kind is ItemKind.LOGIN else {}
-    password = fields.get("password")
+    fields = _login_fields(details, path, here) if category == "001" else {}
+    username, password = fields.get("username"), fields.get("password")
     if category == "005":
-        password = nonempty(opt(details, "password", str, path, here))
+        password = password_or_none(opt(details, "password", str, path, here))
+    elif category not in _KINDS:  # database, server, Wi-Fi, email, API credential, ...
+        username, password = _section_login(details, path, here)
+    kind = kind_for(_KINDS.get(category), password is not None)
     title = opt(overview, "title", str, path, f"{where}.overview") or ""
     urls = _urls(overview, path, f"{where}.overview")
-    username = fields.get("username")
     created = timestamp(opt(item, "createdAt", int, path, where), "createdAt", path, where)
     modified = timestamp(opt(item, "updatedAt", int, path, where), "updatedAt", path, where)
     history = _history(details, path, here) if kind is ItemKind.LOGIN else ()
@@ -129,10 +173,10 @@ def _pux_item(item: object, where: str, path: Path, vault_name: str | None) -> V
     return VaultItem(
         id=opt(item, "uuid", str, path, where) or fingerprint(title, username, *urls),
         title=title,
-        source_format=PUX_NAME,
+        source_format=name,
         kind=kind,
-        username=username,
-        password=password,
+        username=username if kind is ItemKind.LOGIN else None,
+        password=password if kind is ItemKind.LOGIN else None,
         urls=urls,
         totp=_has_totp(details, path, here),
         folder=vault_name,
@@ -165,15 +209,19 @@ def read_1pux(path: Path, options: ReadOptions) -> Vault:
         if DATA_MEMBER not in archive.names():
             raise MalformedExport(path, None, f"a 1PUX archive with an {DATA_MEMBER} member")
         raw = archive.read(DATA_MEMBER)
-    data = load_json(path, read_text(path, raw))
+    return vault_from_export_data(load_json(path, read_text(path, raw)), path, options, PUX_NAME)
+
+
+def vault_from_export_data(data: object, path: Path, options: ReadOptions, name: str) -> Vault:
+    """Items of a parsed ``export.data``; shared by the 1PUX and bare ``export.data`` readers."""
     warnings: list[str] = []
     items = collect(
         _pux_records(data, path),
-        lambda rec: _pux_item(rec[0], rec[1], path, rec[2]),
+        lambda rec: _pux_item(rec[0], rec[1], path, rec[2], name),
         strict=options.strict,
         warnings=warnings,
     )
-    return make_vault(items, PUX_NAME, path, warnings)
+    return make_vault(items, name, path, warnings)
 
 
 def sniff_1pux(sample: Sample) -> Detection:
@@ -191,14 +239,14 @@ _CSV_REQUIRED = ("Title", "Url", "Username", "Password")
 
 def _csv_item(row: CsvRow) -> VaultItem:
     values = row.values
-    title, username = values["Title"], nonempty(values["Username"])
+    title, username = values["Title"], text_or_none(values["Username"])
     urls = split_urls(values["Url"])
     return VaultItem(
         id=fingerprint(title, username, *urls),
         title=title,
         source_format=CSV_NAME,
         username=username,
-        password=nonempty(values["Password"]),
+        password=password_or_none(values["Password"]),
         urls=urls,
         totp=bool(values.get("OTPAuth", "").strip()),
         notes_present=bool(values.get("Notes", "").strip()),

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 import gnupg
 
-from pwhygiene._vault.formats._core_common import collect, make_vault
+from pwhygiene._vault.formats._common import collect, make_vault
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import ExportTooLarge, MalformedExport, UnsupportedFormat

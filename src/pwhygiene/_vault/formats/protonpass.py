@@ -13,23 +13,21 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import (
+from pwhygiene._vault.formats._common import (
     collect,
-    make_vault,
-    read_checked_csv,
-    timestamp,
-)
-from pwhygiene._vault.formats._more_common import (
-    Ids,
     header_of,
     in_member,
     json_head,
     kind_for,
+    make_vault,
+    password_or_none,
+    read_checked_csv,
     text_or_none,
+    timestamp,
 )
 from pwhygiene._vault.formats.protonpass_pgp import DATA_JSON, DATA_PGP, PGP_REFUSAL
 from pwhygiene._vault.io import CsvRow, SafeZip, get, load_json, opt, read_text
-from pwhygiene._vault.model import ItemKind, Vault, VaultItem
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
 
@@ -74,7 +72,7 @@ def _csv_urls(row: CsvRow, path: Path) -> tuple[str, ...]:
     return tuple(u.strip() for u in row.values["url"].split(",") if u.strip())
 
 
-def _csv_item(row: CsvRow, path: Path, ids: Ids) -> VaultItem:
+def _csv_item(row: CsvRow, path: Path) -> VaultItem:
     v = row.values
     where = f"line {row.line}"
     kind = _kind(v["type"].strip(), v["password"])
@@ -83,12 +81,12 @@ def _csv_item(row: CsvRow, path: Path, ids: Ids) -> VaultItem:
     username = (text_or_none(v.get("username")) or text_or_none(v.get("email"))) if login else None
     folder = text_or_none(v.get("vault"))
     return VaultItem(
-        id=ids.make(kind.value, v["name"], username, *urls, folder),
+        id=fingerprint(kind.value, v["name"], username, *urls, folder),
         title=v["name"],
         source_format=CSV_NAME,
         kind=kind,
         username=username,
-        password=(v["password"] or None) if login else None,
+        password=password_or_none(v["password"]) if login else None,
         urls=urls,
         totp=login and bool(v["totp"].strip()),
         folder=folder,
@@ -100,14 +98,13 @@ def _csv_item(row: CsvRow, path: Path, ids: Ids) -> VaultItem:
 
 def read_csv(path: Path, options: ReadOptions) -> Vault:
     """Read a Proton Pass CSV (with or without the ``email`` and ``autofillUrls`` columns)."""
-    ids = Ids()
     return read_checked_csv(
         path,
         options,
         name=CSV_NAME,
         what="Proton Pass",
         required=CSV_REQUIRED,
-        convert=lambda r: _csv_item(r, path, ids),
+        convert=lambda r: _csv_item(r, path),
     )
 
 
@@ -185,10 +182,10 @@ def _json_item(item: object, folder: str, where: str, path: Path, name: str) -> 
         source_format=name,
         kind=kind,
         username=username if login else None,
-        password=(password or None) if login else None,
+        password=password_or_none(password) if login else None,
         urls=_json_urls(content, path, c_where) if login else (),
         totp=login and _has_totp(data, content, path, here),
-        folder=folder or None,
+        folder=text_or_none(folder),
         notes_present=bool(opt(meta, "note", str, path, f"{here}.metadata")),
         created=timestamp(opt(item, "createTime", int, path, where), "createTime", path, where),
         modified=timestamp(opt(item, "modifyTime", int, path, where), "modifyTime", path, where),
@@ -197,8 +194,12 @@ def _json_item(item: object, folder: str, where: str, path: Path, name: str) -> 
 
 
 def vault_from_json(data: object, path: Path, name: str, options: ReadOptions) -> Vault:
-    """Items of a parsed ``data.json``; shared by the JSON and zip readers."""
-    if get(data, "encrypted", bool, path, "$"):
+    """Items of a parsed ``data.json``; shared by the JSON and zip readers.
+
+    Proton's ``ExportData`` type: ``{version, userId?, vaults}``; versions before ~1.20 also
+    wrote ``encrypted`` (a flag for the PGP export), which current versions leave out.
+    """
+    if opt(data, "encrypted", bool, path, "$"):
         raise UnsupportedFormat(f"{path}: {PGP_REFUSAL}")
     warnings: list[str] = []
     records = []
@@ -242,25 +243,25 @@ def read_zip(path: Path, options: ReadOptions) -> Vault:
 # --- Detection ------------------------------------------------------------------------------
 
 _VAULTS_OBJECT = re.compile(r'"vaults"\s*:\s*\{')
-_ENCRYPTED_FLAG = re.compile(r'"encrypted"\s*:\s*(true|false)')
+_EXPORT_KEYS = re.compile(r'"encrypted"\s*:\s*(true|false)|"version"\s*:\s*"|"userId"\s*:')
 
 
 def sniff_csv(sample: Sample) -> Detection:
-    """YES for a header with ``type,name,url`` and the ``createTime``/``vault`` columns."""
+    """YES for a header ``type,name,url,...`` with ``createTime`` and ``modifyTime``.
+
+    The oldest exports (Proton's ``ExportedCsvItem``) have no ``vault`` column; every version
+    has both times, which no other CSV here starts with ``type,name,url`` and carries.
+    """
     header = header_of(sample)
-    if (
-        header[:3] == ["type", "name", "url"]
-        and set(header) >= set(CSV_REQUIRED)
-        and "vault" in header
-    ):
+    if header[:3] == ["type", "name", "url"] and set(header) >= {*CSV_REQUIRED, "modifyTime"}:
         return Detection.YES
     return Detection.NO
 
 
 def sniff_json(sample: Sample) -> Detection:
-    """YES for a JSON object with ``"vaults": {`` and an ``"encrypted"`` flag."""
+    """YES for a JSON object with ``"vaults": {`` and ``version``, ``userId`` or ``encrypted``."""
     text = json_head(sample)
-    if text and _VAULTS_OBJECT.search(text) and _ENCRYPTED_FLAG.search(text):
+    if text and _VAULTS_OBJECT.search(text) and _EXPORT_KEYS.search(text):
         return Detection.YES
     return Detection.NO
 
@@ -274,7 +275,7 @@ register(
     FormatSpec(
         name=CSV_NAME,
         description="Proton Pass CSV export",
-        detection="header type,name,url,... with createTime, modifyTime and vault",
+        detection="header type,name,url,... with createTime and modifyTime",
         sniff=sniff_csv,
         read=read_csv,
         extensions=(".csv",),
@@ -284,7 +285,7 @@ register(
     FormatSpec(
         name=JSON_NAME,
         description="Proton Pass JSON export (data.json)",
-        detection='JSON object with "vaults": {...} and an "encrypted" flag',
+        detection='JSON object with "vaults": {...} and "version", "userId" or "encrypted"',
         sniff=sniff_json,
         read=read_json,
         extensions=(".json",),

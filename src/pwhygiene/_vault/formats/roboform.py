@@ -19,21 +19,23 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from pwhygiene._vault.formats._core_common import checked_rows, collect, make_vault
-from pwhygiene._vault.formats._more_common import (
-    Ids,
+from pwhygiene._vault.formats._common import (
+    checked_rows,
+    collect,
     header_of,
+    make_vault,
+    rows_of,
     text_or_none,
 )
-from pwhygiene._vault.io import CsvRow, csv_rows
-from pwhygiene._vault.model import ItemKind, Vault, VaultItem
+from pwhygiene._vault.io import CsvRow
+from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport
 
 NAME = "roboform-csv"
 
 REQUIRED = ("Name", "Url", "Login", "Pwd", "Note")
-SIGNATURE = ("Name", "Url", "MatchUrl", "Login", "Pwd")
+SIGNATURE = ("Name", "Url", "Login", "Pwd")  # Pwd is RoboForm's own spelling
 FIELD_COLUMNS = ("RfFieldsV2", "Rf_fields")  # current and legacy name of the form-field column
 
 
@@ -47,15 +49,21 @@ class FormField:
 
 
 def parse_field(cell: str) -> FormField | None:
-    """``Label$,,,type,value`` → a :class:`FormField`; ``None`` if the cell is not one.
+    """``Label$,,,type,value`` (or ``Label,,,type,value``) → a :class:`FormField`, else ``None``.
 
-    The value is everything after the type, commas included (an ``otpauth://`` URI has some).
+    RoboForm marks most labels with ``$`` but not custom fields (``Test,,,txt,Test``). The
+    value is everything after the type, commas included (an ``otpauth://`` URI has some).
     """
     label, dollar, rest = cell.partition("$")
-    parts = rest.split(",", 4)
-    if not dollar or len(parts) < 5:
+    if dollar:
+        parts = rest.split(",", 4)
+        if len(parts) < 5:
+            return None
+        return FormField(label.strip(), parts[3].strip().lower(), parts[4])
+    parts = cell.split(",", 4)
+    if len(parts) < 5 or parts[1] or parts[2] or not parts[3].strip():
         return None
-    return FormField(label.strip(), parts[3].strip().lower(), parts[4])
+    return FormField(parts[0].strip(), parts[3].strip().lower(), parts[4])
 
 
 def _legacy_field(cell: str) -> FormField | None:
@@ -99,7 +107,7 @@ def _kind(login: str | None, password: str | None, url: str | None, note: bool) 
     return ItemKind.NOTE if note else ItemKind.OTHER
 
 
-def _item(row: CsvRow, path: Path, ids: Ids, column: str | None) -> VaultItem:
+def _item(row: CsvRow, path: Path, column: str | None) -> VaultItem:
     v = row.values
     fields = _form_fields(row, path, column)
     password = v["Pwd"] or next((f.value for f in fields if f.kind == "pwd" and f.value), None)
@@ -118,7 +126,7 @@ def _item(row: CsvRow, path: Path, ids: Ids, column: str | None) -> VaultItem:
         if f.value.strip()
     )
     return VaultItem(
-        id=ids.make(v["Name"], username, *urls, folder),
+        id=fingerprint(v["Name"], username, *urls, folder),
         title=v["Name"],
         source_format=NAME,
         kind=kind,
@@ -138,15 +146,19 @@ def _field_column(header: Sequence[str]) -> str | None:
 def read(path: Path, options: ReadOptions) -> Vault:
     """Read a RoboForm CSV, joining spilled ``RfFieldsV2`` cells back to their row."""
     warnings: list[str] = []
-    ids = Ids()
-    rows = checked_rows(csv_rows(path, allow_extra=True), path, REQUIRED, "RoboForm")
+    rows = checked_rows(
+        rows_of(path, options, warnings, allow_extra=True, optional_tail=1),
+        path,
+        REQUIRED,
+        "RoboForm",
+    )
     first = next(rows, None)
     if first is None:
         return make_vault((), NAME, path, warnings)
     column = _field_column(list(first.values))
     items = collect(
         chain((first,), rows),
-        lambda r: _item(r, path, ids, column),
+        lambda r: _item(r, path, column),
         strict=options.strict,
         warnings=warnings,
     )
@@ -154,16 +166,21 @@ def read(path: Path, options: ReadOptions) -> Vault:
 
 
 def sniff(sample: Sample) -> Detection:
-    """YES for RoboForm's header: ``Name,Url,MatchUrl,Login,Pwd`` (``Pwd`` is RoboForm's)."""
-    header = header_of(sample)
-    return Detection.YES if tuple(header[: len(SIGNATURE)]) == SIGNATURE else Detection.NO
+    """YES for RoboForm's columns: ``Name,Url,Login,Pwd`` plus ``MatchUrl`` or a field column.
+
+    Decided on the column set, not the order: the older export (``Rf_fields``) has no
+    ``MatchUrl`` between ``Url`` and ``Login``.
+    """
+    header = set(header_of(sample))
+    distinctive = "MatchUrl" in header or any(c in header for c in FIELD_COLUMNS)
+    return Detection.YES if header >= set(SIGNATURE) and distinctive else Detection.NO
 
 
 register(
     FormatSpec(
         name=NAME,
         description="RoboForm CSV export (logins, bookmarks, safenotes)",
-        detection="header Name,Url,MatchUrl,Login,Pwd,...",
+        detection="header with Name, Url, Login, Pwd and MatchUrl, RfFieldsV2 or Rf_fields",
         sniff=sniff,
         read=read,
         extensions=(".csv",),

@@ -60,6 +60,8 @@ def parse_document(
         line = exc.position[0] if exc.position else None
         where = f"XML line {line}" if line else "XML"
         raise MalformedExport(path, where, "well-formed XML") from None
+    except LookupError:  # the XML declaration names an encoding Python does not know
+        raise MalformedExport(path, "XML declaration", "a known encoding (UTF-8)") from None
     if root.tag != "KeePassFile":
         raise MalformedExport(path, "XML root", "a <KeePassFile> element")
     _unprotect(root, stream, path)

@@ -45,13 +45,13 @@ _KEY_FILE_MAX_READ = 2**20  # XML / hex key files are tiny; larger files are has
 def composite_key(password: str | None, key_file: Path | None, path: Path) -> bytes:
     """SHA-256 of the component keys, as KeePass and KeePassXC build it.
 
-    An empty password alongside a key file is left out, as KeePassXC does when the password
-    field is empty; without a key file an empty password is a real (empty) component. A lone
+    ``None`` means no password component; ``""`` is a real (empty) component, with or without
+    a key file (KeePass and KeePassXC both allow an empty password plus a key file). A lone
     surrogate is encoded with ``surrogatepass`` (it then fails as a wrong password) rather than
     raising a ``UnicodeEncodeError`` whose ``args`` hold the password.
     """
     parts: list[bytes] = []
-    if password is not None and (password != "" or key_file is None):
+    if password is not None:
         parts.append(hashlib.sha256(password.encode("utf-8", "surrogatepass")).digest())
     if key_file is not None:
         parts.append(key_file_key(key_file))
@@ -98,7 +98,7 @@ def _xml_key_file(data: bytes, key_file: Path) -> bytes | None:
     """The key of a KeePass XML key file, or ``None`` if the XML is not a ``<KeyFile>``."""
     try:
         root = SafeET.fromstring(data, forbid_dtd=True)
-    except (ET.ParseError, DefusedXmlException, ValueError):
+    except (ET.ParseError, DefusedXmlException, ValueError, LookupError):
         return None
     if root.tag != "KeyFile":
         return None

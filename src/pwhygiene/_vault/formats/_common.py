@@ -1,12 +1,25 @@
-"""Small helpers shared by the Bitwarden, 1Password, LastPass and browser readers.
+"""What every reader shares: one blank-cell rule, one id rule, strict/lenient collection.
 
-They turn field-level problems into :class:`MalformedExport` errors that name the file and the
-line or JSON path, and implement the lenient mode (skip a bad record, keep a warning) in one
-place so every reader behaves the same way.
+The rules that must not differ between formats live here and nowhere else:
+
+- **Blank cells** (:func:`text_or_none`): a text cell that is empty or holds only whitespace
+  is absent, so "no username" is one value (``None``) in every format. A password is the one
+  exception (:func:`password_or_none`): whitespace is part of a secret, and a password of
+  spaces is a weak password to audit, not an absent one, so only an empty password is absent.
+- **Ids** (:func:`make_vault`): an export's own id when it has one, else a fingerprint of
+  non-secret fields; an id that repeats (two identical entries) becomes ``<id>-2``, ``-3`` in
+  file order, so ids are unique and stable for the same file.
+- **Kinds** (:func:`kind_for`): anything that carries a password is audited as a login.
+- **Lenient mode** (:func:`collect`): a malformed record becomes a warning, never a crash or
+  a silent gap.
+
+Errors name the file and the line or JSON path (see :class:`MalformedExport`), never a value.
 """
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -16,7 +29,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from pwhygiene._vault.io import CsvRow, csv_header, csv_rows, parse_timestamp
-from pwhygiene._vault.model import Timestamp, Vault, VaultItem
+from pwhygiene._vault.model import ItemKind, Timestamp, Vault, VaultItem
 from pwhygiene._vault.registry import ReadOptions, Sample
 from pwhygiene.exceptions import MalformedExport
 
@@ -55,8 +68,13 @@ def split_urls(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
-def nonempty(value: str | None) -> str | None:
-    """``None`` for an absent or empty cell, so "no username" is one value, not two."""
+def text_or_none(value: str | None) -> str | None:
+    """``None`` for an absent, empty or whitespace-only cell: the one blank-cell rule."""
+    return value if value and value.strip() else None
+
+
+def password_or_none(value: str | None) -> str | None:
+    """``None`` only for an absent or empty password: whitespace is part of a secret."""
     return value if value else None
 
 
@@ -131,6 +149,37 @@ def checked_rows(
         yield row
 
 
+def rows_of(
+    path: Path,
+    options: ReadOptions,
+    warnings: list[str],
+    *,
+    header: Sequence[str] | None = None,
+    allow_extra: bool = False,
+    text: str | None = None,
+    dialect: type[csv.Dialect] = csv.excel,
+    optional_tail: int = 0,
+) -> Iterator[CsvRow]:
+    """:func:`csv_rows` with lenient mode: a malformed row is skipped with a warning.
+
+    The warning names the file and the line (never a cell), and the read goes on with the next
+    row; a strict read refuses the file at that row.
+    """
+
+    def skip(exc: MalformedExport) -> None:
+        warnings.append(f"skipped a record: {exc}")
+
+    return csv_rows(
+        path,
+        header=header,
+        allow_extra=allow_extra,
+        text=text,
+        dialect=dialect,
+        optional_tail=optional_tail,
+        on_bad_row=None if options.strict else skip,
+    )
+
+
 def read_checked_csv(
     path: Path,
     options: ReadOptions,
@@ -146,7 +195,7 @@ def read_checked_csv(
     uses; a lenient read turns each malformed row into a warning (see :func:`collect`).
     """
     warnings: list[str] = []
-    rows = checked_rows(csv_rows(path), path, required, what)
+    rows = checked_rows(rows_of(path, options, warnings), path, required, what)
     items = collect(rows, convert, strict=options.strict, warnings=warnings)
     return make_vault(items, name, path, warnings)
 
@@ -171,3 +220,36 @@ def title_from_url(url: str) -> str:
     if sep and "@" in rest:  # up to the last '@': a raw password may hold '/' or '@' itself
         return f"{scheme}://{rest.rpartition('@')[2]}"
     return url
+
+
+def kind_for(explicit: ItemKind | None, has_password: bool) -> ItemKind:
+    """The one kind policy: explicit cards, notes, identities and keys keep their kind.
+
+    Any other entry that carries a password (database, server, Wi-Fi credentials, ...) is a
+    login, because that password is what an audit must see; the rest are ``OTHER``.
+    """
+    if explicit is not None:
+        return explicit
+    return ItemKind.LOGIN if has_password else ItemKind.OTHER
+
+
+def header_of(sample: Sample) -> list[str]:
+    """The first CSV record of a sample (cleaned), or ``[]`` for binary content or a zip."""
+    if sample.text is None or sample.zip_names is not None:
+        return []
+    return csv_header(sample.path, sample.text)
+
+
+_JSON_OBJECT = re.compile(r"\A\s*\{")
+
+
+def json_head(sample: Sample) -> str | None:
+    """The sample's text when it starts like a JSON object, for key-based sniffing."""
+    if sample.text is None or sample.zip_names is not None:
+        return None
+    return sample.text if _JSON_OBJECT.match(sample.text) else None
+
+
+def in_member(path: Path, member: str) -> Path:
+    """How errors name a member of a zip: ``export.zip/credentials.csv``."""
+    return path / member
