@@ -168,7 +168,7 @@ def test_repr_and_info_name_the_file_not_its_contents(small_index: Path) -> None
     with OfflineIndex.open(small_index) as index:
         assert "corpus.idx" in repr(index)
         assert index.info.source == "corpus.txt"
-        assert index.info.format_version == 1
+        assert index.info.format_version == 2
         assert 0 < index.info.false_positive_bound < 1e-9
         assert index.info.bytes_per_hash > 6
 
