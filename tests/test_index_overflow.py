@@ -109,10 +109,11 @@ def test_a_count_byte_pointing_nowhere_is_a_corrupt_index_not_a_buffer_error(
     (start,) = struct.unpack_from("<Q", data, 96)  # the records offset (docs/offline-index.md)
     data[start + 5 : start + 6 * len(rows) : 6] = b"\xff" * len(rows)  # all: "see overflow"
     (tmp_path / "d.idx").write_bytes(bytes(data))
-    for lookup in (
+    lookups: list[Callable[[OfflineIndex], object]] = [
         lambda index: index.count(rows[0][0]),
         lambda index: index.count_many([d for d, _ in rows]),
-    ):
+    ]
+    for lookup in lookups:
         with (
             pytest.raises(pwhygiene.exceptions.CorruptIndex, match="missing overflow entry"),
             OfflineIndex.open(tmp_path / "d.idx") as index,
