@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import pwhygiene.exceptions
+from pwhygiene._breach.index import spill
 from pwhygiene._breach.index.build import build_index
 from pwhygiene._breach.index.offline import OfflineIndex
 from strategies.corpora import Corpus, write_single
@@ -121,3 +122,15 @@ def test_a_count_byte_pointing_nowhere_is_a_corrupt_index_not_a_buffer_error(
             lookup(index)
         with pytest.raises(pwhygiene.exceptions.OfflineIndexError, match="closed"):
             index.count(rows[0][0])
+
+
+def test_the_numpy_path_for_big_endian_machines_gives_the_same_counts(
+    heavy: tuple[Path, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where memoryviews would read the little-endian columns wrongly, numpy searches them."""
+    path, oracle = heavy
+    monkeypatch.setattr(spill, "NATIVE_LITTLE_ENDIAN", False)
+    common = [d for d, c in oracle.items() if c >= 255][:50]
+    with OfflineIndex.open(path) as index:
+        assert [index.count(d) for d in common] == [oracle[d] for d in common]
+        assert _allocated(lambda: index.count(common[0])) < BUDGET
