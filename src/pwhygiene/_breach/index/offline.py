@@ -1,9 +1,10 @@
 """``OfflineIndex``: breach counts from a memory-mapped index file, with no load step.
 
-Opening maps the file and checks its header and bucket table (size, offsets, SHA-256); the
-records stay on disk until a lookup touches them. A single lookup is a handful of reads in
-pure Python; ``count_many`` runs the same binary search vectorised with numpy over the map.
-Reads never mutate anything, so one instance can serve many threads.
+Opening maps the file and checks its header and bucket table (``checks``: sizes, offsets,
+SHA-256, table shape); the records stay on disk until a lookup touches them. A single lookup
+is a handful of reads in pure Python; ``count_many`` runs the same binary search vectorised
+with numpy over the map; counts of 255 and more come from ``spill``. Reads never mutate
+anything, so one instance can serve many threads.
 """
 
 from __future__ import annotations
