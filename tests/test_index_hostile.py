@@ -60,13 +60,14 @@ def originals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes
 
 def _read_everything(path: Path, corpus: Corpus) -> dict[str, object] | OfflineIndexError:
     """Open ``path`` and call every read API; typed refusals are results, anything else raises."""
-    queries = [*corpus.as_dict(), *ABSENT[corpus.mode]]
-    raw = np.frombuffer(bytes.fromhex("".join(queries)), dtype=np.uint8).reshape(len(queries), -1)
-    prefixes = sorted({d[:5] for d in queries})
     try:
         index = OfflineIndex.open(path)
     except OfflineIndexError as exc:
         return exc
+    width = 40 if index.mode == "sha1" else 32  # a crafted hash kind: ask in its digest size
+    queries = [(d + "0" * 8)[:width] for d in [*corpus.as_dict(), *ABSENT[corpus.mode]]]
+    raw = np.frombuffer(bytes.fromhex("".join(queries)), dtype=np.uint8).reshape(len(queries), -1)
+    prefixes = sorted({d[:5] for d in queries})
     results: dict[str, object] = {}
     with index:
         calls = {
