@@ -39,7 +39,7 @@ def test_build_then_info_reports_the_index(
     out = capsys.readouterr().out
     assert "hashes:               300" in out
     assert "source:               pwned.txt" in out
-    assert "format version:       1" in out
+    assert "format version:       2" in out
     assert "data verified" in out
     with pwhygiene.OfflineIndex.open(tmp_path / "p.idx") as index:
         assert index.count(hashlib.sha1(b"password5").hexdigest()) == PASSWORDS["password5"]

@@ -168,7 +168,7 @@ def test_repr_and_info_name_the_file_not_its_contents(small_index: Path) -> None
     with OfflineIndex.open(small_index) as index:
         assert "corpus.idx" in repr(index)
         assert index.info.source == "corpus.txt"
-        assert index.info.format_version == 1
+        assert index.info.format_version == 2
         assert 0 < index.info.false_positive_bound < 1e-9
         assert index.info.bytes_per_hash > 6
 
@@ -188,3 +188,16 @@ def test_invalid_digest_messages_never_contain_the_input(small_index: Path, bad:
             with pytest.raises(pwhygiene.exceptions.InvalidInput) as info:
                 call(bad)
             assert bad not in str(info.value)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+def test_close_unmaps_the_file_after_lookups_of_every_kind(tmp_path: Path) -> None:
+    """After close() no view (numpy or memoryview) keeps the file mapped."""
+    rows = sorted((hashlib.sha1(f"pw{i}".encode()).hexdigest().upper(), 250 + i) for i in range(50))
+    target = _build(Corpus("sha1", tuple(rows)), tmp_path, with_suffixes=True)
+    with OfflineIndex.open(target) as index:
+        assert index.count(rows[0][0]) == rows[0][1]
+        assert index.count_many([d for d, _ in rows]) == dict(rows)
+        assert index.range(rows[0][0][:5])
+        assert str(target) in Path("/proc/self/maps").read_text()
+    assert str(target) not in Path("/proc/self/maps").read_text()

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 import pwhygiene
 import pwhygiene.exceptions
 from pwhygiene._breach.index.build import build_index
-from pwhygiene._breach.index.format import HEADER_SIZE, MAGIC, parse_header
+from pwhygiene._breach.index.checks import parse_header
+from pwhygiene._breach.index.format import HEADER_SIZE, MAGIC
 from pwhygiene._breach.index.offline import OfflineIndex
 from strategies.corpora import Corpus, corpora, write_single
 
@@ -94,9 +95,9 @@ def test_damage_in_the_data_region_is_caught_by_verify(built: Path, tmp_path: Pa
 def test_a_newer_format_version_asks_for_an_upgrade(built: Path, tmp_path: Path) -> None:
     """An index written by a future format version says which versions this one reads."""
     data = bytearray(built.read_bytes())
-    struct.pack_into("<H", data, 8, 2)
+    struct.pack_into("<H", data, 8, 3)
     (tmp_path / "v.idx").write_bytes(bytes(data))
-    with pytest.raises(pwhygiene.exceptions.CorruptIndex, match=r"version 2.*upgrade"):
+    with pytest.raises(pwhygiene.exceptions.CorruptIndex, match=r"version 3.*upgrade"):
         OfflineIndex.open(tmp_path / "v.idx")
 
 

@@ -20,14 +20,9 @@ from typing import IO
 
 import numpy as np
 
+from pwhygiene._breach.index.checks import index_info
 from pwhygiene._breach.index.corpus import Batch, Corpus, U8Array, digest_words
-from pwhygiene._breach.index.format import (
-    DIGEST_BYTES,
-    MAX_BUCKET_BITS,
-    Header,
-    IndexInfo,
-    index_info,
-)
+from pwhygiene._breach.index.format import DIGEST_BYTES, MAX_BUCKET_BITS, Header, IndexInfo
 from pwhygiene._breach.index.writer import IndexWriter
 from pwhygiene._breach.source import HashMode
 from pwhygiene._version import __version__
@@ -117,7 +112,8 @@ def _build(
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "w+b") as out, contextlib.ExitStack() as stack:
-            names = ("overflow", "collisions", *(("suffixes",) if with_suffixes else ()))
+            names = ["overflow_index", "overflow_count", "collisions"]  # in file order
+            names += ["suffixes"] if with_suffixes else []
             spools: dict[str, IO[bytes]] = {}
             for name in names:
                 spools[name] = stack.enter_context(tempfile.TemporaryFile(dir=target.parent))

@@ -1,4 +1,4 @@
-"""The offline index file format, version 1 (spec for other tools: docs/offline-index.md).
+"""The offline index file format, version 2 (spec for other tools: docs/offline-index.md).
 
 All integers are little-endian; sections start on 8-byte boundaries and padding is zero::
 
@@ -6,7 +6,9 @@ All integers are little-endian; sections start on 8-byte boundaries and padding 
     metadata     UTF-8 JSON object ({"source": ..., "builder": ...})
     bucket table 2**bucket_bits + 1 uint64 record offsets (bucket i = records [t[i], t[i+1]))
     records      record_count x 6 bytes, big-endian: 40-bit fingerprint, then 8-bit count
-    overflow     overflow_count x (uint64 record index, uint64 count), sorted by index
+    overflow     overflow_count x uint64 record index (ascending), then overflow_count x uint64
+                 count: two contiguous columns, so a lookup binary-searches the indexes in
+                 place (version 1 interleaved them, and every search copied the column)
     collisions   collision_count x (full digest, uint64 count), sorted by digest
     suffixes     record_count x (digest bytes 5..end), only when flag 1 is set (range mirror)
 
@@ -18,37 +20,38 @@ the full digest up in the collision table".
 ``head_sha256`` covers the header fields before it, ``data_sha256``, and everything from the
 metadata to the end of the bucket table (checked on every open); ``data_sha256`` covers the
 records to the end of the file (checked by ``verify``/``index info --verify``: hashing
-gigabytes on every open would be a load step).
+gigabytes on every open would be a load step). ``checks`` reads and validates a file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import struct
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TypedDict
 
 from pwhygiene._breach.source import HashMode
-from pwhygiene.exceptions import CorruptIndex
 
 MAGIC = b"\x89PWI\r\n\x1a\n"  # PNG-style: catches 7-bit transfers and newline translation
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+OLD_VERSIONS = {1: "interleaves the overflow table, which made lookups of common passwords slow"}
 FINGERPRINT_BITS = 40
 RECORD_SIZE = 6
 MAX_BUCKET_BITS = 24
 COUNT_OVERFLOW = 255
+MAX_METADATA = 1 << 20  # ours is ~60 bytes; a cap keeps a crafted header from a giant JSON parse
+MAX_BUILT_AT = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second datetime can show
 FLAG_SUFFIXES = 1
 DIGEST_BYTES: dict[HashMode, int] = {"sha1": 20, "ntlm": 16}
 KEY_PREFIX_BYTES = 5  # bytes of a digest fully determined by any key (bucket_bits >= 0)
 _KIND_CODES: dict[HashMode, int] = {"sha1": 1, "ntlm": 2}
-_KINDS: dict[int, HashMode] = {code: mode for mode, code in _KIND_CODES.items()}
+KINDS: dict[int, HashMode] = {code: mode for mode, code in _KIND_CODES.items()}
 
-_FIELDS = struct.Struct("<8sHBBBBBB" + "Q" * 15)
-HEADER_SIZE = _FIELDS.size + 64
-_CHECKED_PREFIX = _FIELDS.size  # head_sha256 covers the fields, not the digests after them
+FIELDS = struct.Struct("<8sHBBBBBB" + "Q" * 15)
+HEADER_SIZE = FIELDS.size + 64
+_CHECKED_PREFIX = FIELDS.size  # head_sha256 covers the fields, not the digests after them
 
 
 def align8(offset: int) -> int:
@@ -87,7 +90,7 @@ class Header:
 
     def pack(self) -> bytes:
         """The 200 header bytes."""
-        fields = _FIELDS.pack(
+        fields = FIELDS.pack(
             MAGIC,
             FORMAT_VERSION,
             _KIND_CODES[self.mode],
@@ -164,69 +167,6 @@ def head_digest(header: Header, head_region: bytes | memoryview) -> bytes:
     return h.digest()
 
 
-def parse_header(raw: bytes, actual_size: int, path: Path) -> Header:
-    """Decode and sanity-check the header; raise :class:`CorruptIndex` naming what is wrong."""
-    if len(raw) < HEADER_SIZE or raw[:8] != MAGIC:
-        if raw[:8] == MAGIC:
-            raise CorruptIndex(f"{path}: truncated inside the header; rebuild or re-copy it")
-        raise CorruptIndex(f"{path}: not a pwhygiene offline index (bad magic bytes)")
-    (_, version, kind, bits, fp_bits, rec_size, flags, reserved, *numbers) = _FIELDS.unpack(
-        raw[: _FIELDS.size]
-    )
-    if version != FORMAT_VERSION:
-        raise CorruptIndex(
-            f"{path}: index format version {version}; this pwhygiene reads version "
-            f"{FORMAT_VERSION} (upgrade pwhygiene or rebuild the index)"
-        )
-    if (
-        kind not in _KINDS
-        or bits > MAX_BUCKET_BITS
-        or (fp_bits, rec_size) != (FINGERPRINT_BITS, RECORD_SIZE)
-        or flags & ~FLAG_SUFFIXES
-        or reserved
-        or numbers[7] != HEADER_SIZE
-    ):
-        raise CorruptIndex(f"{path}: header fields are damaged; rebuild or re-copy the index")
-    header = Header(
-        mode=_KINDS[kind],
-        bucket_bits=bits,
-        has_suffixes=bool(flags & FLAG_SUFFIXES),
-        record_count=numbers[0],
-        hash_count=numbers[1],
-        occurrences=numbers[2],
-        overflow_count=numbers[3],
-        collision_count=numbers[4],
-        max_bucket=numbers[5],
-        built_at=numbers[6],
-        metadata_length=numbers[8],
-        table_offset=numbers[9],
-        records_offset=numbers[10],
-        overflow_offset=numbers[11],
-        collisions_offset=numbers[12],
-        suffixes_offset=numbers[13],
-        file_size=numbers[14],
-        head_sha256=raw[_FIELDS.size : _FIELDS.size + 32],
-        data_sha256=raw[_FIELDS.size + 32 : HEADER_SIZE],
-    )
-    expected = layout(
-        mode=header.mode,
-        bucket_bits=bits,
-        has_suffixes=header.has_suffixes,
-        metadata_length=header.metadata_length,
-        record_count=header.record_count,
-        overflow_count=header.overflow_count,
-        collision_count=header.collision_count,
-    )
-    if any(getattr(header, name) != value for name, value in expected.items()):
-        raise CorruptIndex(f"{path}: header section offsets are inconsistent; rebuild the index")
-    if actual_size != header.file_size:
-        raise CorruptIndex(
-            f"{path}: {actual_size} bytes on disk but the header says {header.file_size} "
-            "(truncated or appended to); re-copy or rebuild the index"
-        )
-    return header
-
-
 @dataclass(frozen=True)
 class IndexInfo:
     """What ``pwhygiene index info`` shows: the header and metadata of an offline index."""
@@ -255,29 +195,3 @@ class IndexInfo:
     def false_positive_bound(self) -> float:
         """Expected chance that an absent digest reports a hit: records per bucket x 2**-40."""
         return self.record_count / 2.0 ** (self.bucket_bits + FINGERPRINT_BITS)
-
-
-def index_info(path: Path, header: Header, metadata: bytes) -> IndexInfo:
-    """Combine a verified header and its metadata block into an :class:`IndexInfo`."""
-    try:
-        meta = json.loads(metadata.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CorruptIndex(f"{path}: metadata is not valid JSON; rebuild the index") from exc
-    if not isinstance(meta, dict):
-        raise CorruptIndex(f"{path}: metadata is not a JSON object; rebuild the index")
-    return IndexInfo(
-        path=path,
-        mode=header.mode,
-        format_version=FORMAT_VERSION,
-        hash_count=header.hash_count,
-        occurrences=header.occurrences,
-        record_count=header.record_count,
-        overflow_count=header.overflow_count,
-        collision_count=header.collision_count,
-        bucket_bits=header.bucket_bits,
-        file_size=header.file_size,
-        built_at=datetime.fromtimestamp(header.built_at, tz=timezone.utc),
-        source=str(meta.get("source", "")),
-        builder=str(meta.get("builder", "")),
-        has_suffixes=header.has_suffixes,
-    )

@@ -1,14 +1,14 @@
 """``OfflineIndex``: breach counts from a memory-mapped index file, with no load step.
 
-Opening maps the file and checks its header and bucket table (size, offsets, SHA-256); the
-records stay on disk until a lookup touches them. A single lookup is a handful of reads in
-pure Python; ``count_many`` runs the same binary search vectorised with numpy over the map.
-Reads never mutate anything, so one instance can serve many threads.
+Opening maps the file and checks its header and bucket table (``checks``: sizes, offsets,
+SHA-256, table shape); the records stay on disk until a lookup touches them. A single lookup
+is a handful of reads in pure Python; ``count_many`` runs the same binary search vectorised
+with numpy over the map; counts of 255 and more come from ``spill``. Reads never mutate
+anything, so one instance can serve many threads.
 """
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import mmap
 import os
@@ -21,19 +21,15 @@ import numpy as np
 import numpy.typing as npt
 
 from pwhygiene._breach.digests import normalize_digest
+from pwhygiene._breach.index.checks import open_checked, release
 from pwhygiene._breach.index.corpus import U8Array, U64Array
 from pwhygiene._breach.index.format import (
     COUNT_OVERFLOW,
-    FINGERPRINT_BITS,
-    HEADER_SIZE,
     KEY_PREFIX_BYTES,
     MAX_BUCKET_BITS,
     RECORD_SIZE,
     Header,
     IndexInfo,
-    head_digest,
-    index_info,
-    parse_header,
 )
 from pwhygiene._breach.index.search import (
     FP_MASK,
@@ -43,6 +39,7 @@ from pwhygiene._breach.index.search import (
     record_words,
     search,
 )
+from pwhygiene._breach.index.spill import SpillTables
 from pwhygiene._breach.source import HashMode
 from pwhygiene.exceptions import CorruptIndex, InvalidInput, OfflineIndexError
 
@@ -64,37 +61,18 @@ class OfflineIndex:
         table = map_view(mapped, "<u8", header.table_offset, (1 << header.bucket_bits) + 1)
         self._table: U64Array | None = table
         self._records: npt.NDArray[np.uint64] | None = record_words(mapped, header)
-        overflow = map_view(mapped, "<u8", header.overflow_offset, 2 * header.overflow_count)
-        self._overflow: U64Array | None = overflow.reshape(-1, 2)
+        self._spill = SpillTables(mapped, header, path)
+        self._closed = False
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> OfflineIndex:
         """Map ``path`` and check it; raises :class:`CorruptIndex` for a damaged file."""
         path = Path(path)
+        mapped, header, info = open_checked(path)
         try:
-            with path.open("rb") as stream:
-                size = os.fstat(stream.fileno()).st_size
-                if size < HEADER_SIZE:
-                    parse_header(stream.read(HEADER_SIZE), size, path)  # raises
-                mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
-        except OSError as exc:
-            raise OfflineIndexError(
-                f"{path}: cannot open the index ({exc.strerror}); build one with "
-                "'pwhygiene index build'"
-            ) from exc
-        try:
-            header = parse_header(mapped[:HEADER_SIZE], size, path)
-            if head_digest(header, mapped[HEADER_SIZE : header.records_offset]) != (
-                header.head_sha256
-            ):
-                raise CorruptIndex(
-                    f"{path}: header or bucket table checksum mismatch; re-copy or rebuild it"
-                )
-            metadata = mapped[HEADER_SIZE : HEADER_SIZE + header.metadata_length]
-            info = index_info(path, header, metadata)
             return cls(path, mapped, header, info)
         except BaseException:
-            mapped.close()
+            release(mapped)
             raise
 
     @property
@@ -126,7 +104,7 @@ class OfflineIndex:
         if lo == end or int.from_bytes(mapped[at : at + 5], "big") != fingerprint:
             return 0
         value = mapped[at + 5]
-        return value if value < COUNT_OVERFLOW else self._spilled(lo, raw)
+        return value if value < COUNT_OVERFLOW else self._spill.count(lo, raw)
 
     def count_many(self, digests: Iterable[str]) -> dict[str, int]:
         """Counts for many digests at once (vectorised); keys are the inputs, upper-cased."""
@@ -187,15 +165,16 @@ class OfflineIndex:
             self._open_map(), "u1", header.suffixes_offset + width * lo, width * (hi - lo)
         )
         full = np.concatenate([heads, tails.reshape(-1, width)], axis=1)
+        counts = (values & 0xFF).astype(np.uint64)
+        spilled = np.flatnonzero(counts == COUNT_OVERFLOW)
+        counts[spilled] = self._spill.values(positions[spilled])
         out: list[tuple[str, int]] = []
-        for row, value in enumerate((values & 0xFF).tolist()):
+        for row, count in enumerate(counts.tolist()):
             raw = full[row].tobytes()
-            if value < COUNT_OVERFLOW:
-                out.append((raw.hex().upper()[5:], value))
-            elif (count := self._overflow_value(lo + row)) > 0:
+            if count:
                 out.append((raw.hex().upper()[5:], count))
-            else:
-                out.extend((d.hex().upper()[5:], c) for d, c in self._group(raw))
+            else:  # a shared key: its collision group, each digest with its own count
+                out.extend((d.hex().upper()[5:], c) for d, c in self._spill.group(raw))
         return out
 
     def verify(self) -> None:
@@ -212,9 +191,14 @@ class OfflineIndex:
             )
 
     def close(self) -> None:
-        """Release the memory map; lookups afterwards raise :class:`OfflineIndexError`."""
-        self._table = self._records = self._overflow = None
-        self._map.close()
+        """Release the memory map; lookups afterwards raise :class:`OfflineIndexError`.
+
+        Arrays still viewing the map (a traceback's frames, say) keep it mapped until they go.
+        """
+        self._closed = True
+        self._table = self._records = None
+        self._spill.close()
+        release(self._map)
 
     def __enter__(self) -> OfflineIndex:
         return self
@@ -235,12 +219,12 @@ class OfflineIndex:
     # -- internals ---------------------------------------------------------------------------
 
     def _open_map(self) -> mmap.mmap:
-        if self._map.closed:
+        if self._closed:
             raise OfflineIndexError(f"{self._path}: the index is closed")
         return self._map
 
     def _records_array(self) -> npt.NDArray[np.uint64]:
-        if self._records is None:
+        if self._records is None or self._closed:
             raise OfflineIndexError(f"{self._path}: the index is closed")
         return self._records
 
@@ -255,8 +239,9 @@ class OfflineIndex:
             steps=self._steps,
         )
         counts = count_byte.astype(np.uint64)
-        for i in np.flatnonzero(count_byte == COUNT_OVERFLOW).tolist():
-            counts[i] = self._spilled(int(position[i]), raw[i].tobytes())
+        spilled = np.flatnonzero(count_byte == COUNT_OVERFLOW)
+        if len(spilled):  # one vectorised search of the overflow column for the whole batch
+            counts[spilled] = self._spill.counts(position[spilled], raw[spilled])
         return counts
 
     def _lower_bound(self, key: int) -> int:
@@ -267,46 +252,3 @@ class OfflineIndex:
         lo, hi = int(table[key >> 40]), int(table[(key >> 40) + 1])
         found = fingerprints(self._records_array()[lo:hi])
         return lo + int(np.searchsorted(found, key & FP_MASK))
-
-    def _overflow_value(self, position: int) -> int:
-        overflow = self._overflow if self._overflow is not None else np.zeros((0, 2), np.uint64)
-        at = int(np.searchsorted(overflow[:, 0], position))
-        if at == len(overflow) or int(overflow[at, 0]) != position:
-            raise CorruptIndex(
-                f"{self._path}: a record points to a missing overflow entry; "
-                "run 'pwhygiene index info --verify' and rebuild the index"
-            )
-        return int(overflow[at, 1])
-
-    def _spilled(self, position: int, raw: bytes) -> int:
-        count = self._overflow_value(position)
-        if count:
-            return count
-        return next((c for digest, c in self._group(raw) if digest == raw), 0)
-
-    def _group(self, raw: bytes) -> list[tuple[bytes, int]]:
-        """The collision-table rows sharing ``raw``'s key (several corpus hashes, one key)."""
-        header, mapped = self._header, self._open_map()
-        size = header.digest_bytes + 8
-        offset = header.collisions_offset
-        bits = header.bucket_bits + FINGERPRINT_BITS
-
-        def key_of(i: int) -> int:
-            at = offset + size * i
-            return int.from_bytes(mapped[at : at + 8], "big") >> (64 - bits)
-
-        wanted = int.from_bytes(raw[:8], "big") >> (64 - bits)
-        rows = range(header.collision_count)
-        first = bisect.bisect_left(rows, wanted, key=key_of)
-        last = bisect.bisect_right(rows, wanted, key=key_of)
-        group = []
-        for i in range(first, last):
-            at = offset + size * i
-            digest = mapped[at : at + header.digest_bytes]
-            (count,) = struct.unpack_from("<Q", mapped, at + header.digest_bytes)
-            group.append((digest, count))
-        if not group:
-            raise CorruptIndex(
-                f"{self._path}: a shared key has no collision rows; rebuild the index"
-            )
-        return group

@@ -2,8 +2,8 @@
 
 The builder hands over validated batches in corpus order; the writer turns runs of equal keys
 into one record each (a collision group when several corpus hashes share it), spills counts of
-255 and more to the overflow spool, and at the end appends the spools, then fills in the bucket
-table and the header with both checksums.
+255 and more to the two overflow spools (record indexes, counts), and at the end appends the
+spools in order, then fills in the bucket table and the header with both checksums.
 """
 
 from __future__ import annotations
@@ -86,10 +86,9 @@ class IndexWriter:
         value = ((record_keys & _FP_MASK) << np.uint64(8)) | count_byte
         self._emit(value.astype(">u8").view(np.uint8).reshape(-1, 8)[:, 2:].tobytes())
         spill = count_byte == COUNT_OVERFLOW
-        table = np.empty((int(spill.sum()), 2), dtype="<u8")
-        table[:, 0] = self.records + np.flatnonzero(spill)
-        table[:, 1] = stored[spill]
-        self.spools["overflow"].write(table.tobytes())
+        spilled = (self.records + np.flatnonzero(spill)).astype("<u8")
+        self.spools["overflow_index"].write(spilled.tobytes())  # one column, then the other:
+        self.spools["overflow_count"].write(stored[spill].astype("<u8").tobytes())  # searchable
         if shared.any():
             rows = np.empty(
                 int(shared.sum()), [("digest", "u1", digests.shape[1]), ("count", "<u8")]
@@ -105,7 +104,7 @@ class IndexWriter:
         self.records += len(record_keys)
         self.hashes += len(keys)
         self.occurrences += _exact_sum(counts)
-        self.overflow += len(table)
+        self.overflow += len(spilled)
         self.collisions += int(shared.sum())
 
     def _emit(self, data: bytes) -> None:
