@@ -1,11 +1,6 @@
 """The ``pwhygiene`` command line: one ``main(argv)`` that returns an exit code.
 
-Exit codes (documented in docs/cli.md, stable):
-
-* 0: success, nothing at or above the failure threshold;
-* 1: findings (``audit``) or an unacceptable password (``check``);
-* 2: usage error or unreadable input (with a message on stderr, never a traceback);
-* 3: the breach service was required but could not be reached.
+Exit codes are :class:`~pwhygiene._cli.exit_codes.ExitCode` (documented in docs/cli.md).
 
 Each sub-command lives in its own module with a ``register(subparsers)`` function that sets a
 ``handler(args) -> int`` default; this module only wires them together and maps errors to
@@ -19,13 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from pwhygiene._cli import audit, check, formats, index, serve
+from pwhygiene._cli.exit_codes import ExitCode
 from pwhygiene._version import __version__
 from pwhygiene.exceptions import BreachLookupError, PwhygieneError
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_BREACH_UNAVAILABLE = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,19 +38,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help/--version (0) and usage errors (2)
-        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+        return int(exc.code) if isinstance(exc.code, int) else ExitCode.USAGE
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         return int(handler(args))
     except BreachLookupError as exc:
         print(f"pwhygiene: breach service unavailable: {exc}", file=sys.stderr)
-        return EXIT_BREACH_UNAVAILABLE
+        return ExitCode.BREACH_UNAVAILABLE
     except PwhygieneError as exc:
         print(f"pwhygiene: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         print("pwhygiene: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED

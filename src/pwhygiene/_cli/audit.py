@@ -25,10 +25,10 @@ from pwhygiene._audit.render import table as table_renderer
 from pwhygiene._audit.report import CHECKS, AuditReport, Finding, Severity
 from pwhygiene._audit.runner import DEFAULT_MAX_AGE_DAYS, ProgressHook, audit
 from pwhygiene._breach.source import BreachSource
+from pwhygiene._cli.exit_codes import ExitCode
 from pwhygiene._vault.model import Vault
 from pwhygiene.exceptions import InvalidInput, PasswordRequired
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BREACH = 0, 1, 2, 3
 PROGRESS_MIN_ITEMS = 200
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -192,7 +192,7 @@ def _export_password(args: argparse.Namespace) -> str | None:
 
 def _usage(message: str) -> int:
     print(f"pwhygiene audit: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.USAGE
 
 
 def _read(args: argparse.Namespace) -> Vault:
@@ -264,9 +264,9 @@ def run(args: argparse.Namespace) -> int:
             f"{report.breach.unknown} password(s) (--require-breach)",
             file=sys.stderr,
         )
-        return EXIT_BREACH
+        return ExitCode.BREACH_UNAVAILABLE
     failing = [f for f in report.findings if args.fail_on(f)]
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return ExitCode.FINDINGS if failing else ExitCode.OK
 
 
 def _emit(report: AuditReport, output: OutputFormat, path: str | None) -> None:

@@ -13,12 +13,10 @@ import getpass
 import json
 import sys
 
+from pwhygiene._cli.exit_codes import ExitCode
 from pwhygiene._strength.checker import Checker, CheckResult
 from pwhygiene._strength.policy import Policy
 from pwhygiene.exceptions import InvalidInput
-
-EXIT_ACCEPTABLE = 0
-EXIT_NOT_ACCEPTABLE = 1
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(render(result, policy))
-    return EXIT_ACCEPTABLE if result.acceptable else EXIT_NOT_ACCEPTABLE
+    return ExitCode.OK if result.acceptable else ExitCode.FINDINGS
 
 
 def read_password() -> str:

@@ -12,6 +12,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from pwhygiene._cli.exit_codes import ExitCode
 from pwhygiene._vault.registry import FormatInfo, formats
 
 
@@ -44,6 +45,6 @@ def run(args: argparse.Namespace) -> int:
     infos = formats()
     if args.names:
         sys.stdout.write("".join(f"{info.name}\n" for info in infos))
-        return 0
+        return ExitCode.OK
     Console(file=sys.stdout, soft_wrap=False).print(table(infos))
-    return 0
+    return ExitCode.OK
