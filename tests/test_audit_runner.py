@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+import sys
+import threading
+import types
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,10 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pwhygiene._audit import scoring, sites
+import pwhygiene
+from pwhygiene._audit import scoring
 from pwhygiene._audit.ignore import parse_ignore
 from pwhygiene._audit.report import AuditReport
 from pwhygiene._audit.runner import audit
+from pwhygiene._audit.sites import Sites
 from pwhygiene._breach.digests import sha1_digest
 from pwhygiene._breach.range.client import RangeClient
 from pwhygiene._strength import estimate as _strength
@@ -197,8 +203,8 @@ def test_item_words_are_dropped_only_when_they_cannot_change_the_estimate(
         password=password,
         urls=(f"https://{host.strip('.@!') or 'h'}.test",),
     )
-    full = _strength.estimate(password, user_inputs=sites.user_inputs(item))
-    _, used = scoring.score_job(item)
+    full = _strength.estimate(password, user_inputs=Sites().user_inputs(item))
+    _, used = scoring.score_job(item, Sites())
     reduced = _strength.estimate(password, user_inputs=used)
     assert (reduced.score, reduced.guesses_log10) == (full.score, full.guesses_log10)
 
@@ -272,8 +278,78 @@ def test_audit_opens_a_keepass_database_with_password_and_key_file() -> None:
     assert FIXTURE_PASSWORD not in report.to_json()
 
 
-def test_an_audit_leaves_no_urls_or_titles_in_module_caches() -> None:
-    """After audit() returns, the URL/title caches are empty: the vault does not outlive it."""
-    audit(SAMPLE, as_of=SAMPLE_AS_OF, workers=1)
-    for cached in (sites.host_of, sites.registrable_domain):
-        assert cached.cache_info().currsize == 0
+def _marked_vault(marker: str) -> Vault:
+    """Items whose username, title and host all carry ``marker`` (lower-case letters only)."""
+    items = tuple(
+        replace(
+            clean_item(n, n + 300),
+            username=f"{marker}{n}@example.org",
+            title=f"{marker} portal",
+            urls=(f"https://{marker}.example/login",),
+        )
+        for n in range(3)
+    )
+    return Vault(items, "generated")
+
+
+def _audit_state_holds(marker: str) -> bool:
+    """Whether anything reachable from the audit wing's modules is a string containing ``marker``.
+
+    Walks referents (``gc.get_referents`` also sees the tuples and dicts of strings that the
+    collector stops tracking) from every ``pwhygiene._audit`` module, without entering other
+    modules' namespaces or callables: the question is what the audit wing keeps, not what
+    zxcvbn or the standard library do (``urlsplit`` keeps its own small cache).
+    """
+    modules = [m for name, m in sys.modules.items() if name.startswith("pwhygiene._audit")]
+    foreign = {id(vars(m)) for m in list(sys.modules.values()) if m not in modules and m}
+    pending: list[object] = [vars(m) for m in modules]
+    seen: set[int] = set()
+    while pending:
+        obj = pending.pop()
+        if id(obj) in seen or id(obj) in foreign or isinstance(obj, types.ModuleType):
+            continue
+        if callable(obj) and not str(getattr(obj, "__module__", "")).startswith("pwhygiene"):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, str):
+            if marker in obj:
+                return True
+            continue
+        pending.extend(gc.get_referents(obj))
+    return False
+
+
+def test_nothing_of_a_vault_outlives_its_audit() -> None:
+    """Hosts, titles and usernames parsed for a run are gone once it returns: no module cache."""
+    marker = "".join(["qz", "vault", "marker", "wq"])  # built at run time: not a code constant
+    vault = _marked_vault(marker)
+    report = pwhygiene.audit(vault, as_of=AS_OF, workers=1)
+    assert report.items
+    del vault, report
+    gc.collect()
+    assert not _audit_state_holds(marker)
+
+
+def test_two_interleaved_audits_get_their_own_answers() -> None:
+    """One audit finishing in the middle of another changes neither report (no shared state)."""
+    first, second = _marked_vault("alphasite"), _marked_vault("betasite")
+    alone = [pwhygiene.audit(v, as_of=AS_OF, workers=1).to_json() for v in (first, second)]
+    second_done = threading.Event()
+    paused = threading.Event()
+    results: dict[str, str] = {}
+
+    def hold(phase: str, done: int, total: int) -> None:
+        if phase == "score" and not paused.is_set():
+            paused.set()
+            assert second_done.wait(timeout=120)  # a guard against a hang, not a timing
+
+    def run_first() -> None:
+        results["first"] = pwhygiene.audit(first, as_of=AS_OF, workers=1, progress=hold).to_json()
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    assert paused.wait(timeout=120)  # the first audit is now stopped mid-run
+    results["second"] = pwhygiene.audit(second, as_of=AS_OF, workers=1).to_json()
+    second_done.set()
+    thread.join()
+    assert [results["first"], results["second"]] == alone
