@@ -11,12 +11,14 @@ import types
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pwhygiene
+import pwhygiene.strength
 from pwhygiene._audit import scoring
 from pwhygiene._audit.ignore import parse_ignore
 from pwhygiene._audit.report import AuditReport
@@ -97,7 +99,7 @@ def test_breach_counts_come_from_the_range_server_one_lookup_per_password() -> N
 
 
 def test_a_failing_breach_service_gives_unknown_never_clean() -> None:
-    """When every lookup fails: unknown status, a warning, blocklisted passwords breached."""
+    """When every lookup fails: unknown status, a warning, blocklisted passwords blocklisted."""
     strong = clean_item(0, 1)
     common = replace(clean_item(1, 2), password="password123")
     with (
@@ -107,11 +109,44 @@ def test_a_failing_breach_service_gives_unknown_never_clean() -> None:
         report = audit(Vault((strong, common), "generated"), breach=client, as_of=AS_OF)
     first, second = report.items
     assert (first.breach_status, first.breach_count) == ("unknown", None)
-    assert second.breach_status == "breached"
+    assert (second.breach_status, second.breach_count) == ("blocklisted", None)
+    assert "breached" in [f.check for f in second.findings]
     assert "blocklist" in second.findings[0].details["source"]  # type: ignore[operator]
     assert report.breach.unknown == 1
     assert report.summary.breach_unknown == 1
     assert any("failed" in w and "unknown" in w for w in report.warnings)
+
+
+def test_blocklisted_and_unknown_are_distinct_states_of_the_one_status_type() -> None:
+    """Offline, a common password is ``blocklisted`` and another ``unknown``: never one None."""
+    strong = clean_item(0, 1)
+    common = replace(clean_item(1, 2), password="iloveyou")
+    report = pwhygiene.audit(Vault((strong, common), "generated"), as_of=AS_OF, workers=1)
+    data = json.loads(report.to_json())
+    statuses = [(i["breach_status"], i["breach_count"]) for i in data["items"]]
+    assert statuses == [("unknown", None), ("blocklisted", None)]
+    assert {status for status, _ in statuses} <= set(get_args(pwhygiene.strength.BreachStatus))
+    assert [f.check for f in report.items[1].findings if f.check == "breached"] == ["breached"]
+    assert report.summary.breach_unknown == 1
+
+
+def test_a_count_is_given_exactly_for_breached_and_clean() -> None:
+    """``breach_count`` is an int for ``breached``/``clean`` and None for every other state."""
+    counted, absent, common = clean_item(0, 1), clean_item(1, 2), clean_item(2, 3)
+    common = replace(common, password="iloveyou")
+    empty = replace(clean_item(3, 4), password=None)
+    items = (counted, absent, common, empty)
+    with (
+        RangeServer.from_passwords({counted.password or "": 9}) as server,
+        RangeClient(server.url) as client,
+    ):
+        report = pwhygiene.audit(Vault(items, "generated"), breach=client, as_of=AS_OF, workers=1)
+    assert [(i.breach_status, i.breach_count) for i in report.items] == [
+        ("breached", 9),
+        ("clean", 0),
+        ("clean", 0),  # the full corpus answered: the blocklist is not consulted
+        ("not_checked", None),
+    ]
 
 
 def test_ignore_rules_suppress_by_id_or_fingerprint_and_expire() -> None:

@@ -174,7 +174,7 @@ def test_breach_required_but_unavailable_exits_3(
         data = json.loads(capsys.readouterr().out)
     assert data["breach"]["unknown"] > 0
     statuses = {i["title"]: i["breach_status"] for i in data["items"]}
-    assert statuses["StreamFlix"] == "breached"
+    assert statuses["StreamFlix"] == "blocklisted"
     assert statuses["Tax portal"] == "unknown"
 
 

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import strategies as st
 
 from pwhygiene._audit.checks import Entry
-from pwhygiene._audit.report import BreachStatus, CheckName, StrengthSummary
+from pwhygiene._audit.report import CheckName, StrengthSummary
 from pwhygiene._vault.model import PasswordHistoryEntry, Timestamp, Vault, VaultItem
+from pwhygiene.strength import BreachStatus
 
 AS_OF = datetime(2026, 6, 1, tzinfo=timezone.utc)
 MAX_AGE = 365

@@ -17,7 +17,6 @@ from datetime import datetime, timezone
 from itertools import islice
 
 from pwhygiene._audit.report import (
-    BreachStatus,
     Finding,
     FrozenDetails,
     ReuseGroup,
@@ -26,6 +25,7 @@ from pwhygiene._audit.report import (
 )
 from pwhygiene._audit.similarity import Transform, describe, similar_pairs
 from pwhygiene._audit.sites import Sites, display_url, email_local_part, insecure_login_url
+from pwhygiene._strength.checker import BreachStatus
 from pwhygiene._strength.context import MIN_TOKEN_LENGTH
 from pwhygiene._vault.model import Timestamp, VaultItem
 
@@ -109,18 +109,20 @@ def weak(
 
 
 def breached(entries: Sequence[Entry]) -> list[Finding]:
-    """The password appears in the breach source; unknown status is not a finding."""
+    """The breach source counted the password, or it is on the blocklist of common ones.
+
+    Unknown status is not a finding (nor clean: the report counts it apart).
+    """
     found = []
     shared: dict[str, str] = {}  # equal messages are stored once
     for e in entries:
-        if e.breach_status != "breached":
+        if e.breach_status == "breached":
+            message = f"password seen {e.breach_count or 0:,} times in data breaches"
+        elif e.breach_status == "blocklisted":
+            message = "password is on the list of most common passwords (embedded blocklist)"
+        else:
             continue
         count = e.breach_count
-        message = (
-            f"password seen {count:,} times in data breaches"
-            if count
-            else "password is on the list of most common passwords (embedded blocklist)"
-        )
         found.append(
             Finding(
                 e.item.id,

@@ -23,9 +23,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import ClassVar, Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias, get_args
 
-SCHEMA_VERSION = "1.0"
+if TYPE_CHECKING:  # one breach-status type for checks and audits; a name only, at run time
+    from pwhygiene._strength.checker import BreachStatus
+
+SCHEMA_VERSION = "1.1"
 
 CheckName: TypeAlias = Literal[
     "weak",
@@ -40,8 +43,6 @@ CheckName: TypeAlias = Literal[
     "duplicate",
 ]
 CHECKS: tuple[CheckName, ...] = get_args(CheckName)
-
-BreachStatus: TypeAlias = Literal["breached", "clean", "unknown", "not_checked"]
 
 JSONValue: TypeAlias = (
     "str | int | float | bool | Sequence[JSONValue] | Mapping[str, JSONValue] | None"
