@@ -40,8 +40,8 @@ import pwnedpasswords
 import pwnedpasswords.pwnedpasswords as peer_module
 from zxcvbn import zxcvbn
 
-from pwhygiene import RangeClient, VaultItem, audit, read_vault
-from pwhygiene._audit.render import render
+from pwhygiene import RangeClient, VaultItem, audit, read_vault, render
+from pwhygiene.report import iter_render
 from pwhygiene.testing import RangeServer
 
 WORDS = [
@@ -213,7 +213,7 @@ def rss_child(path: Path) -> None:
     start = time.perf_counter()
     report = audit(path)
     with (path.parent / "report.json").open("w", encoding="utf-8") as out:
-        out.writelines(report.iter_json())
+        out.writelines(iter_render(report, "json"))
     elapsed = time.perf_counter() - start
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"main_mb": own_peak_mb(), "worker_mb": workers, "seconds": elapsed}))

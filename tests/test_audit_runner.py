@@ -122,7 +122,7 @@ def test_blocklisted_and_unknown_are_distinct_states_of_the_one_status_type() ->
     strong = clean_item(0, 1)
     common = replace(clean_item(1, 2), password="iloveyou")
     report = pwhygiene.audit(Vault((strong, common), "generated"), as_of=AS_OF, workers=1)
-    data = json.loads(report.to_json())
+    data = json.loads(pwhygiene.render(report, "json"))
     statuses = [(i["breach_status"], i["breach_count"]) for i in data["items"]]
     assert statuses == [("unknown", None), ("blocklisted", None)]
     assert {status for status, _ in statuses} <= set(get_args(pwhygiene.strength.BreachStatus))
@@ -310,7 +310,7 @@ def test_audit_opens_a_keepass_database_with_password_and_key_file() -> None:
     report = audit(path, password=FIXTURE_PASSWORD, key_file=KEEPASS / "keyfile-v2.keyx")
     assert report.source_format == "keepass-kdbx"
     assert report.items
-    assert FIXTURE_PASSWORD not in report.to_json()
+    assert FIXTURE_PASSWORD not in pwhygiene.render(report, "json")
 
 
 def _marked_vault(marker: str) -> Vault:
@@ -368,7 +368,10 @@ def test_nothing_of_a_vault_outlives_its_audit() -> None:
 def test_two_interleaved_audits_get_their_own_answers() -> None:
     """One audit finishing in the middle of another changes neither report (no shared state)."""
     first, second = _marked_vault("alphasite"), _marked_vault("betasite")
-    alone = [pwhygiene.audit(v, as_of=AS_OF, workers=1).to_json() for v in (first, second)]
+    alone = [
+        pwhygiene.render(pwhygiene.audit(v, as_of=AS_OF, workers=1), "json")
+        for v in (first, second)
+    ]
     second_done = threading.Event()
     paused = threading.Event()
     results: dict[str, str] = {}
@@ -379,12 +382,13 @@ def test_two_interleaved_audits_get_their_own_answers() -> None:
             assert second_done.wait(timeout=120)  # a guard against a hang, not a timing
 
     def run_first() -> None:
-        results["first"] = pwhygiene.audit(first, as_of=AS_OF, workers=1, progress=hold).to_json()
+        report = pwhygiene.audit(first, as_of=AS_OF, workers=1, progress=hold)
+        results["first"] = pwhygiene.render(report, "json")
 
     thread = threading.Thread(target=run_first)
     thread.start()
     assert paused.wait(timeout=120)  # the first audit is now stopped mid-run
-    results["second"] = pwhygiene.audit(second, as_of=AS_OF, workers=1).to_json()
+    results["second"] = pwhygiene.render(pwhygiene.audit(second, as_of=AS_OF, workers=1), "json")
     second_done.set()
     thread.join()
     assert [results["first"], results["second"]] == alone

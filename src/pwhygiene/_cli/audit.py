@@ -20,8 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pwhygiene._audit.ignore import load_ignore
-from pwhygiene._audit.render import OUTPUT_FORMATS, OutputFormat, render
-from pwhygiene._audit.render import table as table_renderer
+from pwhygiene._audit.render import OUTPUT_FORMATS, OutputFormat, iter_render
 from pwhygiene._audit.report import CHECKS, AuditReport, Finding, Severity
 from pwhygiene._audit.runner import DEFAULT_MAX_AGE_DAYS, ProgressHook, audit
 from pwhygiene._breach.source import BreachSource
@@ -270,18 +269,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _emit(report: AuditReport, output: OutputFormat, path: str | None) -> None:
-    chunks: Iterable[str]
-    if output == "json":
-        chunks = report.iter_json()  # streamed: large reports never exist as one string
-    elif output == "table" and not path:
-        from rich.console import Console  # noqa: PLC0415
+    """Write the report to ``path`` (atomically) or stdout; JSON is streamed item by item."""
+    if output == "table" and not path:
+        from rich.console import Console  # noqa: PLC0415 -- only the terminal table needs rich
 
-        Console(highlight=False, emoji=False, soft_wrap=False).print(
-            table_renderer.renderable(report)
-        )
+        from pwhygiene._audit.render import table  # noqa: PLC0415
+
+        Console(highlight=False, emoji=False, soft_wrap=False).print(table.renderable(report))
         return
-    else:
-        chunks = [table_renderer.render(report) if output == "table" else render(report, output)]
+    chunks = iter_render(report, output)  # large reports never exist as one string
     if path:
         write_atomic(Path(path), chunks)
     else:
