@@ -8,16 +8,15 @@ blast radius of an e-mail account). Exports store URLs loosely ("example.com", "
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from urllib.parse import urlsplit
 
+from publicsuffixlist import PublicSuffixList
+
 from pwhygiene._strength.context import MIN_TOKEN_LENGTH, user_tokens
 from pwhygiene._vault.model import VaultItem
-
-# Second-level labels under which registrations happen (co.uk, com.au, ...). A heuristic, not
-# the Public Suffix List: good enough to group "accounts.google.com" with "mail.google.com".
-_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"})
 
 # Mail providers whose account resets others: a password shared with one matters most.
 _MAIL_DOMAINS = frozenset(
@@ -94,14 +93,26 @@ def host_of(url: str) -> str | None:
 
 
 def registrable_domain(host: str) -> str:
-    """``accounts.google.com`` -> ``google.com``; ``www.bbc.co.uk`` -> ``bbc.co.uk``."""
+    """The site a host belongs to, by the Public Suffix List (ICANN and private sections).
+
+    ``accounts.google.com`` -> ``google.com``, ``www.bbc.co.uk`` -> ``bbc.co.uk``, and
+    ``alice.github.io`` stays ``alice.github.io``: ``github.io`` is a suffix under which
+    strangers register, like ``co.uk``. An IP address, a public suffix used as a host
+    (``github.io``, ``localhost``) and a single-label name (``intranet``) are their own site;
+    ``app.localhost`` is a name of its own under the reserved ``localhost``.
+    """
     if is_ip(host):
         return host
-    labels = host.split(".")
-    if len(labels) <= 2:
-        return host
-    keep = 3 if labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
+    return _public_suffix_list().privatesuffix(host) or host
+
+
+@functools.cache
+def _public_suffix_list() -> PublicSuffixList:
+    """The list ``publicsuffixlist`` ships (offline), parsed once per process on first use.
+
+    Immutable reference data shared by every run, not state about any vault.
+    """
+    return PublicSuffixList(only_icann=False)
 
 
 def is_ip(host: str) -> bool:
