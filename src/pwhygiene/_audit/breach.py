@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeAlias, runtime_checkable
 
 from pwhygiene._audit.report import BreachInfo
+from pwhygiene._audit.urls import display_url
 from pwhygiene._breach import blocklist as _blocklist
 from pwhygiene._breach.digests import password_digest
 from pwhygiene._breach.index.offline import OfflineIndex
@@ -77,7 +78,8 @@ SourceKind = Literal["range", "offline", "custom"]
 def source_label(source: BreachSource) -> tuple[SourceKind, str]:
     """(kind, human label) for a breach source, for the report header."""
     if isinstance(source, RangeClient):
-        return "range", f"Pwned Passwords range API ({source.base_url})"
+        # base_url is masked by the client; masked again here by parsing, never by splitting
+        return "range", f"Pwned Passwords range API ({display_url(source.base_url)})"
     if isinstance(source, OfflineIndex):
         return "offline", "offline breach index"
     return "custom", f"breach source {type(source).__name__}"

@@ -24,7 +24,8 @@ from pwhygiene._audit.report import (
     StrengthSummary,
 )
 from pwhygiene._audit.similarity import Transform, describe, similar_pairs
-from pwhygiene._audit.sites import Sites, display_url, email_local_part, insecure_login_url
+from pwhygiene._audit.sites import Sites, email_local_part
+from pwhygiene._audit.urls import display_url, insecure_login_url
 from pwhygiene._strength.checker import BreachStatus
 from pwhygiene._strength.context import MIN_TOKEN_LENGTH
 from pwhygiene._vault.model import Timestamp, VaultItem

@@ -30,7 +30,8 @@ from pwhygiene._audit.report import (
     Suppressed,
     summarize,
 )
-from pwhygiene._audit.sites import Sites, display_url
+from pwhygiene._audit.sites import Sites
+from pwhygiene._audit.urls import display_url
 from pwhygiene._breach.source import BreachSource
 from pwhygiene._strength.policy import Policy
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
@@ -344,8 +345,11 @@ def _apply_ignore(
 
 
 def _fingerprint(item: VaultItem) -> str:
-    """The id an ignore file may use instead of the item id: stable over title/user/urls."""
-    return fingerprint(item.title, item.username, *item.urls)
+    """The id an ignore file may use instead of the item id: stable over title/user/urls.
+
+    Made from the URLs as shown (credentials masked): a hash of a password is no fingerprint.
+    """
+    return fingerprint(item.title, item.username, *map(display_url, item.urls))
 
 
 def _result(

@@ -2,19 +2,19 @@
 
 Checks need the site behind an item (duplicate logins, the site name inside a password, the
 blast radius of an e-mail account). Exports store URLs loosely ("example.com", "https://x/y",
-"androidapp://..."), so parsing is forgiving and never raises. The functions here are pure;
-:class:`Sites` remembers their answers for one audit run, and only for that run.
+"androidapp://..."), so parsing (:mod:`~pwhygiene._audit.urls`) is forgiving and never raises.
+The functions here are pure; :class:`Sites` remembers their answers for one audit run, and
+only for that run.
 """
 
 from __future__ import annotations
 
 import functools
-import ipaddress
 import re
-from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
+from pwhygiene._audit.urls import host_of, is_ip
 from pwhygiene._strength.context import MIN_TOKEN_LENGTH, user_tokens
 from pwhygiene._vault.model import VaultItem
 
@@ -78,20 +78,6 @@ _NOT_SITE = frozenset(
 )
 
 
-def host_of(url: str) -> str | None:
-    """The lower-case host of a URL, tolerating a missing scheme; ``None`` if there is none."""
-    text = url.strip()
-    if not text:
-        return None
-    if "://" not in text:
-        text = "//" + text
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
-        return None
-    return host.rstrip(".").lower() if host else None
-
-
 def registrable_domain(host: str) -> str:
     """The site a host belongs to, by the Public Suffix List (ICANN and private sections).
 
@@ -113,27 +99,6 @@ def _public_suffix_list() -> PublicSuffixList:
     Immutable reference data shared by every run, not state about any vault.
     """
     return PublicSuffixList(only_icann=False)
-
-
-def is_ip(host: str) -> bool:
-    """Whether ``host`` is a literal IPv4 or IPv6 address."""
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def display_url(url: str) -> str:
-    """The URL with any ``user:password@`` credentials masked, safe to show in a report."""
-    head, sep, rest = url.partition("://")
-    if not sep:
-        head, rest = "", url
-    authority, slash, path = rest.partition("/")
-    if "@" not in authority:
-        return url  # the same string, not a copy: a large report holds one per URL
-    authority = "***@" + authority.rsplit("@", 1)[1]
-    return f"{head}{sep}{authority}{slash}{path}"
 
 
 def email_local_part(username: str | None) -> str | None:
@@ -227,18 +192,3 @@ class Sites:
             if host and (host.startswith(("mail.", "webmail.", "imap.", "smtp."))):
                 return True
         return bool(_MAIL_WORDS.search(item.title or ""))
-
-
-def insecure_login_url(url: str) -> bool:
-    """``http://`` to anything but this machine: the password would travel in clear text."""
-    if not url.strip().lower().startswith("http://"):
-        return False
-    host = host_of(url)
-    if host is None:
-        return True
-    if host == "localhost" or host.endswith(".localhost"):
-        return False
-    try:
-        return not ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return True

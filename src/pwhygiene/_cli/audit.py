@@ -23,6 +23,7 @@ from pwhygiene._audit.ignore import load_ignore
 from pwhygiene._audit.render import OUTPUT_FORMATS, OutputFormat, iter_render
 from pwhygiene._audit.report import CHECKS, AuditReport, Finding, Severity
 from pwhygiene._audit.runner import DEFAULT_MAX_AGE_DAYS, ProgressHook, audit
+from pwhygiene._audit.urls import credentials_hide_their_end
 from pwhygiene._breach.source import BreachSource
 from pwhygiene._cli.exit_codes import ExitCode
 from pwhygiene._vault.model import Vault
@@ -70,6 +71,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     source.add_argument(
         "--range-url",
         metavar="URL",
+        type=_range_url,
         default=_env("RANGE_URL"),
         help="a Pwned Passwords range API (default: the public one)",
     )
@@ -133,6 +135,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(handler=run)
+
+
+def _range_url(text: str) -> str:
+    """A range-API base URL whose user name and password (if any) can be told from its host.
+
+    The message never repeats the value: it may hold a password.
+    """
+    if credentials_hide_their_end(text) or any(c.isspace() or not c.isprintable() for c in text):
+        raise argparse.ArgumentTypeError(
+            "not a usable http(s) URL (not shown: it may hold a password); a user name or "
+            "password in it must percent-encode '/', '?', '#', '@' and spaces (%2F, %3F, "
+            "%23, %40, %20)"
+        )
+    return text
 
 
 def _date(text: str) -> datetime:
