@@ -10,8 +10,9 @@ exit codes. Results go to stdout (or ``-o FILE``), progress and diagnostics to s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pwhygiene._cli import audit, check, formats, index, serve
 from pwhygiene._cli.exit_codes import ExitCode
@@ -43,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
+    return _run(handler, args)
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run one command, mapping every expected failure to its exit code and one stderr line."""
     try:
         return int(handler(args))
     except BreachLookupError as exc:
@@ -54,3 +60,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pwhygiene: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitCode.BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null once its reader has gone (``pwhygiene audit ... | head``).
+
+    Unix tools stop quietly when the pipe closes; without this, Python's final flush of stdout
+    would fail again at exit and print an "Exception ignored" traceback.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests, IDEs)
+        pass

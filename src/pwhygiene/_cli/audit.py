@@ -26,8 +26,9 @@ from pwhygiene._audit.runner import DEFAULT_MAX_AGE_DAYS, ProgressHook, audit
 from pwhygiene._audit.urls import credentials_hide_their_end
 from pwhygiene._breach.source import BreachSource
 from pwhygiene._cli.exit_codes import ExitCode
+from pwhygiene._cli.inputs import password_from_file, regular_file
 from pwhygiene._vault.model import Vault
-from pwhygiene.exceptions import InvalidInput, PasswordRequired
+from pwhygiene.exceptions import PasswordRequired
 
 PROGRESS_MIN_ITEMS = 200
 _TRUE = {"1", "true", "yes", "on"}
@@ -193,15 +194,7 @@ def _fail_on(text: str) -> FailRule:
 
 def _export_password(args: argparse.Namespace) -> str | None:
     if args.password_file:
-        problem = None
-        try:
-            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            # Only the error's name: a UnicodeDecodeError holds the file's bytes, the password.
-            problem = type(exc).__name__
-        if problem is not None:  # raised outside the handler, so nothing is chained
-            raise InvalidInput(f"cannot read --password-file {args.password_file} ({problem})")
-        return lines[0] if lines else ""
+        return password_from_file(args.password_file)
     return _env("EXPORT_PASSWORD")
 
 
@@ -214,7 +207,7 @@ def _read(args: argparse.Namespace) -> Vault:
     from pwhygiene._vault.registry import read_vault  # noqa: PLC0415 -- loads every reader
 
     password = _export_password(args)
-    key_file = Path(args.key_file) if args.key_file else None
+    key_file = regular_file(args.key_file, "--key-file") if args.key_file else None
     try:
         return read_vault(
             Path(args.export), format=args.format, password=password, key_file=key_file

@@ -14,6 +14,7 @@ import json
 import sys
 
 from pwhygiene._cli.exit_codes import ExitCode
+from pwhygiene._cli.inputs import first_line
 from pwhygiene._strength.checker import Checker, CheckResult
 from pwhygiene._strength.policy import Policy
 from pwhygiene.exceptions import InvalidInput
@@ -75,22 +76,13 @@ def read_password() -> str:
             return getpass.getpass("Password: ")
         except EOFError as exc:
             raise InvalidInput("no password entered") from exc
-    try:
-        line: str | None = stdin.readline() if stdin is not None else ""
-    except UnicodeDecodeError:  # its .object holds the bytes read, the password: let it die
-        line = None
+    line = first_line(stdin, "stdin") if stdin is not None else None
     if line is None:
-        raise InvalidInput(
-            "stdin is not valid text in its encoding (UTF-8?): pipe the password as text"
-        )
-    if not line:
         raise InvalidInput(
             "no password on stdin: pipe one line (e.g. from a password manager's CLI), "
             "or run in a terminal to be prompted"
         )
-    if line.endswith("\r\n"):
-        return line[:-2]
-    return line.removesuffix("\n")
+    return line
 
 
 def render(result: CheckResult, policy: Policy) -> str:

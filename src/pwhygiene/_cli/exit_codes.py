@@ -23,3 +23,5 @@ class ExitCode(enum.IntEnum):
     """Breach status was required but the breach service could not answer."""
     INTERRUPTED = 130
     """Interrupted (Ctrl-C), as shells report a process killed by SIGINT (128 + 2)."""
+    BROKEN_PIPE = 141
+    """The reader of stdout went away (``| head``): stopped quietly, as SIGPIPE (128 + 13)."""
