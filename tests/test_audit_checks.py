@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pwhygiene import Finding
 from pwhygiene._audit import checks
 from pwhygiene._audit.checks import run_checks
-from pwhygiene._audit.report import Finding
-from pwhygiene._breach.digests import ntlm_digest, sha1_digest
-from pwhygiene._vault.model import PasswordHistoryEntry, Timestamp
+from pwhygiene.breach import ntlm_digest, sha1_digest
+from pwhygiene.vault import PasswordHistoryEntry, Timestamp
 from strategies.audit_vaults import (
     AS_OF,
     MAX_AGE,

@@ -19,16 +19,12 @@ from hypothesis import strategies as st
 
 import pwhygiene
 import pwhygiene.strength
+from pwhygiene import AuditReport, Policy, RangeClient, Vault, VaultItem, audit
 from pwhygiene._audit import scoring
 from pwhygiene._audit.ignore import parse_ignore
-from pwhygiene._audit.report import AuditReport
-from pwhygiene._audit.runner import audit
 from pwhygiene._audit.sites import Sites
-from pwhygiene._breach.digests import sha1_digest
-from pwhygiene._breach.range.client import RangeClient
-from pwhygiene._strength import estimate as _strength
-from pwhygiene._strength.policy import Policy
-from pwhygiene._vault.model import Vault, VaultItem
+from pwhygiene._strength import estimate as _strength  # score_and_log10: no public name
+from pwhygiene.breach import sha1_digest
 from pwhygiene.exceptions import IgnoreFileError, InvalidInput, WrongPassword
 from pwhygiene.testing import RangeServer
 from strategies.audit_vaults import (
@@ -238,16 +234,16 @@ def test_item_words_are_dropped_only_when_they_cannot_change_the_estimate(
         password=password,
         urls=(f"https://{host.strip('.@!') or 'h'}.test",),
     )
-    full = _strength.estimate(password, user_inputs=Sites().user_inputs(item))
+    full = pwhygiene.estimate_strength(password, user_inputs=Sites().user_inputs(item))
     _, used = scoring.score_job(item, Sites())
-    reduced = _strength.estimate(password, user_inputs=used)
+    reduced = pwhygiene.estimate_strength(password, user_inputs=used)
     assert (reduced.score, reduced.guesses_log10) == (full.score, full.guesses_log10)
 
 
 @given(ordinary_passwords(), user_inputs())
 def test_bulk_scores_equal_the_full_estimate(password: str, inputs: list[str]) -> None:
     """Oracle: the audit's lean scorer gives exactly estimate()'s score and log10 guesses."""
-    full = _strength.estimate(password, user_inputs=inputs)
+    full = pwhygiene.estimate_strength(password, user_inputs=inputs)
     assert _strength.score_and_log10(password, inputs) == (full.score, full.guesses_log10)
 
 
