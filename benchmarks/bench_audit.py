@@ -34,14 +34,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pwnedpasswords
 import pwnedpasswords.pwnedpasswords as peer_module
 from zxcvbn import zxcvbn
 
-from pwhygiene import RangeClient, audit, read_vault
-from pwhygiene._audit.render import render
-from pwhygiene._audit.sites import user_inputs
+from pwhygiene import RangeClient, VaultItem, audit, read_vault, render
+from pwhygiene.report import iter_render
 from pwhygiene.testing import RangeServer
 
 WORDS = [
@@ -187,13 +187,19 @@ def run_pwhygiene(path: Path, url: str, range_workers: int, padding: bool) -> di
     return times
 
 
+def user_inputs(item: VaultItem) -> list[str]:
+    """What the peer passes zxcvbn: username, title and URL hosts (as pwhygiene's audit does)."""
+    hosts = [urlsplit(u if "://" in u else "//" + u).hostname for u in item.urls]
+    return [s for s in (item.username, item.title, *hosts) if s]
+
+
 def run_peer(path: Path, sample: int) -> tuple[float, int]:
     """The sequential loop over ``sample`` items: seconds taken and items done."""
     vault = read_vault(path)
     items = [i for i in vault.logins() if i.password][:sample]
     start = time.perf_counter()
     for item in items:
-        zxcvbn(item.password, user_inputs=list(user_inputs(item)))
+        zxcvbn(item.password, user_inputs=user_inputs(item))
         with contextlib.suppress(ValueError):  # the peer cannot parse an empty range body
             pwnedpasswords.check(item.password)
     return time.perf_counter() - start, len(items)
@@ -207,7 +213,7 @@ def rss_child(path: Path) -> None:
     start = time.perf_counter()
     report = audit(path)
     with (path.parent / "report.json").open("w", encoding="utf-8") as out:
-        out.writelines(report.iter_json())
+        out.writelines(iter_render(report, "json"))
     elapsed = time.perf_counter() - start
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"main_mb": own_peak_mb(), "worker_mb": workers, "seconds": elapsed}))

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pwhygiene import Finding
 from pwhygiene._audit import checks
 from pwhygiene._audit.checks import run_checks
-from pwhygiene._audit.report import Finding
-from pwhygiene._breach.digests import ntlm_digest, sha1_digest
-from pwhygiene._vault.model import PasswordHistoryEntry, Timestamp
+from pwhygiene.breach import ntlm_digest, sha1_digest
+from pwhygiene.vault import PasswordHistoryEntry, Timestamp
 from strategies.audit_vaults import (
     AS_OF,
     MAX_AGE,
@@ -164,3 +165,28 @@ def test_breach_unknown_is_not_a_finding_and_not_clean() -> None:
     (entry,) = plan.entries()
     assert checks.breached([entry]) == []
     assert entry.breach_status == "unknown"
+
+
+FULL_WIDTH_GITHUB = "".join(chr(ord(c) + 0xFEE0) for c in "GitHub")  # U+FF27 ...
+
+
+@pytest.mark.parametrize(
+    ("title", "password"),
+    [
+        (FULL_WIDTH_GITHUB, "github-Qz8#vLp2"),  # as a CJK input method types it
+        ("Router5000", "router!Zq8#vLp2"),  # a model name: word and number run together
+    ],
+)
+def test_site_names_are_read_as_the_strength_checker_reads_user_inputs(
+    title: str, password: str
+) -> None:
+    """Titles go through the strength wing's one tokeniser (NFKC, letter/digit runs split)."""
+    item = replace(clean_item(0, 1), title=title, username=None, password=password, urls=())
+    (finding,) = checks.personal_info(Planted([item]).entries())
+    assert finding.details["contains"] == ["site_name"]
+
+
+def test_a_bare_number_in_a_title_names_no_site() -> None:
+    """The digits of "Router5000" are not a site name: a password holding 5000 is not flagged."""
+    item = replace(clean_item(0, 1), title="Router5000", username=None, password="Zq8#5000vLp2xW")
+    assert checks.personal_info(Planted([item]).entries()) == []

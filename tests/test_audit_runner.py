@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+import sys
+import threading
+import types
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pwhygiene._audit import scoring, sites
+import pwhygiene
+import pwhygiene.strength
+from pwhygiene import AuditReport, Policy, RangeClient, Vault, VaultItem, audit
+from pwhygiene._audit import scoring
 from pwhygiene._audit.ignore import parse_ignore
-from pwhygiene._audit.report import AuditReport
-from pwhygiene._audit.runner import audit
-from pwhygiene._breach.digests import sha1_digest
-from pwhygiene._breach.range.client import RangeClient
-from pwhygiene._strength import estimate as _strength
-from pwhygiene._strength.policy import Policy
-from pwhygiene._vault.model import Vault, VaultItem
+from pwhygiene._audit.sites import Sites
+from pwhygiene._strength import estimate as _strength  # score_and_log10: no public name
+from pwhygiene.breach import sha1_digest
 from pwhygiene.exceptions import IgnoreFileError, InvalidInput, WrongPassword
 from pwhygiene.testing import RangeServer
 from strategies.audit_vaults import (
@@ -91,7 +95,7 @@ def test_breach_counts_come_from_the_range_server_one_lookup_per_password() -> N
 
 
 def test_a_failing_breach_service_gives_unknown_never_clean() -> None:
-    """When every lookup fails: unknown status, a warning, blocklisted passwords breached."""
+    """When every lookup fails: unknown status, a warning, blocklisted passwords blocklisted."""
     strong = clean_item(0, 1)
     common = replace(clean_item(1, 2), password="password123")
     with (
@@ -101,11 +105,44 @@ def test_a_failing_breach_service_gives_unknown_never_clean() -> None:
         report = audit(Vault((strong, common), "generated"), breach=client, as_of=AS_OF)
     first, second = report.items
     assert (first.breach_status, first.breach_count) == ("unknown", None)
-    assert second.breach_status == "breached"
+    assert (second.breach_status, second.breach_count) == ("blocklisted", None)
+    assert "breached" in [f.check for f in second.findings]
     assert "blocklist" in second.findings[0].details["source"]  # type: ignore[operator]
     assert report.breach.unknown == 1
     assert report.summary.breach_unknown == 1
     assert any("failed" in w and "unknown" in w for w in report.warnings)
+
+
+def test_blocklisted_and_unknown_are_distinct_states_of_the_one_status_type() -> None:
+    """Offline, a common password is ``blocklisted`` and another ``unknown``: never one None."""
+    strong = clean_item(0, 1)
+    common = replace(clean_item(1, 2), password="iloveyou")
+    report = pwhygiene.audit(Vault((strong, common), "generated"), as_of=AS_OF, workers=1)
+    data = json.loads(pwhygiene.render(report, "json"))
+    statuses = [(i["breach_status"], i["breach_count"]) for i in data["items"]]
+    assert statuses == [("unknown", None), ("blocklisted", None)]
+    assert {status for status, _ in statuses} <= set(get_args(pwhygiene.strength.BreachStatus))
+    assert [f.check for f in report.items[1].findings if f.check == "breached"] == ["breached"]
+    assert report.summary.breach_unknown == 1
+
+
+def test_a_count_is_given_exactly_for_breached_and_clean() -> None:
+    """``breach_count`` is an int for ``breached``/``clean`` and None for every other state."""
+    counted, absent, common = clean_item(0, 1), clean_item(1, 2), clean_item(2, 3)
+    common = replace(common, password="iloveyou")
+    empty = replace(clean_item(3, 4), password=None)
+    items = (counted, absent, common, empty)
+    with (
+        RangeServer.from_passwords({counted.password or "": 9}) as server,
+        RangeClient(server.url) as client,
+    ):
+        report = pwhygiene.audit(Vault(items, "generated"), breach=client, as_of=AS_OF, workers=1)
+    assert [(i.breach_status, i.breach_count) for i in report.items] == [
+        ("breached", 9),
+        ("clean", 0),
+        ("clean", 0),  # the full corpus answered: the blocklist is not consulted
+        ("not_checked", None),
+    ]
 
 
 def test_ignore_rules_suppress_by_id_or_fingerprint_and_expire() -> None:
@@ -197,16 +234,16 @@ def test_item_words_are_dropped_only_when_they_cannot_change_the_estimate(
         password=password,
         urls=(f"https://{host.strip('.@!') or 'h'}.test",),
     )
-    full = _strength.estimate(password, user_inputs=sites.user_inputs(item))
-    _, used = scoring.score_job(item)
-    reduced = _strength.estimate(password, user_inputs=used)
+    full = pwhygiene.estimate_strength(password, user_inputs=Sites().user_inputs(item))
+    _, used = scoring.score_job(item, Sites())
+    reduced = pwhygiene.estimate_strength(password, user_inputs=used)
     assert (reduced.score, reduced.guesses_log10) == (full.score, full.guesses_log10)
 
 
 @given(ordinary_passwords(), user_inputs())
 def test_bulk_scores_equal_the_full_estimate(password: str, inputs: list[str]) -> None:
     """Oracle: the audit's lean scorer gives exactly estimate()'s score and log10 guesses."""
-    full = _strength.estimate(password, user_inputs=inputs)
+    full = pwhygiene.estimate_strength(password, user_inputs=inputs)
     assert _strength.score_and_log10(password, inputs) == (full.score, full.guesses_log10)
 
 
@@ -269,11 +306,85 @@ def test_audit_opens_a_keepass_database_with_password_and_key_file() -> None:
     report = audit(path, password=FIXTURE_PASSWORD, key_file=KEEPASS / "keyfile-v2.keyx")
     assert report.source_format == "keepass-kdbx"
     assert report.items
-    assert FIXTURE_PASSWORD not in report.to_json()
+    assert FIXTURE_PASSWORD not in pwhygiene.render(report, "json")
 
 
-def test_an_audit_leaves_no_urls_or_titles_in_module_caches() -> None:
-    """After audit() returns, the URL/title caches are empty: the vault does not outlive it."""
-    audit(SAMPLE, as_of=SAMPLE_AS_OF, workers=1)
-    for cached in (sites.host_of, sites.registrable_domain):
-        assert cached.cache_info().currsize == 0
+def _marked_vault(marker: str) -> Vault:
+    """Items whose username, title and host all carry ``marker`` (lower-case letters only)."""
+    items = tuple(
+        replace(
+            clean_item(n, n + 300),
+            username=f"{marker}{n}@example.org",
+            title=f"{marker} portal",
+            urls=(f"https://{marker}.example/login",),
+        )
+        for n in range(3)
+    )
+    return Vault(items, "generated")
+
+
+def _audit_state_holds(marker: str) -> bool:
+    """Whether anything reachable from the audit wing's modules is a string containing ``marker``.
+
+    Walks referents (``gc.get_referents`` also sees the tuples and dicts of strings that the
+    collector stops tracking) from every ``pwhygiene._audit`` module, without entering other
+    modules' namespaces or callables: the question is what the audit wing keeps, not what
+    zxcvbn or the standard library do (``urlsplit`` keeps its own small cache).
+    """
+    modules = [m for name, m in sys.modules.items() if name.startswith("pwhygiene._audit")]
+    foreign = {id(vars(m)) for m in list(sys.modules.values()) if m not in modules and m}
+    pending: list[object] = [vars(m) for m in modules]
+    seen: set[int] = set()
+    while pending:
+        obj = pending.pop()
+        if id(obj) in seen or id(obj) in foreign or isinstance(obj, types.ModuleType):
+            continue
+        if callable(obj) and not str(getattr(obj, "__module__", "")).startswith("pwhygiene"):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, str):
+            if marker in obj:
+                return True
+            continue
+        pending.extend(gc.get_referents(obj))
+    return False
+
+
+def test_nothing_of_a_vault_outlives_its_audit() -> None:
+    """Hosts, titles and usernames parsed for a run are gone once it returns: no module cache."""
+    marker = "".join(["qz", "vault", "marker", "wq"])  # built at run time: not a code constant
+    vault = _marked_vault(marker)
+    report = pwhygiene.audit(vault, as_of=AS_OF, workers=1)
+    assert report.items
+    del vault, report
+    gc.collect()
+    assert not _audit_state_holds(marker)
+
+
+def test_two_interleaved_audits_get_their_own_answers() -> None:
+    """One audit finishing in the middle of another changes neither report (no shared state)."""
+    first, second = _marked_vault("alphasite"), _marked_vault("betasite")
+    alone = [
+        pwhygiene.render(pwhygiene.audit(v, as_of=AS_OF, workers=1), "json")
+        for v in (first, second)
+    ]
+    second_done = threading.Event()
+    paused = threading.Event()
+    results: dict[str, str] = {}
+
+    def hold(phase: str, done: int, total: int) -> None:
+        if phase == "score" and not paused.is_set():
+            paused.set()
+            assert second_done.wait(timeout=120)  # a guard against a hang, not a timing
+
+    def run_first() -> None:
+        report = pwhygiene.audit(first, as_of=AS_OF, workers=1, progress=hold)
+        results["first"] = pwhygiene.render(report, "json")
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    assert paused.wait(timeout=120)  # the first audit is now stopped mid-run
+    results["second"] = pwhygiene.render(pwhygiene.audit(second, as_of=AS_OF, workers=1), "json")
+    second_done.set()
+    thread.join()
+    assert [results["first"], results["second"]] == alone

@@ -7,7 +7,8 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene._audit.report import CHECKS, Finding, ItemResult, Severity, summarize
+from pwhygiene import Finding, Severity
+from pwhygiene._audit.report import CHECKS, ItemResult, summarize
 
 severities = st.sampled_from(list(Severity))
 

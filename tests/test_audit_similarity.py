@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import string
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene._audit.similarity import _runs, describe, explain, similar_pairs
+from pwhygiene._audit.scoring import score_job
+from pwhygiene._audit.similarity import _runs, describe, explain, shape, similar_pairs
+from pwhygiene._audit.sites import Sites
+from pwhygiene.vault import VaultItem
 
 words = st.text(alphabet="abcdefghkmnpqrstuvwxyz", min_size=6, max_size=12)
 affixes = st.text(alphabet="0123456789!#%&*", min_size=1, max_size=5)
@@ -113,3 +117,27 @@ def test_shape_repr_shows_no_part_of_the_password() -> None:
 
     assert "Tangerine" not in repr(shape("Tangerine-Falcon-42!"))
     assert "tangerine" not in repr(shape("Tangerine-Falcon-42!"))
+
+
+def test_symbols_zxcvbn_reads_as_letters_are_leet_here_too() -> None:
+    """``(`` for ``c`` and ``2`` for ``z`` are look-alikes (zxcvbn's table), not one-char edits."""
+    assert explain("Bra(elet", "Bracelet") == ("leet",)
+    assert explain("pu2zlebox", "puzzlebox") == ("leet",)
+
+
+@given(st.sampled_from(list(string.punctuation + string.digits + "€£¥§")))
+def test_every_lookalike_similarity_reads_keeps_the_words_for_scoring(symbol: str) -> None:
+    """One table: a symbol similarity reads as a letter is one scoring's filter links to it too.
+
+    Otherwise an item titled with the word would be scored without it although similarity
+    treats the password as that word spelt with a look-alike.
+    """
+    reading = shape(f"k{symbol}k").letters[1:-1]
+    if not reading:
+        return  # similarity does not read this symbol as a letter
+    word = f"mo{reading}dy"
+    item = VaultItem(
+        id="i", title=word, source_format="t", password=f"Qx9#mo{symbol}dyVb7%", urls=()
+    )
+    _, words = score_job(item, Sites())
+    assert words, f"{symbol!r} is read as {reading!r} by similarity but not by scoring"

@@ -6,13 +6,17 @@ import functools
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import pwhygiene
 from pwhygiene._breach.range import client as range_client
 from pwhygiene._cli import main
 from pwhygiene.breach import build_index, sha1_digest
+from pwhygiene.exceptions import IgnoreFileError
 from pwhygiene.testing import HostileServer, RangeServer, RawAnswer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +178,7 @@ def test_breach_required_but_unavailable_exits_3(
         data = json.loads(capsys.readouterr().out)
     assert data["breach"]["unknown"] > 0
     statuses = {i["title"]: i["breach_status"] for i in data["items"]}
-    assert statuses["StreamFlix"] == "breached"
+    assert statuses["StreamFlix"] == "blocklisted"
     assert statuses["Tax portal"] == "unknown"
 
 
@@ -269,3 +273,87 @@ def test_a_cut_range_answer_fails_require_breach(
         assert main(argv) == 3
         assert hostile.connections >= 1
     assert "breach status unavailable" in capsys.readouterr().err
+
+
+def _big_export(tmp_path: Path, n: int = 3000) -> str:
+    """A Bitwarden export whose JSON report is megabytes: more than any pipe buffers."""
+    items = [
+        {
+            "id": f"big-{k}",
+            "type": 1,
+            "name": f"Item {k} " + "x" * 400,
+            "login": {"username": f"user{k}", "password": None, "uris": []},
+        }
+        for k in range(n)
+    ]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"encrypted": False, "folders": [], "items": items}))
+    return str(path)
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    """``pwhygiene audit ... | head``: no BrokenPipeError traceback, exit 141 like SIGPIPE."""
+    argv = ["audit", _big_export(tmp_path), "--no-breach", "--output", "json", *AS_OF]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pwhygiene", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PWHYGIENE_")},
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    assert proc.stdout.read(1024).startswith(b"{")  # the report has started...
+    proc.stdout.close()  # ...and its reader goes away, as `head -c 1024` does
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 141
+    assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("deep.toml", "a = " + "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("big.json", '{"version": ' + "9" * 5000 + "}", "not a valid ignore file"),
+        ("big.toml", "version = " + "9" * 5000, "not a valid ignore file"),
+    ],
+)
+def test_a_hostile_ignore_file_is_an_ignore_file_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, says: str
+) -> None:
+    """Deep nesting (RecursionError) or a 5,000-digit number (ValueError): exit 2, file named."""
+    bad = tmp_path / name
+    bad.write_text(text)
+    assert main(["audit", SAMPLE, "--no-breach", "--ignore", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err
+    assert says in err
+    with pytest.raises(IgnoreFileError, match=says):
+        pwhygiene.audit(SAMPLE, ignore=bad)
+
+
+def _fifo(tmp_path: Path) -> str:
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("option", "source", "says"),
+    [
+        ("--password-file", "zero", "longer than 65,536 characters"),
+        ("--key-file", "zero", "expected a regular file"),
+        ("--key-file", "fifo", "expected a regular file"),
+        ("--ignore", "zero", "expected a regular file"),
+        ("--ignore", "fifo", "expected a regular file"),
+    ],
+)
+def test_endless_or_blocking_input_files_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, source: str, says: str
+) -> None:
+    """/dev/zero and a FIFO with no writer: a bounded, named error (2), no MemoryError or hang."""
+    path = "/dev/zero" if source == "zero" else _fifo(tmp_path)
+    assert main(["audit", SAMPLE, "--no-breach", option, path]) == 2
+    err = capsys.readouterr().err
+    assert option in err or path in err
+    assert says in err

@@ -151,3 +151,22 @@ def test_module_entry_point_reads_stdin() -> None:
     )
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["score"] == 2
+
+
+def test_an_endless_stdin_is_a_bounded_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``check < /dev/zero``: exit 2 after reading at most one line's cap, no MemoryError."""
+    with open("/dev/zero", encoding="utf-8") as zero:
+        monkeypatch.setattr(sys, "stdin", zero)
+        assert main(["check"]) == 2
+    assert "longer than 65,536 characters" in capsys.readouterr().err
+
+
+def test_a_password_of_the_longest_line_is_still_checked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line of exactly the cap (65,536 characters) is a password, judged as too long."""
+    code, out, _ = _run(monkeypatch, capsys, "a" * 65_536 + "\n", "--json")
+    assert code == 1
+    assert "too_long" in json.loads(out)["violations"][0]["code"]

@@ -6,21 +6,24 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
 
-from pwhygiene._audit.render import OUTPUT_FORMATS, render
-from pwhygiene._audit.render import table as table_renderer
-from pwhygiene._audit.report import CHECKS, SCHEMA_VERSION, AuditReport
-from pwhygiene._audit.runner import audit
-from pwhygiene._breach.digests import ntlm_digest, sha1_digest
-from pwhygiene._vault.model import Vault
+import pwhygiene
+from pwhygiene import AuditReport, Vault, audit, render
+from pwhygiene._audit.render import table as table_renderer  # the colour variant: no public name
+from pwhygiene.breach import ntlm_digest, sha1_digest
+from pwhygiene.exceptions import InvalidInput
+from pwhygiene.report import OUTPUT_FORMATS, SCHEMA_VERSION, CheckName, iter_render
 from strategies.audit_vaults import AS_OF, Planted, clean_item, planted_vaults
 
+CHECKS = get_args(CheckName)
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-bitwarden.json"
 SAMPLE_AS_OF = datetime(2026, 11, 25, tzinfo=timezone.utc)
 HOSTILE = '<script>alert("x")</script> | [link](http://evil.test) **b** `c` \x1b[31mred & ok'
@@ -181,8 +184,34 @@ def test_html_fetches_nothing(sample_report: AuditReport) -> None:
     assert "default-src 'none'" in html
 
 
-def test_streamed_json_equals_the_pretty_json(sample_report: AuditReport) -> None:
-    """iter_json pieces join to the same object as the indented form; to_json is their join."""
-    streamed = "".join(sample_report.iter_json())
-    assert streamed == sample_report.to_json()
-    assert json.loads(streamed) == json.loads(sample_report.to_json(indent=2))
+@pytest.mark.parametrize("fmt", OUTPUT_FORMATS)
+def test_streamed_pieces_join_to_the_rendered_text(sample_report: AuditReport, fmt: str) -> None:
+    """``iter_render`` gives exactly ``render``'s text; JSON comes one item per piece."""
+    pieces = list(iter_render(sample_report, fmt))  # type: ignore[arg-type]
+    assert "".join(pieces) == render(sample_report, fmt)  # type: ignore[arg-type]
+    if fmt == "json":
+        assert len(pieces) == len(sample_report.items) + 2
+
+
+def test_an_unknown_format_is_invalid_input(sample_report: AuditReport) -> None:
+    """A format name outside OUTPUT_FORMATS is a ValueError naming the ones there are."""
+    with pytest.raises(InvalidInput, match="json"):
+        render(sample_report, "pdf")  # type: ignore[arg-type]
+
+
+def test_json_output_loads_no_terminal_or_html_renderer() -> None:
+    """In a fresh interpreter, ``render(report, "json")`` imports neither rich nor the HTML code."""
+    code = (
+        "import sys, pwhygiene\n"
+        f"r = pwhygiene.audit({str(SAMPLE)!r}, workers=1)\n"
+        "assert pwhygiene.render(r, 'json').startswith('{')\n"
+        "loaded = [m for m in ('rich', 'pwhygiene._audit.render.html') if m in sys.modules]\n"
+        "print(','.join(loaded))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_render_is_the_front_door_verb() -> None:
+    """``pwhygiene.render`` and ``pwhygiene.report.render`` are the one public renderer."""
+    assert pwhygiene.render is pwhygiene.report.render

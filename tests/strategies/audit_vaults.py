@@ -17,8 +17,10 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import strategies as st
 
 from pwhygiene._audit.checks import Entry
-from pwhygiene._audit.report import BreachStatus, CheckName, StrengthSummary
-from pwhygiene._vault.model import PasswordHistoryEntry, Timestamp, Vault, VaultItem
+from pwhygiene._audit.report import StrengthSummary
+from pwhygiene.report import CheckName
+from pwhygiene.strength import BreachStatus
+from pwhygiene.vault import PasswordHistoryEntry, Timestamp, Vault, VaultItem
 
 AS_OF = datetime(2026, 6, 1, tzinfo=timezone.utc)
 MAX_AGE = 365

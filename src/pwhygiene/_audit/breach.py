@@ -1,23 +1,25 @@
 """Breach status for an audit: one lookup per distinct password, never "clean" by default.
 
-The outcome maps passwords to counts in memory only (it is never rendered, logged or stored:
+The outcome maps passwords to answers in memory only (it is never rendered, logged or stored:
 the mapping is excluded from ``repr``). When the source fails, what was answered is kept, the
-rest falls back to the embedded blocklist of common passwords: a blocklisted password is
-reported breached (labelled as coming from the blocklist), anything else is *unknown*.
+rest falls back to the embedded blocklist of common passwords: a listed password is
+``blocklisted`` (to be treated as breached, count unknown), anything else is ``unknown``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, TypeAlias, runtime_checkable
 
-from pwhygiene._audit.report import BreachInfo, BreachStatus
+from pwhygiene._audit.report import BreachInfo
+from pwhygiene._audit.urls import display_url
 from pwhygiene._breach import blocklist as _blocklist
 from pwhygiene._breach.digests import password_digest
 from pwhygiene._breach.index.offline import OfflineIndex
 from pwhygiene._breach.range.client import RangeClient
 from pwhygiene._breach.source import BreachSource
+from pwhygiene._strength.checker import BreachStatus
 from pwhygiene.exceptions import BreachLookupError
 
 BLOCKLIST_LABEL = "embedded blocklist of common passwords (offline; not the full breach corpus)"
@@ -39,35 +41,35 @@ class _Answer(Protocol):
     def error(self) -> BreachLookupError | None: ...
 
 
+Answer: TypeAlias = tuple[BreachStatus, int | None, str]
+"""``(status, count, label)``: the count is an ``int`` exactly when the status is ``breached``
+or ``clean``; the label names the source that answered."""
+
+
 @dataclass(frozen=True, slots=True)
 class BreachOutcome:
-    """Per-password answers: ``(count, label)``; absent passwords are unknown.
-
-    A count of ``None`` means "breached, count unknown": the password is on the blocklist.
-    """
+    """Per-password answers; absent passwords are ``unknown``."""
 
     info: BreachInfo
-    answers: dict[str, tuple[int | None, str]] = field(default_factory=dict, repr=False)
+    answers: dict[str, Answer] = field(default_factory=dict, repr=False)
     warnings: tuple[str, ...] = ()
 
     def status(self, password: str | None) -> BreachStatus:
-        """``breached``, ``clean``, ``unknown`` or ``not_checked`` for one password."""
+        """``breached``, ``clean``, ``blocklisted``, ``unknown`` or ``not_checked``."""
         if not password:
             return "not_checked"
         answer = self.answers.get(password)
-        if answer is None:
-            return "unknown"
-        return "breached" if answer[0] is None or answer[0] > 0 else "clean"
+        return "unknown" if answer is None else answer[0]
 
     def count(self, password: str | None) -> int | None:
-        """The breach count, or ``None`` when unknown or not checked."""
+        """The source's count for ``breached`` and ``clean``; ``None`` for every other status."""
         answer = self.answers.get(password) if password else None
-        return None if answer is None else answer[0]
+        return None if answer is None else answer[1]
 
     def label_for(self, password: str | None) -> str:
         """Which source answered for this password."""
         answer = self.answers.get(password) if password else None
-        return "" if answer is None else answer[1]
+        return "" if answer is None else answer[2]
 
 
 SourceKind = Literal["range", "offline", "custom"]
@@ -76,7 +78,8 @@ SourceKind = Literal["range", "offline", "custom"]
 def source_label(source: BreachSource) -> tuple[SourceKind, str]:
     """(kind, human label) for a breach source, for the report header."""
     if isinstance(source, RangeClient):
-        return "range", f"Pwned Passwords range API ({source.base_url})"
+        # base_url is masked by the client; masked again here by parsing, never by splitting
+        return "range", f"Pwned Passwords range API ({display_url(source.base_url)})"
     if isinstance(source, OfflineIndex):
         return "offline", "offline breach index"
     return "custom", f"breach source {type(source).__name__}"
@@ -132,8 +135,10 @@ def lookup(
             f"({type(first).__name__}: {first}); their status is unknown, except those found "
             "in the embedded blocklist, which are reported breached"
         )
-    answers: dict[str, tuple[int | None, str]] = {
-        pw: (counts[d], label) for pw, d in digest_of.items() if d in counts
+    answers: dict[str, Answer] = {
+        pw: ("breached" if counts[d] else "clean", counts[d], label)
+        for pw, d in digest_of.items()
+        if d in counts
     }
     missing = [pw for pw in passwords if pw not in answers]
     answers.update(_from_blocklist(missing))
@@ -145,6 +150,8 @@ def lookup(
     )
 
 
-def _from_blocklist(passwords: Sequence[str]) -> dict[str, tuple[int | None, str]]:
+def _from_blocklist(passwords: Sequence[str]) -> dict[str, Answer]:
     """Blocklisted passwords only (count unknown): absence from a short list proves nothing."""
-    return {pw: (None, BLOCKLIST_LABEL) for pw in passwords if _blocklist.is_common(pw)}
+    return {
+        pw: ("blocklisted", None, BLOCKLIST_LABEL) for pw in passwords if _blocklist.is_common(pw)
+    }

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import islice
 
-from pwhygiene._audit import sites
 from pwhygiene._audit.report import (
-    BreachStatus,
     Finding,
     FrozenDetails,
     ReuseGroup,
@@ -26,6 +24,10 @@ from pwhygiene._audit.report import (
     StrengthSummary,
 )
 from pwhygiene._audit.similarity import Transform, describe, similar_pairs
+from pwhygiene._audit.sites import Sites, email_local_part
+from pwhygiene._audit.urls import display_url, insecure_login_url
+from pwhygiene._strength.checker import BreachStatus
+from pwhygiene._strength.context import MIN_TOKEN_LENGTH
 from pwhygiene._vault.model import Timestamp, VaultItem
 
 WEAK_MAX_SCORE = 2
@@ -42,11 +44,11 @@ class Entry:
     breach_status: BreachStatus = "not_checked"
     breach_count: int | None = None
     breach_label: str = ""
-    email_account: bool | None = None  # None: judge from the item (see sites.is_email_account)
+    email_account: bool | None = None  # None: judge from the item (Sites.is_email_account)
 
     def __post_init__(self) -> None:
         if self.email_account is None:
-            object.__setattr__(self, "email_account", sites.is_email_account(self.item))
+            object.__setattr__(self, "email_account", Sites().is_email_account(self.item))
 
     @property
     def password(self) -> str | None:
@@ -108,18 +110,20 @@ def weak(
 
 
 def breached(entries: Sequence[Entry]) -> list[Finding]:
-    """The password appears in the breach source; unknown status is not a finding."""
+    """The breach source counted the password, or it is on the blocklist of common ones.
+
+    Unknown status is not a finding (nor clean: the report counts it apart).
+    """
     found = []
     shared: dict[str, str] = {}  # equal messages are stored once
     for e in entries:
-        if e.breach_status != "breached":
+        if e.breach_status == "breached":
+            message = f"password seen {e.breach_count or 0:,} times in data breaches"
+        elif e.breach_status == "blocklisted":
+            message = "password is on the list of most common passwords (embedded blocklist)"
+        else:
             continue
         count = e.breach_count
-        message = (
-            f"password seen {count:,} times in data breaches"
-            if count
-            else "password is on the list of most common passwords (embedded blocklist)"
-        )
         found.append(
             Finding(
                 e.item.id,
@@ -174,16 +178,16 @@ def reused(entries: Sequence[Entry]) -> list[Finding]:
     return found
 
 
-def similar(entries: Sequence[Entry]) -> list[Finding]:
+def similar(entries: Sequence[Entry], *, sites: Sites | None = None) -> list[Finding]:
     """Near-reuse among distinct passwords, with the transform that relates them."""
+    sites = sites or Sites()
     holders: dict[str, list[Entry]] = {}
     for e in entries:
         if e.password is not None:
             holders.setdefault(e.password, []).append(e)
     passwords = list(holders)
     names = [
-        tuple(dict.fromkeys(n for h in holders[p] for n in sites.site_names(h.item)))
-        for p in passwords
+        tuple(dict.fromkeys(n for h in holders[p] for n in sites.names(h.item))) for p in passwords
     ]
     related: defaultdict[str, list[tuple[str, tuple[Transform, ...]]]] = defaultdict(list)
     for pair in similar_pairs(passwords, names):
@@ -249,15 +253,15 @@ def insecure_url(entries: Sequence[Entry]) -> list[Finding]:
     """A login URL over plain ``http://`` to anything but this machine."""
     found = []
     for e in entries:
-        bad = [u for u in e.item.urls if sites.insecure_login_url(u)]
+        bad = [u for u in e.item.urls if insecure_login_url(u)]
         if bad:
             found.append(
                 Finding(
                     e.item.id,
                     "insecure_url",
                     Severity.MEDIUM,
-                    f"login URL without TLS: {', '.join(sites.display_url(u) for u in bad[:3])}",
-                    {"urls": [sites.display_url(u) for u in bad]},
+                    f"login URL without TLS: {', '.join(display_url(u) for u in bad[:3])}",
+                    {"urls": [display_url(u) for u in bad]},
                 )
             )
     return found
@@ -324,8 +328,9 @@ def old(entries: Sequence[Entry], *, as_of: datetime, max_age_days: int) -> list
     return found
 
 
-def personal_info(entries: Sequence[Entry]) -> list[Finding]:
+def personal_info(entries: Sequence[Entry], *, sites: Sites | None = None) -> list[Finding]:
     """The password contains the username, the e-mail local part or the site's name."""
+    sites = sites or Sites()
     found = []
     for e in entries:
         if e.password is None:
@@ -333,12 +338,12 @@ def personal_info(entries: Sequence[Entry]) -> list[Finding]:
         haystack = e.password.casefold()
         kinds: list[str] = []
         username = (e.item.username or "").casefold()
-        local = sites.email_local_part(e.item.username)
-        if "@" not in username and len(username) >= sites.MIN_TOKEN and username in haystack:
+        local = email_local_part(e.item.username)
+        if "@" not in username and len(username) >= MIN_TOKEN_LENGTH and username in haystack:
             kinds.append("username")
-        if local and len(local) >= sites.MIN_TOKEN and local in haystack:
+        if local and len(local) >= MIN_TOKEN_LENGTH and local in haystack:
             kinds.append("email_local_part")
-        if any(name in haystack for name in sites.site_names(e.item)):
+        if any(name in haystack for name in sites.names(e.item)):
             kinds.append("site_name")
         if kinds:
             found.append(
@@ -362,14 +367,15 @@ def empty(entries: Sequence[Entry]) -> list[Finding]:
     ]
 
 
-def duplicate(entries: Sequence[Entry]) -> list[Finding]:
+def duplicate(entries: Sequence[Entry], *, sites: Sites | None = None) -> list[Finding]:
     """The same username on the same site more than once (stale copies drift apart)."""
+    sites = sites or Sites()
     seen: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
     for e in entries:
         user = (e.item.username or "").strip().casefold()
         if not user:
             continue
-        for site in sorted(sites.site_keys(e.item)):
+        for site in sorted(sites.keys(e.item)):
             seen[(site, user)].append(e.item.id)
     # Each item points at its groups, shared: a list of the others per item would be
     # quadratic in a group's size.
@@ -411,19 +417,23 @@ class Unmeasured:
 
 
 def unmeasured_checks(
-    entries: Sequence[Entry], *, as_of: datetime, max_age_days: int
+    entries: Sequence[Entry], *, as_of: datetime, max_age_days: int, sites: Sites | None = None
 ) -> Unmeasured:
-    """Every check that reads only the items: all but ``breached`` and ``weak``."""
+    """Every check that reads only the items: all but ``breached`` and ``weak``.
+
+    ``sites`` is the run's :class:`~pwhygiene._audit.sites.Sites` (a fresh one if not given).
+    """
+    sites = sites or Sites()
     return Unmeasured(
         empty=empty(entries),
         rest=[
             *reused(entries),
-            *similar(entries),
+            *similar(entries, sites=sites),
             *history_reuse(entries),
-            *personal_info(entries),
+            *personal_info(entries, sites=sites),
             *insecure_url(entries),
             *old(entries, as_of=as_of, max_age_days=max_age_days),
-            *duplicate(entries),
+            *duplicate(entries, sites=sites),
         ],
     )
 
@@ -436,13 +446,14 @@ def run_checks(
     min_score: int = WEAK_MAX_SCORE + 1,
     min_length: int = 0,
     unmeasured: Unmeasured | None = None,
+    sites: Sites | None = None,
 ) -> list[Finding]:
     """Every check over ``entries``, findings of excluded items dropped, in vault order.
 
     ``unmeasured`` is :func:`unmeasured_checks` of the same items, when already computed.
     """
     if unmeasured is None:
-        unmeasured = unmeasured_checks(entries, as_of=as_of, max_age_days=max_age_days)
+        unmeasured = unmeasured_checks(entries, as_of=as_of, max_age_days=max_age_days, sites=sites)
     found = [
         *unmeasured.empty,
         *breached(entries),

@@ -18,6 +18,8 @@ their reason. Errors name the file, the entry and the field.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +32,12 @@ from pwhygiene._audit.report import CHECKS, Finding
 from pwhygiene.exceptions import IgnoreFileError
 
 IGNORE_VERSION = 1
+MAX_IGNORE_BYTES = 1024 * 1024
 _FIELDS = frozenset({"item", "check", "reason", "expires"})
+_TOO_DEEP = (
+    "nested too deeply; expected version = 1 and a list of flat entries "
+    "(item, check, reason, expires)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +78,29 @@ class IgnoreList:
 
 
 def load_ignore(path: str | PathLike[str]) -> IgnoreList:
-    """Read and validate an ignore file, or raise :class:`~pwhygiene.exceptions.IgnoreFileError`."""
+    """Read and validate an ignore file, or raise :class:`~pwhygiene.exceptions.IgnoreFileError`.
+
+    Only a regular file of at most MAX_IGNORE_BYTES is read: a FIFO would block, a device
+    such as ``/dev/zero`` never end.
+    """
     file = Path(path)
+    problem = None
+    try:  # opened without blocking: opening a FIFO would otherwise wait for a writer
+        with os.fdopen(os.open(file, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                problem = "expected a regular file, not a FIFO or device"
+            else:
+                raw = stream.read(MAX_IGNORE_BYTES + 1)
+                if len(raw) > MAX_IGNORE_BYTES:
+                    problem = f"larger than {MAX_IGNORE_BYTES:,} bytes; expected a short list"
+    except OSError as exc:
+        problem = f"cannot read the ignore file ({type(exc).__name__})"
+    if problem is not None:
+        raise IgnoreFileError(f"{file}: {problem}")
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IgnoreFileError(
-            f"{file}: cannot read the ignore file ({exc.__class__.__name__})"
-        ) from exc
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IgnoreFileError(f"{file}: not UTF-8 text") from None
     return parse_ignore(text, toml=file.suffix.lower() == ".toml", path=file)
 
 
@@ -108,6 +130,10 @@ def _load_toml(text: str, where: str) -> Any:  # noqa: ANN401 -- parser output, 
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise IgnoreFileError(f"{where}: not valid TOML ({exc})") from exc
+        except RecursionError as exc:
+            raise IgnoreFileError(f"{where}: {_TOO_DEEP}") from exc
+        except ValueError as exc:  # an integer of thousands of digits, and the like
+            raise IgnoreFileError(f"{where}: not a valid ignore file ({exc})") from exc
     raise IgnoreFileError(f"{where}: TOML ignore files need Python 3.11+; use JSON")
 
 
@@ -118,6 +144,10 @@ def _load_json(text: str, where: str) -> Any:  # noqa: ANN401 -- parser output, 
         raise IgnoreFileError(
             f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from exc
+    except RecursionError as exc:
+        raise IgnoreFileError(f"{where}: {_TOO_DEEP}") from exc
+    except ValueError as exc:  # an integer of thousands of digits, and the like
+        raise IgnoreFileError(f"{where}: not a valid ignore file ({exc})") from exc
 
 
 def _rule(entry: object, where: str) -> IgnoreRule:

@@ -17,15 +17,17 @@ scores 100. The formula is documented in docs/audit.md and versioned with the JS
 from __future__ import annotations
 
 import enum
-import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import ClassVar, Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias, get_args
 
-SCHEMA_VERSION = "1.0"
+if TYPE_CHECKING:  # one breach-status type for checks and audits; a name only, at run time
+    from pwhygiene._strength.checker import BreachStatus
+
+SCHEMA_VERSION = "1.1"
 
 CheckName: TypeAlias = Literal[
     "weak",
@@ -40,8 +42,6 @@ CheckName: TypeAlias = Literal[
     "duplicate",
 ]
 CHECKS: tuple[CheckName, ...] = get_args(CheckName)
-
-BreachStatus: TypeAlias = Literal["breached", "clean", "unknown", "not_checked"]
 
 JSONValue: TypeAlias = (
     "str | int | float | bool | Sequence[JSONValue] | Mapping[str, JSONValue] | None"
@@ -172,18 +172,6 @@ class Finding:
     def __post_init__(self) -> None:
         object.__setattr__(self, "details", _freeze(self.details))
 
-    def to_dict(self) -> dict[str, JSONValue]:
-        """The JSON form (without ``item_id``, which the enclosing item carries).
-
-        ``details`` stays a read-only mapping; :meth:`AuditReport.to_json` encodes it.
-        """
-        return {
-            "check": self.check,
-            "severity": self.severity.value,
-            "message": self.message,
-            "details": self.details,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Suppressed:
@@ -229,28 +217,6 @@ class ItemResult:
         """The blast-radius weight: e-mail accounts count three times."""
         return EMAIL_RADIUS if self.email_account else 1
 
-    def to_dict(self) -> dict[str, JSONValue]:
-        """The JSON form of the item (schema in docs/report-schema.md)."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "username": self.username,
-            "urls": list(self.urls),
-            "fingerprint": self.fingerprint,
-            "strength": None
-            if self.strength is None
-            else {
-                "score": self.strength.score,
-                "guesses_log10": round(self.strength.guesses_log10, 3),
-            },
-            "breach_status": self.breach_status,
-            "breach_count": self.breach_count,
-            "password_age_days": self.password_age_days,
-            "reuse_group": self.reuse_group,
-            "email_account": self.email_account,
-            "findings": [f.to_dict() for f in self.findings],
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class ReuseGroup:
@@ -285,20 +251,6 @@ class Summary:
     breach_unknown: int
     score: int
 
-    def to_dict(self) -> dict[str, JSONValue]:
-        """The JSON form of the summary."""
-        return {
-            "items_total": self.items_total,
-            "items_audited": self.items_audited,
-            "items_excluded": self.items_excluded,
-            "items_with_findings": self.items_with_findings,
-            "by_check": {c: self.by_check.get(c, 0) for c in CHECKS},
-            "by_severity": {s.value: self.by_severity.get(s, 0) for s in Severity},
-            "suppressed": self.suppressed,
-            "breach_unknown": self.breach_unknown,
-            "score": self.score,
-        }
-
 
 def summarize(
     items: Sequence[ItemResult],
@@ -332,7 +284,7 @@ def summarize(
 
 @dataclass(frozen=True, slots=True)
 class AuditReport:
-    """The outcome of :func:`pwhygiene.audit`; render it or call :meth:`to_json`."""
+    """The outcome of :func:`pwhygiene.audit`; ``pwhygiene.render(report, fmt)`` makes text."""
 
     items: tuple[ItemResult, ...]
     reuse_groups: tuple[ReuseGroup, ...]
@@ -357,80 +309,3 @@ class AuditReport:
             if it.id == item_id:
                 return it
         raise KeyError(item_id)
-
-    def to_dict(self, *, items: bool = True) -> dict[str, JSONValue]:
-        """The versioned JSON object (see docs/report-schema.md).
-
-        ``items=False`` leaves the item list empty (for :meth:`iter_json`, which streams it).
-        """
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "tool": "pwhygiene",
-            "as_of": self.as_of.isoformat(),
-            "max_age_days": self.max_age_days,
-            "source": {"format": self.source_format, "path": self.source_path},
-            "breach": {
-                "source": self.breach.source,
-                "label": self.breach.label,
-                "checked": self.breach.checked,
-                "unknown": self.breach.unknown,
-            },
-            "summary": self.summary.to_dict(),
-            "warnings": list(self.warnings),
-            "items": [i.to_dict() for i in self.items] if items else [],
-            "reuse_groups": [
-                {
-                    "group": g.group,
-                    "item_ids": list(g.item_ids),
-                    "size": len(g.item_ids),
-                    "includes_email_account": g.includes_email_account,
-                }
-                for g in self.reuse_groups
-            ],
-            "suppressed": [
-                {
-                    "item_id": s.finding.item_id,
-                    "check": s.finding.check,
-                    "severity": s.finding.severity.value,
-                    "reason": s.reason,
-                    "expires": s.expires,
-                }
-                for s in self.suppressed
-            ],
-        }
-
-    def to_json(self, *, indent: int | None = None) -> str:
-        """The report as JSON text, schema version :data:`SCHEMA_VERSION`.
-
-        Compact by default: the C encoder only handles ``indent=None``, and a 10,000-item
-        report is ten times faster to write that way (pipe it through ``jq`` to read it).
-        """
-        if indent is None:
-            return "".join(self.iter_json())
-        return (
-            json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=_jsonable) + "\n"
-        )
-
-    def iter_json(self) -> Iterator[str]:
-        """The compact JSON text in pieces, one item at a time.
-
-        A large report is then written without holding its whole text (or object tree).
-        """
-        shell = _dumps(self.to_dict(items=False))
-        # Inside JSON strings quotes are escaped, so this marker can only be the key itself.
-        head, tail = shell.split('"items":[]', 1)
-        yield head + '"items":['
-        for n, item in enumerate(self.items):
-            yield ("," if n else "") + _dumps(item.to_dict())
-        yield "]" + tail + "\n"
-
-
-def _dumps(value: JSONValue) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_jsonable)
-
-
-def _jsonable(value: object) -> object:
-    """What ``json`` cannot encode itself: the read-only mappings of finding details."""
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

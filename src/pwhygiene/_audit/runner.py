@@ -17,7 +17,7 @@ from os import PathLike
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from pwhygiene._audit import checks, scoring, sites
+from pwhygiene._audit import checks, scoring
 from pwhygiene._audit.breach import BreachOutcome, lookup
 from pwhygiene._audit.ignore import IgnoreList, load_ignore
 from pwhygiene._audit.report import (
@@ -30,6 +30,8 @@ from pwhygiene._audit.report import (
     Suppressed,
     summarize,
 )
+from pwhygiene._audit.sites import Sites
+from pwhygiene._audit.urls import display_url
 from pwhygiene._breach.source import BreachSource
 from pwhygiene._strength.policy import Policy
 from pwhygiene._vault.model import Vault, VaultItem, fingerprint
@@ -71,19 +73,16 @@ def audit(
         raise InvalidInput(f"max_age_days must be zero or more (got {max_age_days})")
     vault = _as_vault(vault_or_path, format=format, password=password, key_file=key_file)
     rules = load_ignore(ignore) if isinstance(ignore, (str, PathLike)) else ignore
-    try:
-        return _audit(
-            vault,
-            breach=breach,
-            policy=policy,
-            as_of=as_of,
-            max_age_days=max_age_days,
-            rules=rules,
-            workers=workers,
-            progress=progress,
-        )
-    finally:
-        sites.clear_caches()
+    return _audit(
+        vault,
+        breach=breach,
+        policy=policy,
+        as_of=as_of,
+        max_age_days=max_age_days,
+        rules=rules,
+        workers=workers,
+        progress=progress,
+    )
 
 
 def _audit(
@@ -108,8 +107,8 @@ def _audit(
         workers=workers,
         progress=progress,
     )
-    # Only the results are alive now: the entries, findings lists and site caches the checks
-    # needed are gone before the summary is built, which lowers the peak of a large audit.
+    # Only the results are alive now: the entries, findings lists and the run's Sites the
+    # checks needed are gone before the summary is built, which lowers the peak of a large audit.
     return AuditReport(
         items=judged.results,
         reuse_groups=judged.groups,
@@ -140,28 +139,47 @@ class _Judged(NamedTuple):
     excluded: int
 
 
-def _judge(
-    vault: Vault,
+class _Checked(NamedTuple):
+    """Every login as the checks saw it, their findings, and the breach answers."""
+
+    entries: list[checks.Entry]
+    findings: list[Finding]
+    outcome: BreachOutcome
+
+
+def _check(
+    logins: Sequence[VaultItem],
     *,
     breach: BreachSource | None,
     policy: Policy | None,
     moment: datetime,
     max_age_days: int,
-    rules: IgnoreList | None,
     workers: int | None,
     progress: ProgressHook | None,
-) -> _Judged:
-    """Measure, run the checks, apply the ignore rules and build one result per item."""
-    logins = vault.logins()
-    audited = [i for i in logins if not i.excluded]
+) -> _Checked:
+    """Measure every password and run every check, with one :class:`Sites` for this run.
 
-    emails = {i.id: sites.is_email_account(i) for i in logins}
+    The run's ``Sites`` lives only in this call: the checks share its parsed hosts and words,
+    and it goes (with everything it learnt about the vault) when this returns.
+    """
+    audited = [i for i in logins if not i.excluded]
+    site_index = Sites()
+    emails = {i.id: site_index.is_email_account(i) for i in logins}
 
     def item_checks() -> checks.Unmeasured:
         bare = [checks.Entry(item=i, email_account=emails[i.id]) for i in logins]
-        return checks.unmeasured_checks(bare, as_of=moment, max_age_days=max_age_days)
+        return checks.unmeasured_checks(
+            bare, as_of=moment, max_age_days=max_age_days, sites=site_index
+        )
 
-    outcome, strengths, unmeasured = _measure(audited, breach, workers, progress, item_checks)
+    outcome, strengths, unmeasured = _measure(
+        audited,
+        breach=breach,
+        workers=workers,
+        progress=progress,
+        meanwhile=item_checks,
+        sites=site_index,
+    )
     entries = [
         checks.Entry(
             item=i,
@@ -180,14 +198,38 @@ def _judge(
         as_of=moment,
         max_age_days=max_age_days,
         unmeasured=unmeasured,
+        sites=site_index,
         **(
             {}
             if policy is None
             else {"min_score": policy.min_score, "min_length": policy.min_length}
         ),
     )
-    sites.clear_caches()  # the checks are done; the results need none of the cached names
+    return _Checked(entries, findings, outcome)
 
+
+def _judge(
+    vault: Vault,
+    *,
+    breach: BreachSource | None,
+    policy: Policy | None,
+    moment: datetime,
+    max_age_days: int,
+    rules: IgnoreList | None,
+    workers: int | None,
+    progress: ProgressHook | None,
+) -> _Judged:
+    """Measure, run the checks, apply the ignore rules and build one result per item."""
+    logins = vault.logins()
+    entries, findings, outcome = _check(
+        logins,
+        breach=breach,
+        policy=policy,
+        moment=moment,
+        max_age_days=max_age_days,
+        workers=workers,
+        progress=progress,
+    )
     warnings = list(vault.warnings) + list(outcome.warnings)
     kept, suppressed = _apply_ignore(findings, entries, rules, moment, warnings)
     by_item: dict[str, list[Finding]] = {}
@@ -207,7 +249,7 @@ def _judge(
         suppressed=tuple(suppressed),
         warnings=tuple(warnings),
         breach=outcome.info,
-        excluded=len(logins) - len(audited),
+        excluded=sum(1 for i in logins if i.excluded),
     )
 
 
@@ -227,10 +269,12 @@ def _as_vault(
 
 def _measure(
     items: Sequence[VaultItem],
+    *,
     breach: BreachSource | None,
     workers: int | None,
     progress: ProgressHook | None,
     meanwhile: Callable[[], T],
+    sites: Sites,
 ) -> tuple[BreachOutcome, dict[str, StrengthSummary], T]:
     """Breach lookups on a thread, overlapped with scoring; both once per distinct input.
 
@@ -249,11 +293,11 @@ def _measure(
     ):
         pending = side.submit(lookup, distinct, breach, progress)
         if pool is None:
-            jobs = _jobs(items)
+            jobs = _jobs(items, sites)
             scored = scoring.score(list(jobs), progress)
             extra = meanwhile()
         else:
-            jobs, futures = scoring.submit(items, pool)
+            jobs, futures = scoring.submit(items, pool, sites)
             extra = meanwhile()
             scored = scoring.gather(futures, len(jobs), progress)
         outcome = pending.result()
@@ -263,12 +307,12 @@ def _measure(
     return outcome, strengths, extra
 
 
-def _jobs(items: Sequence[VaultItem]) -> dict[scoring.ScoreJob, list[str]]:
+def _jobs(items: Sequence[VaultItem], sites: Sites) -> dict[scoring.ScoreJob, list[str]]:
     """``{score job: ids of the items it measures}``, distinct jobs in first-seen order."""
     jobs: dict[scoring.ScoreJob, list[str]] = {}
     for item in items:
         if item.password:
-            jobs.setdefault(scoring.score_job(item), []).append(item.id)
+            jobs.setdefault(scoring.score_job(item, sites), []).append(item.id)
     return jobs
 
 
@@ -301,8 +345,11 @@ def _apply_ignore(
 
 
 def _fingerprint(item: VaultItem) -> str:
-    """The id an ignore file may use instead of the item id: stable over title/user/urls."""
-    return fingerprint(item.title, item.username, *item.urls)
+    """The id an ignore file may use instead of the item id: stable over title/user/urls.
+
+    Made from the URLs as shown (credentials masked): a hash of a password is no fingerprint.
+    """
+    return fingerprint(item.title, item.username, *map(display_url, item.urls))
 
 
 def _result(
@@ -313,7 +360,7 @@ def _result(
         id=item.id,
         title=item.title,
         username=item.username,
-        urls=tuple(sites.display_url(u) for u in item.urls),
+        urls=tuple(display_url(u) for u in item.urls),
         fingerprint=_fingerprint(item),
         strength=entry.strength,
         breach_status=entry.breach_status,

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from functools import lru_cache
 
-from pwhygiene._audit import sites
+from pwhygiene._audit.lookalike import SKELETON
 from pwhygiene._audit.report import StrengthSummary
+from pwhygiene._audit.sites import Sites
 from pwhygiene._strength import estimate as _strength
-from pwhygiene._strength.context import user_tokens
 from pwhygiene._vault.model import VaultItem
 
 PARALLEL_MIN_JOBS = 600  # below this, starting processes costs more than it saves
@@ -24,35 +23,23 @@ CHUNK = 128
 
 ScoreJob = tuple[str, tuple[str, ...]]
 
-# zxcvbn's l33t table folded so every alternative of a character maps to one letter.
-_SKELETON = str.maketrans(
-    {"4": "a", "@": "a", "8": "b", "(": "c", "{": "c", "[": "c", "<": "c", "3": "e"}
-    | {"6": "g", "9": "g", "1": "i", "!": "i", "|": "i", "l": "i", "7": "i", "t": "i"}
-    | {"+": "i", "0": "o", "$": "s", "5": "s", "%": "x", "2": "z"}
-)
 
-
-def score_job(item: VaultItem) -> ScoreJob:
+def score_job(item: VaultItem, sites: Sites) -> ScoreJob:
     """The zxcvbn input for an item: its words only if one could match inside the password.
 
     zxcvbn matches user inputs as lower-cased, possibly reversed, possibly leet-substituted
-    substrings of the NFKC-normalised password; the skeleton folds every leet alternative into
-    one letter, so "no token's skeleton occurs" proves the words cannot change the estimate.
+    substrings of the NFKC-normalised password; the skeleton folds every letter and look-alike
+    into its class (:data:`~pwhygiene._audit.lookalike.SKELETON`), so "no token's skeleton
+    occurs" proves the words cannot change the estimate.
     """
     password = item.password or ""
     words = sites.user_inputs(item)
-    skeleton = _strength.normalise(password).text.lower().translate(_SKELETON)
-    for token in _tokens(words):
-        w = token.lower().translate(_SKELETON)
+    skeleton = _strength.normalise(password).text.lower().translate(SKELETON)
+    for token in sites.tokens(words):
+        w = token.lower().translate(SKELETON)
         if w and (w in skeleton or w[::-1] in skeleton):
             return password, words
     return password, ()
-
-
-@lru_cache(maxsize=4096)
-def _tokens(words: tuple[str, ...]) -> tuple[str, ...]:
-    """``user_tokens`` for an item's words; items of one export share usernames and hosts."""
-    return tuple(user_tokens(words))
 
 
 def _score_chunk(chunk: Sequence[ScoreJob]) -> list[tuple[int, float]]:
@@ -75,7 +62,7 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def submit(
-    items: Iterable[VaultItem], pool: ProcessPoolExecutor
+    items: Iterable[VaultItem], pool: ProcessPoolExecutor, sites: Sites
 ) -> tuple[dict[ScoreJob, list[str]], list[Future[list[tuple[int, float]]]]]:
     """Each item's job (distinct ones once), chunks submitted as they fill: workers start at once.
 
@@ -87,7 +74,7 @@ def submit(
     for item in items:
         if not item.password:
             continue
-        job = score_job(item)
+        job = score_job(item, sites)
         holders = jobs.get(job)
         if holders is None:
             jobs[job] = [item.id]

@@ -7,7 +7,8 @@ names (:data:`Transform`), so nothing about the passwords leaves this module.
 
 How a password is reduced to its *base*: case-fold it, remove the site names of its items,
 split off the leading and trailing runs of non-letters (the affixes people bump), and undo
-look-alike substitutions (``@`` -> ``a``, ``0`` -> ``o``, ...) in what remains. Two passwords
+look-alike substitutions (``@`` -> ``a``, ``0`` -> ``o``, ...; the likeliest reading in
+:mod:`~pwhygiene._audit.lookalike`) in what remains. Two passwords
 are similar when their bases are equal (possibly after removing each item's own site
 names), or differ by one edit when the base has at least :data:`MIN_EDIT_BASE` letters.
 
@@ -25,6 +26,8 @@ from typing import Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from pwhygiene._audit.lookalike import DE_LEET
+
 Transform: TypeAlias = Literal["case", "leet", "prefix", "suffix", "site_name", "edit"]
 
 DESCRIPTIONS: dict[Transform, str] = {
@@ -40,11 +43,6 @@ MIN_BASE = 4
 MIN_EDIT_BASE = 6
 MAX_BUCKET = 200  # beyond this, link members to the bucket's first member only
 _BLOCK = 65_536  # candidates turned into Python ints at a time
-
-_LEET = str.maketrans(
-    {"0": "o", "1": "i", "!": "i", "|": "i", "3": "e", "4": "a", "@": "a", "5": "s", "$": "s"}
-    | {"7": "t", "+": "t", "8": "b", "9": "g", "€": "e", "£": "l"}
-)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -73,8 +71,8 @@ def shape(password: str, site_names: Sequence[str] = ()) -> Shape:
     while end > start and not stripped[end - 1].isalpha():
         end -= 1
     core = stripped[start:end]
-    letters = "".join(c for c in password.translate(_LEET) if c.isalpha())
-    return Shape(folded, stripped[:start], core, stripped[end:], core.translate(_LEET), letters)
+    letters = "".join(c for c in password.translate(DE_LEET) if c.isalpha())
+    return Shape(folded, stripped[:start], core, stripped[end:], core.translate(DE_LEET), letters)
 
 
 def _within_one_edit(a: str, b: str) -> bool:

@@ -2,21 +2,21 @@
 
 Checks need the site behind an item (duplicate logins, the site name inside a password, the
 blast radius of an e-mail account). Exports store URLs loosely ("example.com", "https://x/y",
-"androidapp://..."), so parsing is forgiving and never raises.
+"androidapp://..."), so parsing (:mod:`~pwhygiene._audit.urls`) is forgiving and never raises.
+The functions here are pure; :class:`Sites` remembers their answers for one audit run, and
+only for that run.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import functools
 import re
-from functools import lru_cache
-from urllib.parse import urlsplit
 
+from publicsuffixlist import PublicSuffixList
+
+from pwhygiene._audit.urls import host_of, is_ip
+from pwhygiene._strength.context import MIN_TOKEN_LENGTH, user_tokens
 from pwhygiene._vault.model import VaultItem
-
-# Second-level labels under which registrations happen (co.uk, com.au, ...). A heuristic, not
-# the Public Suffix List: good enough to group "accounts.google.com" with "mail.google.com".
-_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"})
 
 # Mail providers whose account resets others: a password shared with one matters most.
 _MAIL_DOMAINS = frozenset(
@@ -52,8 +52,6 @@ _MAIL_DOMAINS = frozenset(
     }
 )
 _MAIL_WORDS = re.compile(r"\b(e-?mail|gmail|outlook|hotmail|webmail|inbox)\b", re.IGNORECASE)
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-MIN_TOKEN = 3
 # Words of titles and hosts that name no site ("My Bank Account", "www").
 _NOT_SITE = frozenset(
     {
@@ -80,91 +78,27 @@ _NOT_SITE = frozenset(
 )
 
 
-@lru_cache(maxsize=65536)
-def host_of(url: str) -> str | None:
-    """The lower-case host of a URL, tolerating a missing scheme; ``None`` if there is none."""
-    text = url.strip()
-    if not text:
-        return None
-    if "://" not in text:
-        text = "//" + text
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
-        return None
-    return host.rstrip(".").lower() if host else None
-
-
-@lru_cache(maxsize=65536)
 def registrable_domain(host: str) -> str:
-    """``accounts.google.com`` -> ``google.com``; ``www.bbc.co.uk`` -> ``bbc.co.uk``."""
+    """The site a host belongs to, by the Public Suffix List (ICANN and private sections).
+
+    ``accounts.google.com`` -> ``google.com``, ``www.bbc.co.uk`` -> ``bbc.co.uk``, and
+    ``alice.github.io`` stays ``alice.github.io``: ``github.io`` is a suffix under which
+    strangers register, like ``co.uk``. An IP address, a public suffix used as a host
+    (``github.io``, ``localhost``) and a single-label name (``intranet``) are their own site;
+    ``app.localhost`` is a name of its own under the reserved ``localhost``.
+    """
     if is_ip(host):
         return host
-    labels = host.split(".")
-    if len(labels) <= 2:
-        return host
-    keep = 3 if labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
+    return _public_suffix_list().privatesuffix(host) or host
 
 
-def is_ip(host: str) -> bool:
-    """Whether ``host`` is a literal IPv4 or IPv6 address."""
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
+@functools.cache
+def _public_suffix_list() -> PublicSuffixList:
+    """The list ``publicsuffixlist`` ships (offline), parsed once per process on first use.
 
-
-def site_keys(item: VaultItem) -> frozenset[str]:
-    """The registrable domains an item logs in to (empty when it has no parseable URL)."""
-    keys = set()
-    for url in item.urls:
-        host = host_of(url)
-        if host:
-            keys.add(registrable_domain(host))
-    return frozenset(keys)
-
-
-def site_names(item: VaultItem) -> tuple[str, ...]:
-    """Lower-case words naming the site: the domain's main label and the title's words.
-
-    Not cached: titles are nearly unique per item, so a cache would hold one entry per item
-    (12 MB at 100,000 items) for two calls each; the host and domain lookups it makes are.
+    Immutable reference data shared by every run, not state about any vault.
     """
-    names: list[str] = []
-    keys = {registrable_domain(h) for h in map(host_of, item.urls) if h}
-    for key in sorted(keys):
-        label = key.split(".")[0]
-        if len(label) >= MIN_TOKEN and not is_ip(key):
-            names.append(label)
-    names.extend(t for t in tokens(item.title) if t not in names and t not in _NOT_SITE)
-    return tuple(names)
-
-
-def display_url(url: str) -> str:
-    """The URL with any ``user:password@`` credentials masked, safe to show in a report."""
-    head, sep, rest = url.partition("://")
-    if not sep:
-        head, rest = "", url
-    authority, slash, path = rest.partition("/")
-    if "@" not in authority:
-        return url  # the same string, not a copy: a large report holds one per URL
-    authority = "***@" + authority.rsplit("@", 1)[1]
-    return f"{head}{sep}{authority}{slash}{path}"
-
-
-def clear_caches() -> None:
-    """Forget the URL caches, so a vault's hosts do not outlive its audit."""
-    host_of.cache_clear()
-    registrable_domain.cache_clear()
-
-
-def tokens(text: str | None) -> list[str]:
-    """Lower-case alphanumeric words of at least three characters."""
-    if not text:
-        return []
-    return [t for t in (m.group(0).lower() for m in _TOKEN.finditer(text)) if len(t) >= MIN_TOKEN]
+    return PublicSuffixList(only_icann=False)
 
 
 def email_local_part(username: str | None) -> str | None:
@@ -175,37 +109,86 @@ def email_local_part(username: str | None) -> str | None:
     return local or None
 
 
-def user_inputs(item: VaultItem) -> tuple[str, ...]:
-    """What an attacker knows about the item: username (or e-mail), title and URL hosts.
+class Sites:
+    """What one audit run knows about its items' sites, each URL and word list parsed once.
 
-    zxcvbn's wrapper splits these into tokens (e-mail local part, words, digit runs) itself.
+    The runner makes one per run and drops it when the checks are done, so two audits in one
+    process (threads, or generators advanced in turn) never share, clear or keep each other's
+    hosts, titles or usernames, and nothing of a vault outlives its audit in a module global.
+    Not thread-safe: one run, one thread at a time.
     """
-    sources = [item.username, item.title, *(host_of(u) for u in item.urls)]
-    return tuple(dict.fromkeys(s for s in sources if s))
 
+    __slots__ = ("_domains", "_hosts", "_tokens")
 
-def is_email_account(item: VaultItem) -> bool:
-    """Whether the item is (very likely) a mailbox: a mail provider's URL or a mail-ish title."""
-    for key in site_keys(item):
-        if key in _MAIL_DOMAINS:
+    def __init__(self) -> None:
+        self._hosts: dict[str, str | None] = {}
+        self._domains: dict[str, str] = {}
+        self._tokens: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def host(self, url: str) -> str | None:
+        """:func:`host_of`, once per distinct URL of the run."""
+        try:
+            return self._hosts[url]
+        except KeyError:
+            host = self._hosts[url] = host_of(url)
+            return host
+
+    def domain(self, host: str) -> str:
+        """:func:`registrable_domain`, once per distinct host of the run."""
+        try:
+            return self._domains[host]
+        except KeyError:
+            domain = self._domains[host] = registrable_domain(host)
+            return domain
+
+    def tokens(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """:func:`~pwhygiene._strength.context.user_tokens` of ``words``, once per run.
+
+        Items of one export share usernames and hosts, so most word lists repeat.
+        """
+        try:
+            return self._tokens[words]
+        except KeyError:
+            found = self._tokens[words] = user_tokens(words)
+            return found
+
+    def keys(self, item: VaultItem) -> frozenset[str]:
+        """The registrable domains an item logs in to (empty when it has no parseable URL)."""
+        return frozenset(self.domain(h) for h in map(self.host, item.urls) if h)
+
+    def names(self, item: VaultItem) -> tuple[str, ...]:
+        """Lower-case words naming the site: the domain's main label and the title's words.
+
+        The title is read as the strength checker reads user inputs (one tokeniser, one
+        minimum length); numbers alone and filler words ("login", "www") name no site.
+        """
+        names: list[str] = []
+        for key in sorted(self.keys(item)):
+            label = key.split(".")[0]
+            if len(label) >= MIN_TOKEN_LENGTH and not is_ip(key):
+                names.append(label)
+        if item.title:
+            names.extend(
+                t
+                for t in self.tokens((item.title,))
+                if t not in names and t not in _NOT_SITE and not t.isdigit()
+            )
+        return tuple(names)
+
+    def user_inputs(self, item: VaultItem) -> tuple[str, ...]:
+        """What an attacker knows about the item: username (or e-mail), title and URL hosts.
+
+        zxcvbn's wrapper splits these into tokens (e-mail local part, words, digit runs) itself.
+        """
+        sources = [item.username, item.title, *(self.host(u) for u in item.urls)]
+        return tuple(dict.fromkeys(s for s in sources if s))
+
+    def is_email_account(self, item: VaultItem) -> bool:
+        """Whether the item is (very likely) a mailbox: a mail provider's URL or mail-ish title."""
+        if any(key in _MAIL_DOMAINS for key in self.keys(item)):
             return True
-    for url in item.urls:
-        host = host_of(url)
-        if host and (host.startswith(("mail.", "webmail.", "imap.", "smtp."))):
-            return True
-    return bool(_MAIL_WORDS.search(item.title or ""))
-
-
-def insecure_login_url(url: str) -> bool:
-    """``http://`` to anything but this machine: the password would travel in clear text."""
-    if not url.strip().lower().startswith("http://"):
-        return False
-    host = host_of(url)
-    if host is None:
-        return True
-    if host == "localhost" or host.endswith(".localhost"):
-        return False
-    try:
-        return not ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return True
+        for url in item.urls:
+            host = self.host(url)
+            if host and (host.startswith(("mail.", "webmail.", "imap.", "smtp."))):
+                return True
+        return bool(_MAIL_WORDS.search(item.title or ""))

@@ -1,11 +1,6 @@
 """The ``pwhygiene`` command line: one ``main(argv)`` that returns an exit code.
 
-Exit codes (documented in docs/cli.md, stable):
-
-* 0: success, nothing at or above the failure threshold;
-* 1: findings (``audit``) or an unacceptable password (``check``);
-* 2: usage error or unreadable input (with a message on stderr, never a traceback);
-* 3: the breach service was required but could not be reached.
+Exit codes are :class:`~pwhygiene._cli.exit_codes.ExitCode` (documented in docs/cli.md).
 
 Each sub-command lives in its own module with a ``register(subparsers)`` function that sets a
 ``handler(args) -> int`` default; this module only wires them together and maps errors to
@@ -15,17 +10,14 @@ exit codes. Results go to stdout (or ``-o FILE``), progress and diagnostics to s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pwhygiene._cli import audit, check, data, formats, index, serve
+from pwhygiene._cli.exit_codes import ExitCode
 from pwhygiene._version import __version__
 from pwhygiene.exceptions import BreachLookupError, PwhygieneError
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_BREACH_UNAVAILABLE = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,19 +39,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help/--version (0) and usage errors (2)
-        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+        return int(exc.code) if isinstance(exc.code, int) else ExitCode.USAGE
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
+    return _run(handler, args)
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run one command, mapping every expected failure to its exit code and one stderr line."""
     try:
         return int(handler(args))
     except BreachLookupError as exc:
         print(f"pwhygiene: breach service unavailable: {exc}", file=sys.stderr)
-        return EXIT_BREACH_UNAVAILABLE
+        return ExitCode.BREACH_UNAVAILABLE
     except PwhygieneError as exc:
         print(f"pwhygiene: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         print("pwhygiene: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitCode.BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null once its reader has gone (``pwhygiene audit ... | head``).
+
+    Unix tools stop quietly when the pipe closes; without this, Python's final flush of stdout
+    would fail again at exit and print an "Exception ignored" traceback.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests, IDEs)
+        pass

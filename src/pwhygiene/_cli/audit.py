@@ -20,15 +20,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pwhygiene._audit.ignore import load_ignore
-from pwhygiene._audit.render import OUTPUT_FORMATS, OutputFormat, render
-from pwhygiene._audit.render import table as table_renderer
+from pwhygiene._audit.render import OUTPUT_FORMATS, OutputFormat, iter_render
 from pwhygiene._audit.report import CHECKS, AuditReport, Finding, Severity
 from pwhygiene._audit.runner import DEFAULT_MAX_AGE_DAYS, ProgressHook, audit
+from pwhygiene._audit.urls import credentials_hide_their_end
 from pwhygiene._breach.source import BreachSource
+from pwhygiene._cli.exit_codes import ExitCode
+from pwhygiene._cli.inputs import password_from_file, regular_file
 from pwhygiene._vault.model import Vault
-from pwhygiene.exceptions import InvalidInput, PasswordRequired
+from pwhygiene.exceptions import PasswordRequired
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BREACH = 0, 1, 2, 3
 PROGRESS_MIN_ITEMS = 200
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -71,6 +72,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     source.add_argument(
         "--range-url",
         metavar="URL",
+        type=_range_url,
         default=_env("RANGE_URL"),
         help="a Pwned Passwords range API (default: the public one)",
     )
@@ -136,6 +138,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=run)
 
 
+def _range_url(text: str) -> str:
+    """A range-API base URL whose user name and password (if any) can be told from its host.
+
+    The message never repeats the value: it may hold a password.
+    """
+    if credentials_hide_their_end(text) or any(c.isspace() or not c.isprintable() for c in text):
+        raise argparse.ArgumentTypeError(
+            "not a usable http(s) URL (not shown: it may hold a password); a user name or "
+            "password in it must percent-encode '/', '?', '#', '@' and spaces (%2F, %3F, "
+            "%23, %40, %20)"
+        )
+    return text
+
+
 def _date(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
@@ -178,28 +194,20 @@ def _fail_on(text: str) -> FailRule:
 
 def _export_password(args: argparse.Namespace) -> str | None:
     if args.password_file:
-        problem = None
-        try:
-            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            # Only the error's name: a UnicodeDecodeError holds the file's bytes, the password.
-            problem = type(exc).__name__
-        if problem is not None:  # raised outside the handler, so nothing is chained
-            raise InvalidInput(f"cannot read --password-file {args.password_file} ({problem})")
-        return lines[0] if lines else ""
+        return password_from_file(args.password_file)
     return _env("EXPORT_PASSWORD")
 
 
 def _usage(message: str) -> int:
     print(f"pwhygiene audit: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.USAGE
 
 
 def _read(args: argparse.Namespace) -> Vault:
     from pwhygiene._vault.registry import read_vault  # noqa: PLC0415 -- loads every reader
 
     password = _export_password(args)
-    key_file = Path(args.key_file) if args.key_file else None
+    key_file = regular_file(args.key_file, "--key-file") if args.key_file else None
     try:
         return read_vault(
             Path(args.export), format=args.format, password=password, key_file=key_file
@@ -264,24 +272,21 @@ def run(args: argparse.Namespace) -> int:
             f"{report.breach.unknown} password(s) (--require-breach)",
             file=sys.stderr,
         )
-        return EXIT_BREACH
+        return ExitCode.BREACH_UNAVAILABLE
     failing = [f for f in report.findings if args.fail_on(f)]
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return ExitCode.FINDINGS if failing else ExitCode.OK
 
 
 def _emit(report: AuditReport, output: OutputFormat, path: str | None) -> None:
-    chunks: Iterable[str]
-    if output == "json":
-        chunks = report.iter_json()  # streamed: large reports never exist as one string
-    elif output == "table" and not path:
-        from rich.console import Console  # noqa: PLC0415
+    """Write the report to ``path`` (atomically) or stdout; JSON is streamed item by item."""
+    if output == "table" and not path:
+        from rich.console import Console  # noqa: PLC0415 -- only the terminal table needs rich
 
-        Console(highlight=False, emoji=False, soft_wrap=False).print(
-            table_renderer.renderable(report)
-        )
+        from pwhygiene._audit.render import table  # noqa: PLC0415
+
+        Console(highlight=False, emoji=False, soft_wrap=False).print(table.renderable(report))
         return
-    else:
-        chunks = [table_renderer.render(report) if output == "table" else render(report, output)]
+    chunks = iter_render(report, output)  # large reports never exist as one string
     if path:
         write_atomic(Path(path), chunks)
     else:

@@ -13,12 +13,11 @@ import getpass
 import json
 import sys
 
+from pwhygiene._cli.exit_codes import ExitCode
+from pwhygiene._cli.inputs import first_line
 from pwhygiene._strength.checker import Checker, CheckResult
 from pwhygiene._strength.policy import Policy
 from pwhygiene.exceptions import InvalidInput
-
-EXIT_ACCEPTABLE = 0
-EXIT_NOT_ACCEPTABLE = 1
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(render(result, policy))
-    return EXIT_ACCEPTABLE if result.acceptable else EXIT_NOT_ACCEPTABLE
+    return ExitCode.OK if result.acceptable else ExitCode.FINDINGS
 
 
 def read_password() -> str:
@@ -77,22 +76,13 @@ def read_password() -> str:
             return getpass.getpass("Password: ")
         except EOFError as exc:
             raise InvalidInput("no password entered") from exc
-    try:
-        line: str | None = stdin.readline() if stdin is not None else ""
-    except UnicodeDecodeError:  # its .object holds the bytes read, the password: let it die
-        line = None
+    line = first_line(stdin, "stdin") if stdin is not None else None
     if line is None:
-        raise InvalidInput(
-            "stdin is not valid text in its encoding (UTF-8?): pipe the password as text"
-        )
-    if not line:
         raise InvalidInput(
             "no password on stdin: pipe one line (e.g. from a password manager's CLI), "
             "or run in a terminal to be prompted"
         )
-    if line.endswith("\r\n"):
-        return line[:-2]
-    return line.removesuffix("\n")
+    return line
 
 
 def render(result: CheckResult, policy: Policy) -> str:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
-
+from pwhygiene._cli.exit_codes import ExitCode
 from pwhygiene._vault.registry import FormatInfo, formats
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +31,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def table(infos: tuple[FormatInfo, ...]) -> Table:
     """The formats as a rich table (name, description, how detected, encrypted)."""
+    from rich.table import Table  # noqa: PLC0415 -- every other command runs without rich
+
     t = Table(title="Export formats (use the name with --format; auto-detection is the default)")
     t.add_column("name", style="bold", no_wrap=True)
     t.add_column("description")
@@ -44,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     infos = formats()
     if args.names:
         sys.stdout.write("".join(f"{info.name}\n" for info in infos))
-        return 0
+        return ExitCode.OK
+    from rich.console import Console  # noqa: PLC0415
+
     Console(file=sys.stdout, soft_wrap=False).print(table(infos))
-    return 0
+    return ExitCode.OK

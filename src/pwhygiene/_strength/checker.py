@@ -49,7 +49,17 @@ from pwhygiene._strength.policy import (
 from pwhygiene.exceptions import BreachLookupError, InvalidInput
 
 OnUnavailable = Literal["reject", "allow", "fallback"]
-BreachStatus = Literal["not_checked", "clean", "breached", "unknown", "fallback"]
+BreachStatus = Literal["not_checked", "clean", "breached", "blocklisted", "unknown", "fallback"]
+"""What is known about a password's breach history; one type for checks and audits.
+
+``breached`` (the source counted it: the count is above 0), ``clean`` (the source answered
+and does not list it: the count is 0), ``blocklisted`` (audits: on the embedded blocklist of
+common passwords while the full corpus was not asked or could not answer; treat as breached,
+the count is unknown), ``unknown`` (the source could not answer and nothing else is known),
+``fallback`` (checks: the source could not answer and ``on_unavailable="fallback"``, so the
+blocklist, applied as the ``common`` rule, was the only corpus) and ``not_checked`` (no source
+was asked). Each state is distinct: a ``None`` count never has to say which one it is.
+"""
 _ON_UNAVAILABLE = ("reject", "allow", "fallback")
 
 

@@ -136,6 +136,7 @@ def _item_row(item: ItemResult) -> str:
     score = "-" if item.strength is None else f"{item.strength.score}/4"
     breach = {
         "breached": f"breached ({item.breach_count:,})" if item.breach_count else "breached",
+        "blocklisted": "common password (blocklist)",
         "clean": "not found",
         "unknown": "unknown",
         "not_checked": "not checked",
