@@ -9,26 +9,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pwhygiene._vault.io import (
-    MAX_FILE_BYTES,
-)
+from pwhygiene._vault.io import read_bytes
 from pwhygiene._vault.kdbx.document import parse_document
 from pwhygiene._vault.kdbx.header import SIGNATURE_1
 from pwhygiene._vault.kdbx.payload import open_kdbx
 from pwhygiene._vault.model import Vault
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
-from pwhygiene.exceptions import ExportTooLarge, UnsupportedFormat
+from pwhygiene.exceptions import UnsupportedFormat
 
 KEEPASSXC_CSV_COLUMNS = ("Group", "Title", "Username", "Password", "URL", "Notes")
 KEEPASSXC_CSV_OPTIONAL = ("TOTP", "Icon", "Last Modified", "Created")  # KeePassXC 2.7+
 KEEPASS_CSV_COLUMNS = ("Account", "Login Name", "Password", "Web Site", "Comments")
 RECYCLE_BIN_NAME = "Recycle Bin"  # KeePassXC's default (English) recycle bin group name
-
-
-def _read_bytes(path: Path) -> bytes:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ExportTooLarge(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB")
-    return path.read_bytes()
 
 
 def _sniff_kdbx(sample: Sample) -> Detection:
@@ -38,7 +30,9 @@ def _sniff_kdbx(sample: Sample) -> Detection:
 
 
 def _read_kdbx(path: Path, options: ReadOptions) -> Vault:
-    decrypted = open_kdbx(_read_bytes(path), path, options.password, options.key_file)
+    decrypted = open_kdbx(
+        read_bytes(path), path, options.password, options.key_file, options.max_kdf_seconds
+    )
     if decrypted.stream is None:
         raise UnsupportedFormat(
             f"{path}: the database protects values with an unsupported inner stream; "
@@ -66,7 +60,7 @@ def _sniff_xml(sample: Sample) -> Detection:
 
 def _read_xml(path: Path, options: ReadOptions) -> Vault:
     parsed = parse_document(
-        _read_bytes(path), path, source_format="keepass-xml", strict=options.strict
+        read_bytes(path), path, source_format="keepass-xml", strict=options.strict
     )
     return Vault(parsed.items, "keepass-xml", path, warnings=parsed.warnings)
 
