@@ -381,7 +381,7 @@ def test_deeply_nested_groups_do_not_exhaust_the_stack(tmp_path: Path) -> None:
 
     (item,) = read_vault(nested(MAX_GROUP_DEPTH + 1))  # the root group is not a level
     assert item.folder == "/".join(["g"] * MAX_GROUP_DEPTH)
-    with pytest.raises(ExportTooLarge, match="MAX_GROUP_DEPTH"):
+    with pytest.raises(ExportTooLarge):  # by depth, or first by its density of tags
         read_vault(nested(3000))
 
 
