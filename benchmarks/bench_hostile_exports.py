@@ -6,7 +6,7 @@ zips with many members, dense JSON in zips, corrupt LZMA members, JSON in CSV ce
 in a fresh subprocess so one file's peak RSS is its own. Reports, per file, the outcome
 (items or the error class), wall time, seconds per MB, tracemalloc peak and peak RSS, and
 exits 1 if any outcome is an untyped exception or a file is over 10 s or 10 MB per MB of
-input (plus a fixed allowance for the interpreter).
+input, plus fixed allowances (2 s, 16 MB) that no input size can justify or avoid.
 
     python benchmarks/bench_hostile_exports.py                 # scale 50, 39 files
     python benchmarks/bench_hostile_exports.py --quick         # scale 5, 13 files
@@ -53,6 +53,7 @@ print(json.dumps({"outcome": outcome, "seconds": seconds, "peak": peak,
 
 MB = 2**20
 ALLOWANCE = 16 * MB  # decompressor windows and the like, whatever the input
+TIME_ALLOWANCE = 2.0  # seconds any read may take on a loaded machine, whatever the input
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             mem_per_mb = max(0, row["peak"] - ALLOWANCE) / MB / size_mb
             bad = (
                 row["outcome"].startswith(("UNTYPED", "DIED"))
-                or (row["seconds"] > 1 and per_mb > 10)
+                or row["seconds"] > TIME_ALLOWANCE + 10 * size_mb
                 or mem_per_mb > 10
             )
             broken += bad
