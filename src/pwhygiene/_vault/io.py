@@ -1,4 +1,4 @@
-"""Shared plumbing for readers: decoding, CSV rows with line numbers, JSON, zips, timestamps.
+"""Shared plumbing for readers: decoding, CSV rows with line numbers, JSON (zips: ``zipdir``).
 
 Exports arrive as UTF-8 with or without BOM, UTF-16 with BOM, with LF, CRLF or even CR CR LF
 line ends. Every reader goes through these helpers so those quirks, the size limits and the
@@ -11,27 +11,21 @@ import codecs
 import csv
 import io
 import json
-import lzma
 import os
 import re
-import stat
-import zipfile
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
-# Re-exported: the readers import parse_timestamp from here with the rest of the plumbing.
+# Re-exported: readers import these from here with the rest of the plumbing.
+from pwhygiene._vault.files import ensure_regular_file as ensure_regular_file  # noqa: PLC0414
+from pwhygiene._vault.files import open_export as open_export  # noqa: PLC0414
 from pwhygiene._vault.times import parse_timestamp as parse_timestamp  # noqa: PLC0414
-from pwhygiene._vault.zipdir import ZipDirectoryError, count_members
-from pwhygiene.exceptions import ExportTooLarge, MalformedExport, UnsupportedFormat
+from pwhygiene._vault.zipdir import SafeZip as SafeZip  # noqa: PLC0414
+from pwhygiene.exceptions import ExportTooLarge, MalformedExport
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a larger "export" is not a password export
-MAX_ZIP_MEMBER_BYTES = 256 * 1024 * 1024
-MAX_ZIP_TOTAL_BYTES = 512 * 1024 * 1024
-MAX_ZIP_RATIO = 200  # compressed-to-uncompressed; text exports compress ~10x, bombs ~1000x
-MAX_ZIP_MEMBERS = 10_000
 #: JSON containers (objects and arrays) per character of text. Real exports hold one per 50+
 #: characters, even minified (an item is a few hundred characters and a handful of objects); a
 #: document of nothing but ``{}`` holds one per 3 and costs ~25 bytes of memory per byte.
@@ -63,33 +57,6 @@ def decode_head(head: bytes) -> str | None:
     if text.count("\ufffd") > max(8, len(text) // 100):
         return None  # mostly undecodable: binary, not text
     return text
-
-
-def open_export(path: Path) -> BinaryIO:
-    """Open a file for reading only if it is a regular file.
-
-    A FIFO would block on ``open`` and ``/dev/zero`` never ends: both are refused before a byte
-    is read. ``O_NONBLOCK`` keeps opening a FIFO from waiting for a writer.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except IsADirectoryError as exc:
-        raise UnsupportedFormat(f"{path}: is a directory, expected an export file") from exc
-    except OSError as exc:
-        raise UnsupportedFormat(f"{path}: cannot be read ({exc.strerror})") from exc
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
-        raise UnsupportedFormat(f"{path}: is {kind}, expected a regular export file")
-    if hasattr(os, "set_blocking"):
-        os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
-
-
-def ensure_regular_file(path: Path) -> None:
-    """Refuse anything but a regular file (FIFO, device, directory) before a reader opens it."""
-    open_export(path).close()
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
@@ -310,84 +277,3 @@ def _type_name(kind: type[Any]) -> str:
     return {str: "string", int: "integer", bool: "boolean", list: "list", dict: "object"}.get(
         kind, kind.__name__
     )
-
-
-_MEMBER_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    lzma.LZMAError,
-    NotImplementedError,  # a compression method zipfile does not implement
-    RuntimeError,
-    OSError,  # bz2 reports a corrupt stream as OSError
-    EOFError,
-    ValueError,
-)
-
-
-class SafeZip:
-    """A zip archive read with limits on size, ratio and member count (zip bombs refused)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        fh = open_export(path)
-        try:
-            members = count_members(fh, MAX_ZIP_MEMBERS)
-        except (ZipDirectoryError, OSError, ValueError) as exc:
-            fh.close()
-            raise MalformedExport(path, None, f"a readable zip archive ({exc})") from None
-        if members > MAX_ZIP_MEMBERS:  # checked before zipfile builds a ZipInfo per member
-            fh.close()
-            raise ExportTooLarge(f"{path}: more than {MAX_ZIP_MEMBERS} members in the zip")
-        try:
-            self._zip = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError) as exc:
-            fh.close()  # incl. "zip version" (RuntimeError) and bad ZIP64 fields (ValueError)
-            raise MalformedExport(path, None, "a readable zip archive") from exc
-        self._file = fh
-        infos = self._zip.infolist()
-        total = sum(i.file_size for i in infos)
-        if total > MAX_ZIP_TOTAL_BYTES:
-            self.close()
-            raise ExportTooLarge(
-                f"{path}: zip expands to more than {MAX_ZIP_TOTAL_BYTES // 2**20} MiB"
-            )
-
-    def close(self) -> None:
-        """Close the archive and the file under it."""
-        self._zip.close()
-        self._file.close()
-
-    def __enter__(self) -> SafeZip:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def all_names(self) -> list[str]:
-        """Every member name, directories included (what sniffers see)."""
-        return self._zip.namelist()
-
-    def names(self) -> list[str]:
-        """Member names, directories excluded."""
-        return [i.filename for i in self._zip.infolist() if not i.is_dir()]
-
-    def read(self, name: str) -> bytes:
-        """One member's bytes, refusing oversized or suspiciously compressed members."""
-        try:
-            info = self._zip.getinfo(name)
-        except KeyError:
-            raise MalformedExport(self.path, name, "this member in the zip archive") from None
-        if info.file_size > MAX_ZIP_MEMBER_BYTES:
-            raise ExportTooLarge(
-                f"{self.path}: member {name} is larger than {MAX_ZIP_MEMBER_BYTES // 2**20} MiB"
-            )
-        if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
-            raise ExportTooLarge(f"{self.path}: member {name} looks like a zip bomb")
-        try:
-            with self._zip.open(info) as fh:
-                data = fh.read(MAX_ZIP_MEMBER_BYTES + 1)
-        except _MEMBER_ERRORS as exc:  # a corrupt deflate, bzip2 or LZMA stream, a bad CRC
-            raise MalformedExport(self.path, name, "a readable zip member") from exc
-        if len(data) > MAX_ZIP_MEMBER_BYTES:  # header lied about the size
-            raise ExportTooLarge(f"{self.path}: member {name} is larger than declared")
-        return data

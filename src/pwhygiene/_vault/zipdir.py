@@ -1,4 +1,4 @@
-"""Count a zip's members from its central directory before :mod:`zipfile` lists them.
+"""Zip archives read with limits: members counted before :mod:`zipfile` lists them.
 
 ``zipfile.ZipFile`` builds a ``ZipInfo`` for every central-directory record (about 500 bytes
 and some microseconds each) before we can look at ``infolist()``: a small archive declaring a
@@ -10,8 +10,20 @@ hostile archive is refused after reading at most its central directory once.
 
 from __future__ import annotations
 
+import lzma
 import struct
+import zipfile
+import zlib
+from pathlib import Path
 from typing import BinaryIO
+
+from pwhygiene._vault.files import open_export
+from pwhygiene.exceptions import ExportTooLarge, MalformedExport
+
+MAX_ZIP_MEMBER_BYTES = 256 * 1024 * 1024
+MAX_ZIP_TOTAL_BYTES = 512 * 1024 * 1024
+MAX_ZIP_RATIO = 200  # compressed-to-uncompressed; text exports compress ~10x, bombs ~1000x
+MAX_ZIP_MEMBERS = 10_000
 
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
@@ -84,3 +96,84 @@ def _walk(fh: BinaryIO, start: int, end: int, limit: int) -> int:
         if count > limit:
             return count
     return count
+
+
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,  # a compression method zipfile does not implement
+    RuntimeError,
+    OSError,  # bz2 reports a corrupt stream as OSError
+    EOFError,
+    ValueError,
+)
+
+
+class SafeZip:
+    """A zip archive read with limits on size, ratio and member count (zip bombs refused)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        fh = open_export(path)
+        try:
+            members = count_members(fh, MAX_ZIP_MEMBERS)
+        except (ZipDirectoryError, OSError, ValueError) as exc:
+            fh.close()
+            raise MalformedExport(path, None, f"a readable zip archive ({exc})") from None
+        if members > MAX_ZIP_MEMBERS:  # checked before zipfile builds a ZipInfo per member
+            fh.close()
+            raise ExportTooLarge(f"{path}: more than {MAX_ZIP_MEMBERS} members in the zip")
+        try:
+            self._zip = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError) as exc:
+            fh.close()  # incl. "zip version" (RuntimeError) and bad ZIP64 fields (ValueError)
+            raise MalformedExport(path, None, "a readable zip archive") from exc
+        self._file = fh
+        infos = self._zip.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > MAX_ZIP_TOTAL_BYTES:
+            self.close()
+            raise ExportTooLarge(
+                f"{path}: zip expands to more than {MAX_ZIP_TOTAL_BYTES // 2**20} MiB"
+            )
+
+    def close(self) -> None:
+        """Close the archive and the file under it."""
+        self._zip.close()
+        self._file.close()
+
+    def __enter__(self) -> SafeZip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def all_names(self) -> list[str]:
+        """Every member name, directories included (what sniffers see)."""
+        return self._zip.namelist()
+
+    def names(self) -> list[str]:
+        """Member names, directories excluded."""
+        return [i.filename for i in self._zip.infolist() if not i.is_dir()]
+
+    def read(self, name: str) -> bytes:
+        """One member's bytes, refusing oversized or suspiciously compressed members."""
+        try:
+            info = self._zip.getinfo(name)
+        except KeyError:
+            raise MalformedExport(self.path, name, "this member in the zip archive") from None
+        if info.file_size > MAX_ZIP_MEMBER_BYTES:
+            raise ExportTooLarge(
+                f"{self.path}: member {name} is larger than {MAX_ZIP_MEMBER_BYTES // 2**20} MiB"
+            )
+        if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
+            raise ExportTooLarge(f"{self.path}: member {name} looks like a zip bomb")
+        try:
+            with self._zip.open(info) as fh:
+                data = fh.read(MAX_ZIP_MEMBER_BYTES + 1)
+        except _MEMBER_ERRORS as exc:  # a corrupt deflate, bzip2 or LZMA stream, a bad CRC
+            raise MalformedExport(self.path, name, "a readable zip member") from exc
+        if len(data) > MAX_ZIP_MEMBER_BYTES:  # header lied about the size
+            raise ExportTooLarge(f"{self.path}: member {name} is larger than declared")
+        return data
