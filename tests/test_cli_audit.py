@@ -357,3 +357,17 @@ def test_endless_or_blocking_input_files_are_refused(
     err = capsys.readouterr().err
     assert option in err or path in err
     assert says in err
+
+
+def test_max_kdf_seconds_bounds_a_keepass_key_derivation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--max-kdf-seconds`` reaches the reader: a tiny bound refuses before deriving (exit 2)."""
+    database = ROOT / "tests" / "fixtures" / "vault" / "keepass" / "kdbx4-argon2id-aes.kdbx"
+    secret = tmp_path / "password.txt"
+    secret.write_text("not the password\n")
+    argv = ["audit", str(database), "--password-file", str(secret), "--no-breach"]
+    assert main([*argv, "--max-kdf-seconds", "0.000001"]) == 2
+    assert "max-kdf-seconds" in capsys.readouterr().err
+    assert main([*argv, "--max-kdf-seconds", "-1"]) == 2
+    assert "positive" in capsys.readouterr().err

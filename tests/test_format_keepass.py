@@ -11,6 +11,7 @@ import pytest
 from kdbx_writer import Entry, Group, build_xml, write_kdbx3, write_kdbx4
 from pwhygiene import read_vault
 from pwhygiene._vault.kdbx import payload
+from pwhygiene._vault.kdbx.bounds import MAX_GROUP_DEPTH
 from pwhygiene._vault.kdbx.document import parse_document
 from pwhygiene._vault.registry import detect
 from pwhygiene.exceptions import (
@@ -390,18 +391,23 @@ def test_multi_block_streams_and_attachments(tmp_path: Path) -> None:
 
 
 def test_deeply_nested_groups_do_not_exhaust_the_stack(tmp_path: Path) -> None:
-    """Thousands of nested groups are walked without recursion (no RecursionError)."""
-    depth = 3000
-    path = tmp_path / "deep.xml"
-    path.write_text(
-        "<KeePassFile><Root>"
-        + "<Group><Name>g</Name>" * depth
-        + "<Entry><String><Key>Password</Key><Value>x</Value></String></Entry>"
-        + "</Group>" * depth
-        + "</Root></KeePassFile>"
-    )
-    (item,) = read_vault(path)
-    assert item.folder == "/".join(["g"] * (depth - 1))
+    """Groups nested to the depth bound are walked without recursion; deeper is refused."""
+
+    def nested(depth: int) -> Path:
+        path = tmp_path / f"deep-{depth}.xml"
+        path.write_text(
+            "<KeePassFile><Root>"
+            + "<Group><Name>g</Name>" * depth
+            + "<Entry><String><Key>Password</Key><Value>x</Value></String></Entry>"
+            + "</Group>" * depth
+            + "</Root></KeePassFile>"
+        )
+        return path
+
+    (item,) = read_vault(nested(MAX_GROUP_DEPTH + 1))  # the root group is not a level
+    assert item.folder == "/".join(["g"] * MAX_GROUP_DEPTH)
+    with pytest.raises(ExportTooLarge):  # by depth, or first by its density of tags
+        read_vault(nested(3000))
 
 
 def test_keepassfile_text_inside_another_export_is_not_keepass_xml(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from pwhygiene._breach.source import BreachSource
 from pwhygiene._cli.exit_codes import ExitCode
 from pwhygiene._cli.inputs import password_from_file, regular_file
 from pwhygiene._vault.model import Vault
-from pwhygiene.exceptions import PasswordRequired
+from pwhygiene.exceptions import InvalidInput, PasswordRequired
 
 PROGRESS_MIN_ITEMS = 200
 _TRUE = {"1", "true", "yes", "on"}
@@ -134,6 +134,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=_env("KEY_FILE"),
         help="KeePass key file that opens the database (with or without a password)",
     )
+    p.add_argument(
+        "--max-kdf-seconds",
+        type=float,
+        default=_env("MAX_KDF_SECONDS"),
+        metavar="S",
+        help="refuse a KeePass key derivation estimated to take longer than S seconds "
+        "(default 10; raise it for a database you trust on a slow machine)",
+    )
     p.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(handler=run)
 
@@ -210,7 +218,11 @@ def _read(args: argparse.Namespace) -> Vault:
     key_file = regular_file(args.key_file, "--key-file") if args.key_file else None
     try:
         return read_vault(
-            Path(args.export), format=args.format, password=password, key_file=key_file
+            Path(args.export),
+            format=args.format,
+            password=password,
+            key_file=key_file,
+            max_kdf_seconds=_kdf_bound(args),
         )
     except PasswordRequired:
         if password is not None or not sys.stdin.isatty():
@@ -221,7 +233,20 @@ def _read(args: argparse.Namespace) -> Vault:
             format=args.format,
             password=getpass.getpass(prompt),
             key_file=key_file,
+            max_kdf_seconds=_kdf_bound(args),
         )
+
+
+def _kdf_bound(args: argparse.Namespace) -> float:
+    """``--max-kdf-seconds``, or the reader's own default when the user set none."""
+    if args.max_kdf_seconds is None:
+        from pwhygiene._vault.kdbx.keys import DEFAULT_MAX_KDF_SECONDS  # noqa: PLC0415
+
+        return DEFAULT_MAX_KDF_SECONDS
+    seconds = float(args.max_kdf_seconds)
+    if not seconds > 0:
+        raise InvalidInput("--max-kdf-seconds must be a positive number of seconds")
+    return seconds
 
 
 def _breach_source(args: argparse.Namespace) -> BreachSource | None:

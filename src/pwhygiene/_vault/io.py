@@ -1,4 +1,4 @@
-"""Shared plumbing for readers: decoding, CSV rows with line numbers, JSON, zips, timestamps.
+"""Shared plumbing for readers: decoding, CSV rows with line numbers, JSON (zips: ``zipdir``).
 
 Exports arrive as UTF-8 with or without BOM, UTF-16 with BOM, with LF, CRLF or even CR CR LF
 line ends. Every reader goes through these helpers so those quirks, the size limits and the
@@ -11,25 +11,29 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pwhygiene._vault.model import Timestamp
+# Re-exported: readers import these from here with the rest of the plumbing.
+from pwhygiene._vault.files import ensure_regular_file as ensure_regular_file  # noqa: PLC0414
+from pwhygiene._vault.files import open_export as open_export  # noqa: PLC0414
+from pwhygiene._vault.times import parse_timestamp as parse_timestamp  # noqa: PLC0414
+from pwhygiene._vault.zipdir import SafeZip as SafeZip  # noqa: PLC0414
 from pwhygiene.exceptions import ExportTooLarge, MalformedExport
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a larger "export" is not a password export
-MAX_ZIP_MEMBER_BYTES = 256 * 1024 * 1024
-MAX_ZIP_TOTAL_BYTES = 512 * 1024 * 1024
-MAX_ZIP_RATIO = 200  # compressed-to-uncompressed; text exports compress ~10x, bombs ~1000x
-MAX_ZIP_MEMBERS = 10_000
-
+#: JSON containers (objects and arrays) per character of text. Real exports hold one per 50+
+#: characters, even minified (an item is a few hundred characters and a handful of objects); a
+#: document of nothing but ``{}`` holds one per 3 and costs ~25 bytes of memory per byte.
+MAX_JSON_CONTAINER_DENSITY = 1 / 20
+MAX_JSON_CONTAINERS = 4_000_000  # ~1 GiB of Python objects at most, whatever the density
+_JSON_FLOOR = 4096  # tiny documents are never refused for their density
+_LONG_INT = re.compile(r"\d{4301}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 T = TypeVar("T")
 
 
@@ -55,12 +59,29 @@ def decode_head(head: bytes) -> str | None:
     return text
 
 
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The whole file, refusing non-regular files and reading at most ``limit`` + 1 bytes."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    with open_export(path) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > limit:
+            raise ExportTooLarge(f"{path}: larger than {limit // 2**20} MiB")
+        # read(n) allocates n bytes up front: ask for what the file holds, then for any
+        # growth in 1 MiB steps, never for the whole limit at once.
+        chunks = [fh.read(size + 1)]
+        total = len(chunks[0])
+        while len(chunks[-1]) and total <= limit and total > size:
+            chunks.append(fh.read(min(2**20, limit + 1 - total)))
+            total += len(chunks[-1])
+    if total > limit:
+        raise ExportTooLarge(f"{path}: larger than {limit // 2**20} MiB")
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 def read_text(path: Path, data: bytes | None = None) -> str:
     """The whole file as text (BOM-aware), with a clear error for binary or non-UTF content."""
     if data is None:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ExportTooLarge(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB")
-        data = path.read_bytes()
+        data = read_bytes(path)
     encoding = sniff_encoding(data[:4096])
     if encoding is None:
         raise MalformedExport(path, None, "a text file (UTF-8 or UTF-16 with BOM), found binary")
@@ -76,12 +97,14 @@ def read_text(path: Path, data: bytes | None = None) -> str:
 
 def open_text(path: Path) -> io.TextIOWrapper:
     """A streaming text handle (BOM-aware, ``newline=''`` as :mod:`csv` wants) for big CSVs."""
-    with path.open("rb") as fh:
-        head = fh.read(4096)
+    raw = open_export(path)
+    head = raw.read(4096)
+    raw.seek(0)
     encoding = sniff_encoding(head)
     if encoding is None:
+        raw.close()
         raise MalformedExport(path, None, "a text file (UTF-8 or UTF-16 with BOM), found binary")
-    return path.open(encoding=encoding, newline="", errors="strict")
+    return io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,18 +210,71 @@ def csv_header(path: Path, text: str | None) -> list[str]:
 
 
 def load_json(path: Path, text: str | None = None) -> object:
-    """Parse JSON, turning a syntax error into one that names the line and column."""
+    """Parse JSON within bounds, turning every failure into one that names where.
+
+    The structure is bounded before parsing (see :func:`check_json_budget`); integers beyond
+    Python's 4,300-digit conversion limit and nesting beyond the recursion limit are refused.
+    """
     if text is None:
         text = read_text(path)
+    check_json_budget(text, path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         where, expected = f"line {exc.lineno} column {exc.colno}", f"valid JSON ({exc.msg})"
     except RecursionError:
         where, expected = None, "JSON nested less than ~1000 levels deep"
+    except ValueError:  # int() refused a number of more than 4,300 digits
+        where, expected = _long_int_line(text), "integers of at most 4,300 digits"
     # Raised outside the handler, so the JSONDecodeError (its .doc is the whole document,
     # decrypted for an encrypted export) does not live on as this error's __context__.
     raise MalformedExport(path, where, expected)
+
+
+def json_value(text: str, path: Path) -> object | None:
+    """A small embedded JSON value (a CSV cell), ``None`` if it is not valid JSON.
+
+    The same bounds as :func:`load_json` apply; only too much structure is an error.
+    """
+    check_json_budget(text, path)
+    try:
+        value: object = json.loads(text)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as is a long int
+        return None
+    return value
+
+
+def check_json_budget(text: str, path: Path) -> None:
+    """Refuse JSON whose containers would cost far more memory than its size suggests.
+
+    Counting ``{`` and ``[`` over-counts (brackets inside strings), which only errs towards
+    refusing documents made of almost nothing but brackets. The count is what bounds the
+    parse: every container is a Python dict or list of 56+ bytes.
+    """
+    if len(text) <= _JSON_FLOOR:
+        return
+    containers = text.count("{") + text.count("[")
+    if containers > MAX_JSON_CONTAINERS:
+        raise ExportTooLarge(
+            f"{path}: more than {MAX_JSON_CONTAINERS:,} JSON objects and arrays "
+            "(MAX_JSON_CONTAINERS); no password export holds that many"
+        )
+    if containers > len(text) * MAX_JSON_CONTAINER_DENSITY:
+        raise ExportTooLarge(
+            f"{path}: the JSON is made almost only of nested objects and arrays "
+            f"({containers:,} in {len(text):,} characters); refused, as parsing it would "
+            "need far more memory than the file's size (see docs/limits.md)"
+        )
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (JSON escapes allow one; UTF-8 cannot hold it)."""
+    return _LONE_SURROGATE.search(text) is not None
+
+
+def _long_int_line(text: str) -> str | None:
+    match = _LONG_INT.search(text)
+    return None if match is None else f"line {text.count(chr(10), 0, match.start()) + 1}"
 
 
 def get(obj: object, key: str, kind: type[T], path: Path, where: str) -> T:
@@ -226,95 +302,3 @@ def _type_name(kind: type[Any]) -> str:
     return {str: "string", int: "integer", bool: "boolean", list: "list", dict: "object"}.get(
         kind, kind.__name__
     )
-
-
-class SafeZip:
-    """A zip archive read with limits on size, ratio and member count (zip bombs refused)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self._zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:  # incl. "zip version"
-            raise MalformedExport(path, None, "a readable zip archive") from exc
-        infos = self._zip.infolist()
-        if len(infos) > MAX_ZIP_MEMBERS:
-            raise ExportTooLarge(f"{path}: more than {MAX_ZIP_MEMBERS} members in the zip")
-        total = sum(i.file_size for i in infos)
-        if total > MAX_ZIP_TOTAL_BYTES:
-            raise ExportTooLarge(
-                f"{path}: zip expands to more than {MAX_ZIP_TOTAL_BYTES // 2**20} MiB"
-            )
-
-    def __enter__(self) -> SafeZip:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._zip.close()
-
-    def names(self) -> list[str]:
-        """Member names, directories excluded."""
-        return [i.filename for i in self._zip.infolist() if not i.is_dir()]
-
-    def read(self, name: str) -> bytes:
-        """One member's bytes, refusing oversized or suspiciously compressed members."""
-        try:
-            info = self._zip.getinfo(name)
-        except KeyError:
-            raise MalformedExport(self.path, name, "this member in the zip archive") from None
-        if info.file_size > MAX_ZIP_MEMBER_BYTES:
-            raise ExportTooLarge(
-                f"{self.path}: member {name} is larger than {MAX_ZIP_MEMBER_BYTES // 2**20} MiB"
-            )
-        if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
-            raise ExportTooLarge(f"{self.path}: member {name} looks like a zip bomb")
-        try:
-            with self._zip.open(info) as fh:
-                data = fh.read(MAX_ZIP_MEMBER_BYTES + 1)
-        except (zipfile.BadZipFile, zlib.error, RuntimeError, OSError, EOFError) as exc:
-            raise MalformedExport(self.path, name, "a readable zip member") from exc
-        if len(data) > MAX_ZIP_MEMBER_BYTES:  # header lied about the size
-            raise ExportTooLarge(f"{self.path}: member {name} is larger than declared")
-        return data
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_EPOCH_DIGITS = re.compile(r"-?\d{1,17}(\.\d+)?")
-
-
-def parse_timestamp(value: object, source: str) -> Timestamp | None:
-    """A :class:`Timestamp` from ISO 8601 text or Unix time in s, ms or µs; ``None`` if empty.
-
-    Naive times are taken as UTC. Raises ``ValueError`` for text that is neither, so the caller
-    can report the field; exporters that write garbage should not pass silently.
-    """
-    if value is None or value in ("", 0):
-        return None
-    if isinstance(value, bool):
-        raise ValueError("a timestamp")
-    if isinstance(value, (int, float)) or (
-        isinstance(value, str) and _EPOCH_DIGITS.fullmatch(value.strip())
-    ):
-        # Decimal, not float: 2038-01-20T00:00:00.002 in ms must not come back as .001.
-        number = Decimal(str(value).strip())
-        if not number.is_finite() or number <= 0:
-            return None
-        for per_second in (1, 1_000, 1_000_000):  # seconds until year ~5138, then ms, then µs
-            if number / per_second < 10**11:
-                micros = int((number * 1_000_000 / per_second).to_integral_value())
-                return Timestamp(_EPOCH + timedelta(microseconds=micros), source)
-        raise ValueError("a timestamp")
-    if isinstance(value, str):
-        text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-        if " " in text and "T" not in text:
-            text = text.replace(" ", "T", 1)
-        try:
-            at: datetime | None = datetime.fromisoformat(text)
-        except ValueError:  # its message quotes the cell, which may be a misplaced password
-            at = None
-        if at is None:
-            raise ValueError("an ISO 8601 timestamp or Unix time")
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=timezone.utc)
-        return Timestamp(at, source)
-    raise ValueError("a timestamp")

@@ -12,19 +12,18 @@ import enum
 import importlib
 import os
 import pkgutil
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 from os import PathLike
 from pathlib import Path
 
-from pwhygiene._vault.io import decode_head
+from pwhygiene._vault.io import SafeZip, decode_head, ensure_regular_file, open_export
+from pwhygiene._vault.kdbx.keys import DEFAULT_MAX_KDF_SECONDS
 from pwhygiene._vault.model import Vault
 from pwhygiene.exceptions import (
     AmbiguousFormat,
     InvalidInput,
-    MalformedExport,
     UnsupportedFormat,
     VaultError,
 )
@@ -61,6 +60,7 @@ class ReadOptions:
     password: str | None = field(default=None, repr=False)
     key_file: Path | None = None
     strict: bool = True
+    max_kdf_seconds: float = DEFAULT_MAX_KDF_SECONDS  # estimated, refused before it starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,8 @@ def formats() -> tuple[FormatInfo, ...]:
 def take_sample(path: Path) -> Sample:
     """Read the first bytes (and zip member names) that sniffers decide on.
 
-    A directory (a pass store) is sampled by the names at its top, never by its content.
+    A directory (a pass store) is sampled by the names at its top, never by its content; any
+    other file that is not a regular file (a FIFO, a device) is refused, not read.
     """
     if path.is_dir():
         try:
@@ -132,20 +133,12 @@ def take_sample(path: Path) -> Sample:
         except OSError as exc:
             raise UnsupportedFormat(f"{path}: cannot be listed ({exc.strerror})") from exc
         return Sample(path=path, head=b"", text=None, zip_names=None, listing=names)
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(SNIFF_BYTES)
-    except IsADirectoryError as exc:
-        raise UnsupportedFormat(f"{path}: is a directory, expected an export file") from exc
-    except OSError as exc:
-        raise UnsupportedFormat(f"{path}: cannot be read ({exc.strerror})") from exc
+    with open_export(path) as fh:
+        head = fh.read(SNIFF_BYTES)
     zip_names: tuple[str, ...] | None = None
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                zip_names = tuple(zf.namelist())
-        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:  # incl. "zip version"
-            raise MalformedExport(path, None, "a readable zip archive") from exc
+        with SafeZip(path) as archive:  # members counted before zipfile lists them
+            zip_names = tuple(archive.all_names())
     return Sample(path=path, head=head, text=decode_head(head), zip_names=zip_names)
 
 
@@ -180,13 +173,18 @@ def read_vault(
     password: str | None = None,
     key_file: str | PathLike[str] | None = None,
     strict: bool = True,
+    max_kdf_seconds: float = DEFAULT_MAX_KDF_SECONDS,
 ) -> Vault:
     """Read a password-manager export into a :class:`Vault`.
 
     ``format="auto"`` detects the format from content. ``password`` (and ``key_file`` for
     KeePass) open encrypted exports. Decrypted data stays in memory; nothing is written.
+    A KeePass key derivation estimated to take longer than ``max_kdf_seconds`` is refused
+    before it starts (:class:`~pwhygiene.exceptions.ExportTooLarge`, saying what to raise).
     """
     p = Path(path)
+    if not p.is_dir():  # a directory is a pass store or nothing; its reader checks each entry
+        ensure_regular_file(p)  # before any reader: a FIFO would hang, /dev/zero never end
     registry = _load()
     if format == "auto":
         spec = detect(p)
@@ -199,6 +197,7 @@ def read_vault(
         password=password,
         key_file=None if key_file is None else Path(key_file),
         strict=strict,
+        max_kdf_seconds=max_kdf_seconds,
     )
     try:
         return spec.read(p, options)

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from pwhygiene._vault.formats.bitwarden import vault_from_json
-from pwhygiene._vault.io import get, load_json, opt
+from pwhygiene._vault.io import get, has_lone_surrogate, load_json, opt
 from pwhygiene._vault.model import Vault
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import (
@@ -188,6 +188,8 @@ def read(path: Path, options: ReadOptions) -> Vault:
         raise UnsupportedFormat(f"{path}: {RESTRICTED_HELP}")
     params = kdf_params(data, path)
     salt = get(data, "salt", str, path, "$")
+    if has_lone_surrogate(salt):  # Bitwarden salts are e-mail addresses: UTF-8 encodable
+        raise MalformedExport(path, "$.salt", "a salt of Unicode text (no lone surrogates)")
     validation = parse_encstring(
         get(data, "encKeyValidation_DO_NOT_EDIT", str, path, "$"),
         path,

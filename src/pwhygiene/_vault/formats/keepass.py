@@ -9,21 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pwhygiene._vault.io import (
-    MAX_FILE_BYTES,
-)
+from pwhygiene._vault.io import read_bytes
 from pwhygiene._vault.kdbx.document import parse_document
 from pwhygiene._vault.kdbx.header import SIGNATURE_1
 from pwhygiene._vault.kdbx.payload import Decrypted, open_kdbx
 from pwhygiene._vault.model import Vault
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
-from pwhygiene.exceptions import ExportTooLarge, UnsupportedFormat, WrongPassword
-
-
-def _read_bytes(path: Path) -> bytes:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ExportTooLarge(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB")
-    return path.read_bytes()
+from pwhygiene.exceptions import UnsupportedFormat, WrongPassword
 
 
 def _sniff_kdbx(sample: Sample) -> Detection:
@@ -41,16 +33,16 @@ def _open(data: bytes, path: Path, options: ReadOptions) -> Decrypted:
     an empty password, the other composition is tried when the first one is wrong.
     """
     try:
-        return open_kdbx(data, path, options.password, options.key_file)
+        return open_kdbx(data, path, options.password, options.key_file, options.max_kdf_seconds)
     except WrongPassword:
         if options.key_file is None or options.password not in (None, ""):
             raise
     other = "" if options.password is None else None
-    return open_kdbx(data, path, other, options.key_file)
+    return open_kdbx(data, path, other, options.key_file, options.max_kdf_seconds)
 
 
 def _read_kdbx(path: Path, options: ReadOptions) -> Vault:
-    decrypted = _open(_read_bytes(path), path, options)
+    decrypted = _open(read_bytes(path), path, options)
     if decrypted.stream is None:
         raise UnsupportedFormat(
             f"{path}: the database protects values with an unsupported inner stream; "
@@ -78,7 +70,7 @@ def _sniff_xml(sample: Sample) -> Detection:
 
 def _read_xml(path: Path, options: ReadOptions) -> Vault:
     parsed = parse_document(
-        _read_bytes(path), path, source_format="keepass-xml", strict=options.strict
+        read_bytes(path), path, source_format="keepass-xml", strict=options.strict
     )
     return Vault(parsed.items, "keepass-xml", path, warnings=parsed.warnings)
 

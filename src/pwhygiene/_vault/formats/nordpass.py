@@ -9,7 +9,6 @@ inferred from which columns are filled. NordPass writes no ids and no dates.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pwhygiene._vault.formats._common import (
@@ -20,7 +19,7 @@ from pwhygiene._vault.formats._common import (
     text_or_none,
     title_from_url,
 )
-from pwhygiene._vault.io import CsvRow
+from pwhygiene._vault.io import CsvRow, json_value
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport
@@ -46,10 +45,7 @@ def _additional_urls(cell: str, path: Path, line: int) -> tuple[str, ...]:
     if not text:
         return ()
     if text.startswith("["):
-        try:
-            urls = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
-            urls = None
+        urls = json_value(text, path)  # bounded; None when not JSON
         if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
             raise MalformedExport(
                 path, f"line {line} column additional_urls", "a JSON list of URL strings"

@@ -26,7 +26,7 @@ from pwhygiene._vault.formats._common import (
     timestamp,
 )
 from pwhygiene._vault.formats.protonpass_pgp import DATA_JSON, DATA_PGP, PGP_REFUSAL
-from pwhygiene._vault.io import CsvRow, SafeZip, get, load_json, opt, read_text
+from pwhygiene._vault.io import CsvRow, SafeZip, get, json_value, load_json, opt, read_text
 from pwhygiene._vault.model import ItemKind, Vault, VaultItem, fingerprint
 from pwhygiene._vault.registry import Detection, FormatSpec, ReadOptions, Sample, register
 from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
@@ -58,10 +58,7 @@ def _csv_urls(row: CsvRow, path: Path) -> tuple[str, ...]:
     """Every URL: the ``autofillUrls`` JSON column when present, else the ``url`` cell."""
     structured = row.values.get("autofillUrls", "").strip()
     if structured:
-        try:
-            entries = json.loads(structured)
-        except (json.JSONDecodeError, RecursionError):
-            entries = None
+        entries = json_value(structured, path)  # bounded; None when not JSON
         if not isinstance(entries, list) or not all(
             isinstance(e, Mapping) and isinstance(e.get("url"), str) for e in entries
         ):

@@ -20,10 +20,11 @@ from pathlib import Path
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from pwhygiene._vault.io import parse_timestamp
+from pwhygiene._vault.kdbx.bounds import GroupNode, WalkBudget, check_xml_budget
 from pwhygiene._vault.kdbx.history import EntryVersion, password_timeline
 from pwhygiene._vault.kdbx.stream import InnerStream
 from pwhygiene._vault.model import ItemKind, Timestamp, VaultItem, fingerprint
+from pwhygiene._vault.times import parse_timestamp
 from pwhygiene.exceptions import MalformedExport
 
 _EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)  # KDBX 4 times: seconds since 0001-01-01 UTC
@@ -50,6 +51,7 @@ def parse_document(
     strict: bool = True,
 ) -> Parsed:
     """Parse the whole ``<KeePassFile>`` document into items, groups flattened to folders."""
+    check_xml_budget(xml, path)
     try:
         root = SafeET.fromstring(xml, forbid_dtd=True)
     except DefusedXmlException:
@@ -60,8 +62,8 @@ def parse_document(
         line = exc.position[0] if exc.position else None
         where = f"XML line {line}" if line else "XML"
         raise MalformedExport(path, where, "well-formed XML") from None
-    except LookupError:  # the XML declaration names an encoding Python does not know
-        raise MalformedExport(path, "XML declaration", "a known encoding (UTF-8)") from None
+    except (LookupError, ValueError):  # expat: an unknown or a multi-byte declared encoding
+        raise MalformedExport(path, "XML declaration", "UTF-8 or UTF-16 XML") from None
     if root.tag != "KeePassFile":
         raise MalformedExport(path, "XML root", "a <KeePassFile> element")
     _unprotect(root, stream, path)
@@ -157,30 +159,33 @@ class _EntryReader:
     def walk(
         self, top: ET.Element, where: str, folders: tuple[str, ...], *, trashed: bool
     ) -> Iterator[VaultItem]:
-        """Items of ``top`` and its subgroups, depth-first, without recursion (any depth).
+        """Items of ``top`` and its subgroups, depth-first, without recursion.
 
-        The root group's own name is not part of a folder path.
+        Each group keeps only a link to its parent, so a group costs the same at any depth;
+        folder paths are joined only for groups that hold entries, and both the depth and
+        the characters of those paths are bounded (:class:`WalkBudget`). The root group's
+        own name is not part of a folder path.
         """
-        stack = [(top, where, folders, trashed)]
+        budget = WalkBudget(self.path)
+        stack = [(GroupNode(where, None, folders), top, trashed)]
         while stack:
-            group, where, folders, trashed = stack.pop()
+            node, group, trashed = stack.pop()
             trashed = trashed or (group.findtext("UUID") or "").strip() == self.recycle_bin
-            yield from self._entries(group, where, "/".join(folders) or None, trashed)
-            children = [
-                (
-                    child,
-                    f"{where}/Group[{index}]",
-                    (*folders, child.findtext("Name") or ""),
-                    trashed,
-                )
-                for index, child in enumerate(group.findall("Group"), 1)
-            ]
-            stack.extend(reversed(children))
+            entries = group.findall("Entry")
+            if entries:
+                folder = budget.folder(node)
+                yield from self._entries(entries, node, folder, trashed)
+            children = group.findall("Group")
+            stack.extend(
+                (budget.child(node, index, child.findtext("Name") or ""), child, trashed)
+                for index, child in reversed(list(enumerate(children, 1)))
+            )
 
     def _entries(
-        self, group: ET.Element, where: str, folder: str | None, trashed: bool
+        self, entries: list[ET.Element], node: GroupNode, folder: str | None, trashed: bool
     ) -> Iterator[VaultItem]:
-        for index, entry in enumerate(group.findall("Entry"), 1):
+        where = node.where()  # once per group: its length grows with the depth
+        for index, entry in enumerate(entries, 1):
             location = f"{where}/Entry[{index}]"
             try:
                 yield self.item(entry, location, folder, trashed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -21,7 +22,13 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from defusedxml import DefusedXmlException
 
 from pwhygiene._vault.kdbx.header import AES_KDF_UUID, VariantValue
-from pwhygiene.exceptions import InvalidInput, MalformedExport, PasswordRequired, UnsupportedFormat
+from pwhygiene.exceptions import (
+    ExportTooLarge,
+    InvalidInput,
+    MalformedExport,
+    PasswordRequired,
+    UnsupportedFormat,
+)
 
 AES_KDF_KDBX4_UUID = bytes.fromhex("7c02bb8279a74ac0927d114a00648238")  # KeePassXC's alias
 ARGON2D_UUID = bytes.fromhex("ef636ddf8c29444b91f7a9a403e30a0c")
@@ -38,6 +45,14 @@ MAX_ARGON2_ITERATIONS = 100_000
 MAX_ARGON2_PARALLELISM = 256
 #: Memory x passes, the real cost: 256 GiB-passes is minutes of work even on a fast machine.
 MAX_ARGON2_WORK = 256 * 2**30
+#: The default bound on the estimated KDF time: KeePass and KeePassXC calibrate to one second
+#: by default; a user who chose longer raises it (``max_kdf_seconds``, ``--max-kdf-seconds``).
+DEFAULT_MAX_KDF_SECONDS = 10.0
+#: Speeds of a fast current machine, so an estimate errs towards *shorter* and only files that
+#: are surely slow are refused: AES-KDF rounds per second (AES-NI) and Argon2 bytes filled per
+#: second and lane (argon2-cffi's optimised core, memory bound).
+AES_KDF_ROUNDS_PER_SECOND = 60_000_000
+ARGON2_BYTES_PER_SECOND = 2 * 2**30
 _AES_CHUNK_BLOCKS = 65_536  # 1 MiB of zero blocks per CBC call
 _KEY_FILE_MAX_READ = 2**20  # XML / hex key files are tiny; larger files are hashed in chunks
 
@@ -137,7 +152,12 @@ def _salt(params: dict[str, VariantValue], path: Path, minimum: int) -> bytes:
     return value
 
 
-def transform_key(composite: bytes, params: dict[str, VariantValue], path: Path) -> bytes:
+def transform_key(
+    composite: bytes,
+    params: dict[str, VariantValue],
+    path: Path,
+    max_seconds: float = DEFAULT_MAX_KDF_SECONDS,
+) -> bytes:
     """Run the KDF the header names, after checking its cost against the bounds above."""
     uuid = params.get("$UUID")
     if uuid in (AES_KDF_UUID, AES_KDF_KDBX4_UUID):
@@ -148,12 +168,26 @@ def transform_key(composite: bytes, params: dict[str, VariantValue], path: Path)
                 "(MAX_AES_KDF_ROUNDS); lower them in KeePassXC: Database > Database Security"
             )
         seed = _salt(params, path, 32)
+        _check_seconds(2 * rounds / AES_KDF_ROUNDS_PER_SECOND, max_seconds, path)
         return aes_kdf(composite, seed[:32], rounds)
     if uuid in (ARGON2D_UUID, ARGON2ID_UUID):
-        return _argon2(composite, params, path, Type.D if uuid == ARGON2D_UUID else Type.ID)
+        return _argon2(
+            composite, params, path, Type.D if uuid == ARGON2D_UUID else Type.ID, max_seconds
+        )
     raise UnsupportedFormat(
         f"{path}: unknown key derivation function; KeePass databases use AES-KDF or Argon2"
     )
+
+
+def _check_seconds(estimate: float, max_seconds: float, path: Path) -> None:
+    """Refuse before starting a KDF whose estimated time is above ``max_seconds``."""
+    if estimate > max_seconds:
+        needed = int(estimate) + 1
+        raise ExportTooLarge(
+            f"{path}: opening this database needs about {needed} s of key derivation, more "
+            f"than the {max_seconds:g} s allowed; if you trust the file, allow it with "
+            f"max_kdf_seconds={needed} (CLI: --max-kdf-seconds {needed})"
+        )
 
 
 def aes_kdf(key: bytes, seed: bytes, rounds: int) -> bytes:
@@ -178,7 +212,13 @@ def aes_kdf(key: bytes, seed: bytes, rounds: int) -> bytes:
     return hashlib.sha256(b"".join(halves)).digest()
 
 
-def _argon2(composite: bytes, params: dict[str, VariantValue], path: Path, kind: Type) -> bytes:
+def _argon2(
+    composite: bytes,
+    params: dict[str, VariantValue],
+    path: Path,
+    kind: Type,
+    max_seconds: float,
+) -> bytes:
     memory = _number(params, "M", path)
     iterations = _number(params, "I", path)
     parallelism = _number(params, "P", path)
@@ -209,6 +249,8 @@ def _argon2(composite: bytes, params: dict[str, VariantValue], path: Path, kind:
         raise MalformedExport(path, "KDF parameter 'V'", "Argon2 version 0x10 or 0x13")
     if params.get("K") or params.get("A"):
         raise UnsupportedFormat(f"{path}: Argon2 with a secret key or associated data")
+    lanes = min(parallelism, os.cpu_count() or 1)
+    _check_seconds(memory * iterations / (ARGON2_BYTES_PER_SECOND * lanes), max_seconds, path)
     try:
         return hash_secret_raw(
             secret=composite,

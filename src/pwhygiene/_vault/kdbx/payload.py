@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from pwhygiene._vault.kdbx.header import Cursor, OuterHeader, parse_inner_header, parse_outer_header
-from pwhygiene._vault.kdbx.keys import composite_key, transform_key
+from pwhygiene._vault.kdbx.keys import DEFAULT_MAX_KDF_SECONDS, composite_key, transform_key
 from pwhygiene._vault.kdbx.stream import InnerStream, make_inner_stream
 from pwhygiene.exceptions import ExportTooLarge, MalformedExport, UnsupportedFormat, WrongPassword
 
@@ -27,6 +27,10 @@ AES256_UUID = bytes.fromhex("31c1f2e6bf714350be5805216afc5aff")
 CHACHA20_UUID = bytes.fromhex("d6038a2b8b6f4cb5a524339a31dbb59a")
 TWOFISH_UUID = bytes.fromhex("ad68f29f576f4bb9a36ad47af965346c")
 MAX_XML_BYTES = 256 * 2**20  # decompressed document; far above any real database
+#: Decompressed-to-compressed ratio above which a large payload is a bomb: KeePass XML
+#: compresses 5-20x; a crafted 255 KB file used to inflate to 250 MB.
+MAX_GZIP_RATIO = 200
+_GZIP_FLOOR = 16 * 2**20  # payloads smaller than this are never refused for their ratio
 _HEADER_HMAC_INDEX = 2**64 - 1
 
 
@@ -44,11 +48,18 @@ class Decrypted:
         return hashlib.sha256(self.header.raw).digest()
 
 
-def open_kdbx(data: bytes, path: Path, password: str | None, key_file: Path | None) -> Decrypted:
+def open_kdbx(
+    data: bytes,
+    path: Path,
+    password: str | None,
+    key_file: Path | None,
+    max_kdf_seconds: float = DEFAULT_MAX_KDF_SECONDS,
+) -> Decrypted:
     """Decrypt a whole KDBX 3.1 or 4.x file held in memory.
 
-    Everything that can be checked without the key (header integrity, cipher, KDF bounds) is
-    checked before the KDF runs, so a damaged or hostile file fails fast.
+    Everything that can be checked without the key (header integrity, cipher, KDF bounds and
+    its estimated time against ``max_kdf_seconds``) is checked before the KDF runs, so a
+    damaged or hostile file fails fast.
     """
     header, offset = parse_outer_header(data, path)
     _check_cipher(header, path)
@@ -59,7 +70,7 @@ def open_kdbx(data: bytes, path: Path, password: str | None, key_file: Path | No
         if not hmac.compare_digest(hashlib.sha256(header.raw).digest(), header_sha):
             raise MalformedExport(path, "header", "a header matching its SHA-256 (damaged file)")
     composite = composite_key(password, key_file, path)
-    transformed = transform_key(composite, header.kdf, path)
+    transformed = transform_key(composite, header.kdf, path, max_kdf_seconds)
     if header.major >= 4:
         return _open_kdbx4(cursor, header, header_mac, transformed)
     return _open_kdbx3(data, path, header, offset, transformed)
@@ -185,15 +196,18 @@ def _decrypt(
 
 
 def _gunzip(data: bytes, path: Path) -> bytes:
-    """Decompress with a size cap, so a gzip bomb inside a valid file is refused."""
+    """Decompress with a size and a ratio cap, so a gzip bomb inside a valid file is refused."""
+    limit = min(MAX_XML_BYTES, max(_GZIP_FLOOR, MAX_GZIP_RATIO * len(data)))
     inflater = zlib.decompressobj(wbits=31)
     try:
-        out = inflater.decompress(data, MAX_XML_BYTES + 1)
+        out = inflater.decompress(data, limit + 1)
     except zlib.error:
         raise MalformedExport(path, "payload", "valid gzip data") from None
-    if len(out) > MAX_XML_BYTES:
+    if len(out) > limit:
+        why = f"{MAX_GZIP_RATIO}x its compressed size" if limit < MAX_XML_BYTES else ""
         raise ExportTooLarge(
-            f"{path}: the database expands to more than {MAX_XML_BYTES // 2**20} MiB of XML"
+            f"{path}: the database expands to more than {limit // 2**20} MiB of XML"
+            + (f" ({why}: a compression bomb)" if why else "")
         )
     if not inflater.eof:
         raise MalformedExport(path, "payload", "complete gzip data")
