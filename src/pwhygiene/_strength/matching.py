@@ -25,12 +25,14 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from zxcvbn import matching
 
 from pwhygiene._strength.accents import fold, price_accented
 from pwhygiene._strength.dates import Match, date_match, regex_match
+from pwhygiene._strength.languages import dictionaries as language_dictionaries
 from pwhygiene._strength.passphrase import passphrase_match
 
 Model = Literal["default", "zxcvbn"]
@@ -80,6 +82,30 @@ def base_dictionaries() -> Dictionaries:
             if _BASE is None:
                 _BASE = _merge_frequency_lists()
     return _BASE
+
+
+@lru_cache(maxsize=16)
+def dictionaries_for(languages: tuple[str, ...]) -> Dictionaries:
+    """The zxcvbn lists plus the packs of ``languages`` (resolved, non-English), built once.
+
+    Pack words are folded (lower case, accents to base letters) as the matcher folds the
+    password, so ``müller`` and ``muller`` find the same entry; each list keeps its own name
+    and ranks, after zxcvbn's lists, as zxcvbn keeps one entry per list a word is on.
+    """
+    base = base_dictionaries()
+    if not languages:
+        return base
+    merged = dict(base.base)
+    for language in languages:
+        for name, ranked in language_dictionaries(language).items():
+            folded: dict[str, int] = {}
+            for word, rank in ranked.items():
+                folded.setdefault(fold(lower_aligned(word)), rank)
+            for word, rank in folded.items():
+                merged[word] = (*merged.get(word, ()), (name, rank))
+    longest = max(base.base_max_length, *(len(word) for word in merged))
+    alphabet = base.alphabet.union(*merged)
+    return Dictionaries(merged, longest, {}, 0, alphabet)
 
 
 def _merge_frequency_lists() -> Dictionaries:
