@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,21 +89,27 @@ def base_dictionaries() -> Dictionaries:
 def dictionaries_for(languages: tuple[str, ...]) -> Dictionaries:
     """The zxcvbn lists plus the packs of ``languages`` (resolved, non-English), built once.
 
-    Pack words are folded (lower case, accents to base letters) as the matcher folds the
-    password, so ``müller`` and ``muller`` find the same entry; each list keeps its own name
-    and ranks, after zxcvbn's lists, as zxcvbn keeps one entry per list a word is on.
+    Pack words are normalised and folded (NFKC, lower case, accents to base letters) as the
+    matcher folds the password, so ``müller`` and ``muller`` find the same entry; entries
+    with spaces or punctuation are left out (the packs hold a few). A word gets one pack entry,
+    its best rank, and none where a list already ranks it as high: for one span the cheapest
+    entry is the only one the search can choose, so the others would only cost time.
     """
     base = base_dictionaries()
     if not languages:
         return base
-    merged = dict(base.base)
+    best: dict[str, tuple[str, int]] = {}
     for language in languages:
         for name, ranked in language_dictionaries(language).items():
-            folded: dict[str, int] = {}
             for word, rank in ranked.items():
-                folded.setdefault(fold(lower_aligned(word)), rank)
-            for word, rank in folded.items():
-                merged[word] = (*merged.get(word, ()), (name, rank))
+                plain = fold(lower_aligned(unicodedata.normalize("NFKC", word)))
+                if plain.isalpha() and (plain not in best or rank < best[plain][1]):
+                    best[plain] = (name, rank)  # "de los", "o'neil": never a password's letters
+    merged = dict(base.base)
+    for word, (name, rank) in best.items():
+        known = merged.get(word, ())
+        if all(rank < known_rank for _, known_rank in known):
+            merged[word] = (*known, (name, rank))
     longest = max(base.base_max_length, *(len(word) for word in merged))
     alphabet = base.alphabet.union(*merged)
     return Dictionaries(merged, longest, {}, 0, alphabet)
