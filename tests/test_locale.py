@@ -106,6 +106,8 @@ def test_a_locale_must_be_a_string() -> None:
     """A locale of the wrong type is an input error naming the parameter."""
     with pytest.raises(ValueError, match="locale"):
         Checker(locale=7)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="locale"):
+        Checker().check("x", locale=b"de")  # type: ignore[arg-type]
 
 
 @given(st.text(max_size=30))

@@ -121,8 +121,7 @@ class Checker:
         locale: str | None = None,
         languages: Sequence[str] | None = None,
     ) -> None:
-        if locale is not None and not isinstance(locale, str):
-            raise InvalidInput(f"locale must be a str such as 'de', not {type(locale).__name__}")
+        _check_locale(locale)
         if on_unavailable not in _ON_UNAVAILABLE:
             raise InvalidInput(
                 f"on_unavailable must be one of {', '.join(_ON_UNAVAILABLE)}, "
@@ -149,6 +148,7 @@ class Checker:
 
         ``locale`` replaces the checker's for this call (a server answering many languages).
         """
+        _check_locale(locale)
         locale = self.locale if locale is None else locale
         normalised = normalise(password)
         tokens = user_tokens(user_inputs)
@@ -227,6 +227,12 @@ class Checker:
         except BreachLookupError:
             return None, "fallback" if self.on_unavailable == "fallback" else "unknown"
         return count, "breached" if count else "clean"
+
+
+def _check_locale(locale: object) -> None:
+    """A locale is a language tag (``"de"``, ``"pt-BR"``) or None; anything else is a bug."""
+    if locale is not None and not isinstance(locale, str):
+        raise InvalidInput(f"locale must be a str such as 'de', not {type(locale).__name__}")
 
 
 def _localised(feedback: Feedback, locale: str | None) -> Feedback:

@@ -87,7 +87,9 @@ def _flag(value: object) -> bool:
 def _languages(value: object) -> bool:
     if isinstance(value, str) or not isinstance(value, (tuple, list)):
         return False
-    return all(isinstance(v, str) and v.split("-")[0].split("_")[0] in _PACKS for v in value)
+    return all(
+        isinstance(v, str) and v.replace("-", "_").split("_")[0].lower() in _PACKS for v in value
+    )
 
 
 _PACKS = ("en", *LANGUAGES)
