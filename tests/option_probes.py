@@ -32,8 +32,9 @@ SERVER_URL = "<the loopback server's URL>"  # stands for a value known only once
 INDEX_PATH = "<the offline index built for the probe>"
 PATIENT = 10.0  # seconds: a loaded CI machine never turns a loopback answer into a timeout
 
-Judge = Callable[[Mapping[str, Any], str], bool]
-"""Build the integration with these options, submit this password: was it accepted?"""
+Judge = Callable[[Mapping[str, Any], str], str | None]
+"""Build the integration with these options, submit this password: None if it was accepted,
+else the text the user is shown (the page, the error, the JSON body)."""
 
 CLIENT_OPTIONS = tuple(name for name, option in OPTIONS.items() if option.client)
 
@@ -45,6 +46,7 @@ class Outcome:
     accepted: bool
     requests: int | None
     clients: tuple[Mapping[str, object], ...] = ()  # the client options each RangeClient got
+    shown: bool | None = None  # whether the refusal showed the probe's ``shows`` text
 
 
 def _client(**values: object) -> Mapping[str, object]:
@@ -64,6 +66,7 @@ class Probe:
     default: Outcome | None  # None: the default cannot run offline (the public range API)
     base: Mapping[str, object] = field(default_factory=lambda: {"timeout": PATIENT})
     faults: tuple[FaultKind | None, ...] = ()
+    shows: str = ""  # text the refusal must show with the value and not at the default
 
     def __str__(self) -> str:
         return self.option
@@ -138,6 +141,23 @@ PROBES: tuple[Probe, ...] = (
         Outcome(accepted=True, requests=2, clients=(_client(),)),
         faults=("unavailable", "unavailable"),
     ),
+    Probe(  # 11 characters: refused as too short, in German with the option, else in English
+        "locale",
+        "de",
+        "fjord-oxbow",
+        Outcome(accepted=False, requests=0, shown=True),
+        Outcome(accepted=False, requests=0, shown=False),
+        base={"breach": False},
+        shows="Zu kurz",
+    ),
+    Probe(  # a German word and a year: brute-forced (score 4) in English, score 2 with German
+        "languages",
+        ("en", "de"),
+        "Schmetterling2024",
+        Outcome(accepted=False, requests=0),
+        Outcome(accepted=True, requests=0),
+        base={"breach": False},
+    ),
 )
 
 
@@ -173,13 +193,14 @@ def observe(
             if probe.option == "offline_index":
                 del options["range_url"]  # the two exclude each other
         with _recorded_clients(monkeypatch) as clients:
-            accepted = judge(options, probe.password)
+            verdict = judge(options, probe.password)
         requests = len(server.requests)
     expected = probe.default if default else probe.expected
     return Outcome(
-        accepted,
+        verdict is None,
         None if expected is None or expected.requests is None else requests,
         tuple(clients),
+        None if not probe.shows else verdict is not None and probe.shows in verdict,
     )
 
 

@@ -84,6 +84,19 @@ def test_user_inputs_mfa_and_min_score_reach_the_policy(
     assert _run(monkeypatch, capsys, "xK9#mQ2$vL\n", "--mfa", "--min-score", "4")[0] == 1
 
 
+def test_locale_and_languages_reach_the_checker(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--locale de prints German messages under the same codes; --language de scores lower."""
+    code, out, _ = _run(monkeypatch, capsys, "iloveyou\n", "--locale", "de")
+    assert code == 1
+    assert "[too_short] Zu kurz" in out
+    strong = _run(monkeypatch, capsys, "Schmetterling2024\n", "--mfa", "--json")
+    german = _run(monkeypatch, capsys, "Schmetterling2024\n", "--mfa", "--json", "--language", "de")
+    assert json.loads(german[1])["score"] < json.loads(strong[1])["score"]
+    assert _run(monkeypatch, capsys, "x\n", "--language", "klingon")[0] == 2
+
+
 def test_only_the_line_ending_is_stripped(monkeypatch: pytest.MonkeyPatch) -> None:
     """Spaces are part of the password; the line ending is not; later lines are ignored."""
     for raw, expected in [(" pw \n", " pw "), ("pw\r\n", "pw"), ("pw", "pw"), ("a\nb\n", "a")]:

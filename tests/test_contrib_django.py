@@ -171,6 +171,29 @@ def test_messages_use_django_translations(server: RangeServer) -> None:
     assert messages["password_too_short"].startswith("Ce mot de passe est trop court.")
 
 
+def test_messages_follow_the_active_language() -> None:
+    """Under German, Django's own sentences stay Django's; the rest come from our catalog."""
+    validator = PasswordHygieneValidator(breach=False)
+    with translation.override("de"), pytest.raises(ValidationError) as info:
+        validator.validate("password")
+    messages = {error.code: error.message for error in info.value.error_list}
+    assert messages["password_too_short"].startswith("Dieses Passwort ist zu kurz.")
+    assert messages["password_weak"].startswith("Zu leicht zu erraten")
+    with translation.override("ja"), pytest.raises(ValidationError) as info:
+        validator.validate("password")
+    messages = {error.code: error.message for error in info.value.error_list}
+    assert messages["password_weak"] == "This password is too easy to guess."
+
+
+def test_the_locale_option_overrides_the_active_language() -> None:
+    """OPTIONS {"locale": "es"} answers in Spanish whatever language Django has active."""
+    validator = PasswordHygieneValidator(breach=False, locale="es")
+    with translation.override("de"), pytest.raises(ValidationError) as info:
+        validator.validate("password")
+    messages = {error.code: error.message for error in info.value.error_list}
+    assert messages["password_weak"].startswith("Demasiado fácil de adivinar")
+
+
 @pytest.mark.parametrize(
     ("on_unavailable", "codes"),
     [("fallback", []), ("allow", []), ("reject", ["password_breach_unknown"])],
@@ -229,14 +252,14 @@ def test_checker_and_options_together_are_refused() -> None:
         PasswordHygieneValidator(checker=Checker(), breach=False)
 
 
-def _judge(options: Mapping[str, Any], password: str) -> bool:
+def _judge(options: Mapping[str, Any], password: str) -> str | None:
     """Run Django's validate_password() with the validator configured by these OPTIONS."""
     with override_settings(AUTH_PASSWORD_VALIDATORS=[{"NAME": VALIDATOR, "OPTIONS": options}]):
         try:
             validate_password(password)
-        except ValidationError:
-            return False
-    return True
+        except ValidationError as refused:
+            return " ".join(refused.messages)
+    return None
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=str)

@@ -46,6 +46,8 @@ def test_defaults_suit_a_person_waiting_on_a_form() -> None:
         "retries": 1,
         "deadline": 3.0,
         "on_unavailable": "fallback",
+        "locale": None,
+        "languages": None,
     }
 
 

@@ -315,14 +315,14 @@ def _errors_for(payload: object) -> list[dict[str, object]]:
     return []
 
 
-def _judge(options: Mapping[str, Any], password: str) -> bool:
+def _judge(options: Mapping[str, Any], password: str) -> str | None:
     """Validate the password as an ``Annotated[SecretStr, HygieneCheck(**options)]``."""
     adapter = TypeAdapter(Annotated[SecretStr, HygieneCheck(**options)])
     try:
         adapter.validate_python(password)
-    except ValidationError:
-        return False
-    return True
+    except ValidationError as refused:
+        return str(refused)
+    return None
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=str)

@@ -172,9 +172,10 @@ def test_retries_zero_asks_the_range_api_once() -> None:
         assert len(server.requests) == 1
 
 
-def _judge(options: Mapping[str, Any], password: str) -> bool:
+def _judge(options: Mapping[str, Any], password: str) -> str | None:
     """Post the password through a real Flask signup form validated by PasswordHygiene."""
-    return _post(make_app(PasswordHygiene(**options)).test_client(), password)[0] == 200
+    status, body = _post(make_app(PasswordHygiene(**options)).test_client(), password)
+    return None if status == 200 else body
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=str)

@@ -7,10 +7,16 @@ password draws on them.
 
 from __future__ import annotations
 
-import pytest
+import string
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pwhygiene import Checker, check
 from pwhygiene._strength.languages import LANGUAGES, LISTS, dictionaries, resolve
 from pwhygiene.exceptions import InvalidInput
+from pwhygiene.strength import estimate_strength
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -60,3 +66,58 @@ def test_packs_are_loaded_once_and_read_only() -> None:
     assert dictionaries("it") is dictionaries("it")
     with pytest.raises(TypeError):
         dictionaries("it")["it_words"]["x"] = 1  # type: ignore[index]
+
+
+# Real-world shape: passwords built from a word of the user's language and digits, the way
+# German and French speakers build them (a butterfly and a year, a blue frog), which an
+# English-only dictionary reads as brute force.
+LOCAL_PASSWORDS = {
+    "de": ("Schmetterling2024", "Wasserflasche22", "Schreibtisch-Lampe"),
+    "fr": ("grenouillebleue", "fraise-chocolat"),
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "password"),
+    [(lang, pw) for lang, passwords in LOCAL_PASSWORDS.items() for pw in passwords],
+)
+def test_a_language_pack_lowers_its_words_estimates(language: str, password: str) -> None:
+    """With its language on, a local-word password needs fewer guesses (and scores lower)."""
+    off = estimate_strength(password)
+    on = estimate_strength(password, languages=("en", language))
+    assert on.guesses_log10 < off.guesses_log10 - 1
+    assert on.score < off.score
+    assert check(password, languages=[language]).score == on.score
+
+
+def test_accented_and_plain_spellings_match_the_same_word() -> None:
+    """``müller`` and ``muller`` both find the German surname (folded like the matcher folds)."""
+    plain = estimate_strength("muller1975", languages=("de",))
+    accented = estimate_strength("müller1975", languages=("de",))
+    assert plain.guesses_log10 < estimate_strength("muller1975").guesses_log10
+    assert accented.guesses_log10 < estimate_strength("müller1975").guesses_log10
+
+
+def test_the_zxcvbn_model_ignores_language_packs() -> None:
+    """model="zxcvbn" stays zxcvbn's English-only estimate whatever languages say."""
+    for password in ("Schmetterling2024", "grenouillebleue"):
+        assert estimate_strength(password, model="zxcvbn", languages=("de", "fr")) == (
+            estimate_strength(password, model="zxcvbn")
+        )
+
+
+def test_a_checker_keeps_its_languages() -> None:
+    """Checker(languages=...) applies them to every check, and its repr names them."""
+    checker = Checker(languages=("en", "de-AT"))
+    assert checker.languages == ("de",)
+    assert "languages=('de',)" in repr(checker)
+    assert checker.check("Schmetterling2024").score < Checker().check("Schmetterling2024").score
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + "!-_.", max_size=24))
+def test_english_only_results_are_unchanged(password: str) -> None:
+    """languages=None, () and ("en",) all give the same estimate as no languages at all."""
+    plain = estimate_strength(password)
+    assert estimate_strength(password, languages=None) == plain
+    assert estimate_strength(password, languages=("en",)) == plain
+    assert estimate_strength(password, languages=()) == plain

@@ -13,8 +13,13 @@ if _TYPE_CHECKING:
     from pwhygiene._strength.checker import BreachStatus, OnUnavailable
     from pwhygiene._strength.estimate import CrackTime, CrackTimes, Feedback, Segment, Strength
     from pwhygiene._strength.estimate import estimate as estimate_strength
+    from pwhygiene._strength.i18n import LANGUAGES as LOCALES
+    from pwhygiene._strength.i18n import translated
+    from pwhygiene._strength.languages import LANGUAGES
 
 __all__ = [
+    "LANGUAGES",
+    "LOCALES",
     "BreachStatus",
     "CrackTime",
     "CrackTimes",
@@ -23,6 +28,7 @@ __all__ = [
     "Segment",
     "Strength",
     "estimate_strength",
+    "translated",
 ]
 
 __getattr__, __dir__ = _exports(
@@ -32,9 +38,12 @@ __getattr__, __dir__ = _exports(
         "CrackTime": "pwhygiene._strength.estimate:CrackTime",
         "CrackTimes": "pwhygiene._strength.estimate:CrackTimes",
         "Feedback": "pwhygiene._strength.estimate:Feedback",
+        "LANGUAGES": "pwhygiene._strength.languages:LANGUAGES",
+        "LOCALES": "pwhygiene._strength.i18n:LANGUAGES",
         "OnUnavailable": "pwhygiene._strength.checker:OnUnavailable",
         "Segment": "pwhygiene._strength.estimate:Segment",
         "Strength": "pwhygiene._strength.estimate:Strength",
         "estimate_strength": "pwhygiene._strength.estimate:estimate",
+        "translated": "pwhygiene._strength.i18n:translated",
     },
 )

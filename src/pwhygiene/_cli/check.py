@@ -51,6 +51,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="N",
         help="lowest acceptable zxcvbn score, 0-4 (default: 3)",
     )
+    parser.add_argument(
+        "--locale",
+        metavar="LANG",
+        help="language of the messages and feedback: de, es, fr, it, nl or pt-BR "
+        "(default: English; the codes never change)",
+    )
+    parser.add_argument(
+        "--language",
+        action="append",
+        dest="languages",
+        metavar="LANG",
+        help="also match the words and names of this language (de, es, fr, it, nl, pt); repeatable",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -60,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     if args.min_score is not None:
         policy = dataclasses.replace(policy, min_score=args.min_score)
     password = read_password()
-    result = Checker(policy).check(password, user_inputs=args.user_inputs)
+    checker = Checker(policy, locale=args.locale, languages=args.languages)
+    result = checker.check(password, user_inputs=args.user_inputs)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

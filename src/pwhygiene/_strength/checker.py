@@ -33,6 +33,8 @@ from pwhygiene._strength.estimate import (
     estimate_normalised,
     normalise,
 )
+from pwhygiene._strength.i18n import translate
+from pwhygiene._strength.languages import resolve as resolve_languages
 from pwhygiene._strength.matching import Model
 from pwhygiene._strength.passphrase import is_famous
 from pwhygiene._strength.policy import (
@@ -114,6 +116,9 @@ class Checker:
     :class:`~pwhygiene.BreachSource` (range client, offline index); ``on_unavailable`` says
     what happens when it cannot answer (see the module documentation). ``model="zxcvbn"``
     scores exactly as zxcvbn 4.5.0 does (for a front end that shows zxcvbn's meter).
+    ``locale`` (``"de"``, ``"pt-BR"``, ...) is the language of messages and feedback (codes
+    never change; a sentence without a translation stays English); ``languages`` adds the
+    word and name lists of other languages to the default model (``("en", "de")``).
     """
 
     def __init__(
@@ -123,7 +128,10 @@ class Checker:
         breach: BreachSource | None = None,
         on_unavailable: OnUnavailable = "fallback",
         model: Model = "default",
+        locale: str | None = None,
+        languages: Sequence[str] | None = None,
     ) -> None:
+        _check_locale(locale)
         if on_unavailable not in _ON_UNAVAILABLE:
             raise InvalidInput(
                 f"on_unavailable must be one of {', '.join(_ON_UNAVAILABLE)}, "
@@ -133,30 +141,42 @@ class Checker:
         self.breach = breach
         self.on_unavailable: OnUnavailable = on_unavailable
         self.model = check_model(model)
+        self.locale = locale
+        self.languages = resolve_languages(languages)
 
     def __repr__(self) -> str:
         return (
             f"Checker(policy={self.policy!r}, breach={self.breach!r}, "
-            f"on_unavailable={self.on_unavailable!r}, model={self.model!r})"
+            f"on_unavailable={self.on_unavailable!r}, model={self.model!r}, "
+            f"locale={self.locale!r}, languages={self.languages!r})"
         )
 
-    def check(self, password: str, *, user_inputs: Sequence[str] = ()) -> CheckResult:
-        """Judge ``password``; never raises for any ``str`` (a breach outage is a status)."""
+    def check(
+        self, password: str, *, user_inputs: Sequence[str] = (), locale: str | None = None
+    ) -> CheckResult:
+        """Judge ``password``; never raises for any ``str`` (a breach outage is a status).
+
+        ``locale`` replaces the checker's for this call (a server answering many languages).
+        """
+        _check_locale(locale)
+        locale = self.locale if locale is None else locale
         normalised = normalise(password)
         tokens = user_tokens(user_inputs)
-        strength = estimate_normalised(normalised, tokens, model=self.model)
-        violations = length_violations(self.policy, normalised.length)
+        strength = estimate_normalised(
+            normalised, tokens, model=self.model, languages=self.languages
+        )
+        violations = length_violations(self.policy, normalised.length, locale)
         if is_common(normalised.text) or is_famous(normalised.text):
-            violations.append(common_violation())
+            violations.append(common_violation(locale))
         if tokens and self._context_problem(normalised, tokens, strength.score):
-            violations.append(context_violation())
-        violations += strength_violations(self.policy, strength)
+            violations.append(context_violation(locale))
+        violations += strength_violations(self.policy, strength, locale)
         count, status = self._breach_lookup(password, normalised)
         if count:
-            violations.append(breached_violation(count))
+            violations.append(breached_violation(count, locale))
         elif status == "unknown" and self.on_unavailable == "reject":
-            violations.append(breach_unknown_violation())
-        feedback = _merged_feedback(strength.feedback, violations)
+            violations.append(breach_unknown_violation(locale))
+        feedback = _merged_feedback(_localised(strength.feedback, locale), violations)
         return CheckResult(
             score=strength.score,
             guesses=strength.guesses,
@@ -168,9 +188,11 @@ class Checker:
             breach_status=status,
         )
 
-    async def acheck(self, password: str, *, user_inputs: Sequence[str] = ()) -> CheckResult:
+    async def acheck(
+        self, password: str, *, user_inputs: Sequence[str] = (), locale: str | None = None
+    ) -> CheckResult:
         """:meth:`check` in a worker thread, so a breach lookup never blocks the event loop."""
-        return await asyncio.to_thread(self.check, password, user_inputs=user_inputs)
+        return await asyncio.to_thread(self.check, password, user_inputs=user_inputs, locale=locale)
 
     def accept(self, password: str, *, user_inputs: Sequence[str] = ()) -> Accepted:
         """Check ``password`` and, when acceptable, hash it with argon2id for storage.
@@ -198,7 +220,8 @@ class Checker:
         if score < self.policy.min_score:
             return False
         residual = normalise(found.residual)
-        return estimate_normalised(residual, model=self.model).score < self.policy.min_score
+        strength = estimate_normalised(residual, model=self.model, languages=self.languages)
+        return strength.score < self.policy.min_score
 
     def _breach_lookup(
         self, password: str, normalised: Normalised
@@ -214,6 +237,24 @@ class Checker:
         except BreachLookupError:
             return None, "fallback" if self.on_unavailable == "fallback" else "unknown"
         return count, "breached" if count else "clean"
+
+
+def _check_locale(locale: object) -> None:
+    """A locale is a language tag (``"de"``, ``"pt-BR"``) or None; anything else is a bug."""
+    if locale is not None and not isinstance(locale, str):
+        raise InvalidInput(f"locale must be a str such as 'de', not {type(locale).__name__}")
+
+
+def _localised(feedback: Feedback, locale: str | None) -> Feedback:
+    """``feedback`` with its sentences in ``locale`` and its codes as they were."""
+    if not locale:
+        return feedback
+    return Feedback(
+        translate(feedback.warning, locale),
+        tuple(translate(s, locale) for s in feedback.suggestions),
+        feedback.warning_code,
+        feedback.suggestion_codes,
+    )
 
 
 def _merged_feedback(feedback: Feedback, violations: Sequence[Violation]) -> Feedback:
@@ -237,9 +278,13 @@ def check(
     user_inputs: Sequence[str] = (),
     policy: Policy | None = None,
     model: Model = "default",
+    locale: str | None = None,
+    languages: Sequence[str] | None = None,
 ) -> CheckResult:
     """Judge one password under ``policy`` (default :meth:`Policy.nist`), without breach data.
 
-    For breach lookups or repeated use, build a :class:`Checker`.
+    ``locale`` and ``languages`` are :class:`Checker`'s. For breach lookups or repeated use,
+    build a :class:`Checker`.
     """
-    return Checker(policy, model=model).check(password, user_inputs=user_inputs)
+    checker = Checker(policy, model=model, locale=locale, languages=languages)
+    return checker.check(password, user_inputs=user_inputs)

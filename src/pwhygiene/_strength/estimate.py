@@ -32,7 +32,8 @@ from zxcvbn import time_estimates
 from pwhygiene._strength.context import user_tokens
 from pwhygiene._strength.dates import Match
 from pwhygiene._strength.feedback import advise, suggestion_code, warning_code
-from pwhygiene._strength.matching import Model, base_dictionaries, omnimatch
+from pwhygiene._strength.languages import resolve as resolve_languages
+from pwhygiene._strength.matching import Model, dictionaries_for, omnimatch
 from pwhygiene._strength.search import DECIMAL_CONTEXT, most_guessable
 from pwhygiene.exceptions import InvalidInput
 
@@ -156,7 +157,11 @@ def check_model(model: object) -> Model:
 
 
 def estimate(
-    password: str, user_inputs: Sequence[str] = (), *, model: Model = "default"
+    password: str,
+    user_inputs: Sequence[str] = (),
+    *,
+    model: Model = "default",
+    languages: Sequence[str] | None = None,
 ) -> Strength:
     """The strength estimate for ``password``, bounded, normalised and thread-safe.
 
@@ -164,17 +169,26 @@ def estimate(
     they are normalised and split into tokens as :func:`pwhygiene.Policy`'s context rule does,
     and a password made from them scores lower. ``model="zxcvbn"`` gives zxcvbn 4.5.0's
     estimate (for a front end that shows zxcvbn); the default also reads passphrases.
+    ``languages`` (``("en", "de")``) adds other languages' words and names to the default
+    model's dictionaries (``model="zxcvbn"`` stays zxcvbn's, English only).
     """
     model = check_model(model)
-    return estimate_normalised(normalise(password), user_tokens(user_inputs), model=model)
+    packs = resolve_languages(languages)
+    return estimate_normalised(
+        normalise(password), user_tokens(user_inputs), model=model, languages=packs
+    )
 
 
 def estimate_normalised(
-    password: Normalised, tokens: Sequence[str] = (), *, model: Model = "default"
+    password: Normalised,
+    tokens: Sequence[str] = (),
+    *,
+    model: Model = "default",
+    languages: tuple[str, ...] = (),
 ) -> Strength:
-    """:func:`estimate` for an already normalised password and already tokenised inputs."""
+    """:func:`estimate` for a normalised password, tokenised inputs and resolved ``languages``."""
     with localcontext(DECIMAL_CONTEXT):
-        guesses, sequence = _guesses(password, tokens, model)
+        guesses, sequence = _guesses(password, tokens, model, languages)
         attack = time_estimates.estimate_attack_times(guesses)
     score = int(attack["score"])
     return Strength(
@@ -197,17 +211,17 @@ def score_and_log10(
     """
     model = check_model(model)
     with localcontext(DECIMAL_CONTEXT):
-        guesses, _ = _guesses(normalise(password), user_tokens(user_inputs), model)
+        guesses, _ = _guesses(normalise(password), user_tokens(user_inputs), model, ())
         score = int(time_estimates.guesses_to_score(guesses))
     return score, math.log10(guesses)
 
 
 def _guesses(
-    password: Normalised, tokens: Sequence[str], model: Model
+    password: Normalised, tokens: Sequence[str], model: Model, languages: tuple[str, ...]
 ) -> tuple[Decimal, list[Match]]:
     """The guesses and cheapest match sequence of zxcvbn; call inside ``DECIMAL_CONTEXT``."""
     window = password.text[: _window_end(password.text)]
-    dicts = base_dictionaries()
+    dicts = dictionaries_for(languages if model == "default" else ())
     if tokens:
         dicts = dicts.with_user_inputs(tokens)
     guesses, sequence = most_guessable(window, omnimatch(window, dicts, REFERENCE_YEAR, model))

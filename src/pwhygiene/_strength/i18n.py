@@ -56,3 +56,8 @@ def translate(text: str, locale: str | None, /, **params: object) -> str:
         return text
     translated = catalog(locale).gettext(text) if locale else text
     return translated.format(**params) if params else translated
+
+
+def translated(locale: str | None) -> bool:
+    """True when ``locale`` has a catalog here (``False`` for English and unknown languages)."""
+    return type(catalog(locale)) is not gettext.NullTranslations

@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from zxcvbn import matching
 
 from pwhygiene._strength.accents import fold, price_accented
 from pwhygiene._strength.dates import Match, date_match, regex_match
+from pwhygiene._strength.languages import dictionaries as language_dictionaries
 from pwhygiene._strength.passphrase import passphrase_match
 
 Model = Literal["default", "zxcvbn"]
@@ -80,6 +83,36 @@ def base_dictionaries() -> Dictionaries:
             if _BASE is None:
                 _BASE = _merge_frequency_lists()
     return _BASE
+
+
+@lru_cache(maxsize=16)
+def dictionaries_for(languages: tuple[str, ...]) -> Dictionaries:
+    """The zxcvbn lists plus the packs of ``languages`` (resolved, non-English), built once.
+
+    Pack words are normalised and folded (NFKC, lower case, accents to base letters) as the
+    matcher folds the password, so ``müller`` and ``muller`` find the same entry; entries
+    with spaces or punctuation are left out (the packs hold a few). A word gets one pack entry,
+    its best rank, and none where a list already ranks it as high: for one span the cheapest
+    entry is the only one the search can choose, so the others would only cost time.
+    """
+    base = base_dictionaries()
+    if not languages:
+        return base
+    best: dict[str, tuple[str, int]] = {}
+    for language in languages:
+        for name, ranked in language_dictionaries(language).items():
+            for word, rank in ranked.items():
+                plain = fold(lower_aligned(unicodedata.normalize("NFKC", word)))
+                if plain.isalpha() and (plain not in best or rank < best[plain][1]):
+                    best[plain] = (name, rank)  # "de los", "o'neil": never a password's letters
+    merged = dict(base.base)
+    for word, (name, rank) in best.items():
+        known = merged.get(word, ())
+        if all(rank < known_rank for _, known_rank in known):
+            merged[word] = (*known, (name, rank))
+    longest = max(base.base_max_length, *(len(word) for word in merged))
+    alphabet = base.alphabet.union(*merged)
+    return Dictionaries(merged, longest, {}, 0, alphabet)
 
 
 def _merge_frequency_lists() -> Dictionaries:

@@ -10,11 +10,12 @@ stable :class:`ViolationCode` and a message that never contains the password.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from pwhygiene._strength.context import MIN_TOKEN_LENGTH, MOSTLY
+from pwhygiene._strength.i18n import translate
 from pwhygiene.exceptions import InvalidInput
 
 if TYPE_CHECKING:
@@ -56,17 +57,45 @@ SUGGESTIONS: dict[ViolationCode, str] = {
 }
 
 
+TEMPLATES: dict[str, str] = {
+    "too_short": "Too short: use at least {min_length} characters (this has {length}).",
+    "too_long": "Too long: use at most {max_length} characters (this has {length}).",
+    "weak": "Too easy to guess: rated {score} of 4 (about {guesses} guesses); "
+    "at least {min_score} is required.",
+    "repetitive": "Built mostly from repetition (like 'aaaaaa' or 'abcabc').",
+    "sequential": "Built mostly from sequences or keyboard patterns (like '123456' or 'qwerty').",
+    "common": "One of the most common passwords.",
+    "context": "Built mostly from your own details (name, e-mail address, username), "
+    "or too weak without them.",
+    "breached_once": "Found in data breaches (once).",
+    "breached": "Found in data breaches ({count} times).",
+    "breach_unknown": "Could not check this password against known breaches right now.",
+}
+"""Every violation message, in English: the msgids of the catalogs (``_strength/locale``)."""
+
+
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: a stable ``code`` and a message fit to show the user."""
+    """One broken rule: a stable ``code`` and a message fit to show the user.
+
+    ``locale`` is the language ``message`` and :attr:`suggestion` are in (``None``: English).
+    """
 
     code: ViolationCode
     message: str
+    locale: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def suggestion(self) -> str:
-        """What the user can do about it."""
-        return SUGGESTIONS[self.code]
+        """What the user can do about it, in the violation's language."""
+        return translate(SUGGESTIONS[self.code], self.locale)
+
+
+def _violation(
+    code: ViolationCode, locale: str | None, template: str = "", **params: object
+) -> Violation:
+    """A violation whose message is its template in ``locale``, placeholders filled."""
+    return Violation(code, translate(TEMPLATES[template or code.value], locale, **params), locale)
 
 
 @dataclass(frozen=True)
@@ -112,51 +141,38 @@ class Policy:
         return cls(min_length=NIST_MIN_LENGTH_MFA if mfa else NIST_MIN_LENGTH)
 
 
-def length_violations(policy: Policy, length: int) -> list[Violation]:
+def length_violations(policy: Policy, length: int, locale: str | None = None) -> list[Violation]:
     """``too_short`` / ``too_long`` for a normalised length."""
     if length < policy.min_length:
         return [
-            Violation(
-                ViolationCode.TOO_SHORT,
-                f"Too short: use at least {policy.min_length} characters (this has {length}).",
-            )
+            _violation(ViolationCode.TOO_SHORT, locale, min_length=policy.min_length, length=length)
         ]
     if length > policy.max_length:
         return [
-            Violation(
-                ViolationCode.TOO_LONG,
-                f"Too long: use at most {policy.max_length} characters (this has {length}).",
-            )
+            _violation(ViolationCode.TOO_LONG, locale, max_length=policy.max_length, length=length)
         ]
     return []
 
 
-def strength_violations(policy: Policy, strength: Strength) -> list[Violation]:
+def strength_violations(
+    policy: Policy, strength: Strength, locale: str | None = None
+) -> list[Violation]:
     """``weak``, ``repetitive`` and ``sequential``, judged from zxcvbn's estimate."""
     found = []
     if strength.score < policy.min_score:
         found.append(
-            Violation(
+            _violation(
                 ViolationCode.WEAK,
-                f"Too easy to guess: rated {strength.score} of 4 "
-                f"(about {_about(strength.guesses, strength.guesses_log10)} guesses); "
-                f"at least {policy.min_score} is required.",
+                locale,
+                score=strength.score,
+                guesses=_about(strength.guesses, strength.guesses_log10),
+                min_score=policy.min_score,
             )
         )
     if _covers_mostly(strength, {"repeat"}):
-        found.append(
-            Violation(
-                ViolationCode.REPETITIVE,
-                "Built mostly from repetition (like 'aaaaaa' or 'abcabc').",
-            )
-        )
+        found.append(_violation(ViolationCode.REPETITIVE, locale))
     if _covers_mostly(strength, {"sequence", "spatial"}):
-        found.append(
-            Violation(
-                ViolationCode.SEQUENTIAL,
-                "Built mostly from sequences or keyboard patterns (like '123456' or 'qwerty').",
-            )
-        )
+        found.append(_violation(ViolationCode.SEQUENTIAL, locale))
     return found
 
 
@@ -176,29 +192,23 @@ def _covers_mostly(strength: Strength, patterns: set[str]) -> bool:
     return covered >= MOSTLY * total
 
 
-def common_violation() -> Violation:
+def common_violation(locale: str | None = None) -> Violation:
     """The password is on the embedded blocklist."""
-    return Violation(ViolationCode.COMMON, "One of the most common passwords.")
+    return _violation(ViolationCode.COMMON, locale)
 
 
-def context_violation() -> Violation:
+def context_violation(locale: str | None = None) -> Violation:
     """The password is built from the user's own details."""
-    return Violation(
-        ViolationCode.CONTEXT,
-        "Built mostly from your own details (name, e-mail address, username), "
-        "or too weak without them.",
-    )
+    return _violation(ViolationCode.CONTEXT, locale)
 
 
-def breached_violation(count: int) -> Violation:
+def breached_violation(count: int, locale: str | None = None) -> Violation:
     """The password appears ``count`` times in the breach corpus."""
-    times = "once" if count == 1 else f"{count:,} times"
-    return Violation(ViolationCode.BREACHED, f"Found in data breaches ({times}).")
+    if count == 1:
+        return _violation(ViolationCode.BREACHED, locale, "breached_once")
+    return _violation(ViolationCode.BREACHED, locale, count=f"{count:,}")
 
 
-def breach_unknown_violation() -> Violation:
+def breach_unknown_violation(locale: str | None = None) -> Violation:
     """The breach service could not answer and the checker was told to refuse then."""
-    return Violation(
-        ViolationCode.BREACH_UNKNOWN,
-        "Could not check this password against known breaches right now.",
-    )
+    return _violation(ViolationCode.BREACH_UNKNOWN, locale)

@@ -12,7 +12,10 @@
 Every violation becomes its own ``ValidationError`` with code ``password_<code>`` (stable:
 ``password_too_short``, ``password_breached``, ...) and a translatable message; where Django
 already has the sentence (``"This password is too common."``) its msgid is reused, so Django's
-own translations apply. The password never appears in a message, and ``validate()`` is wrapped
+own translations apply. Where Django (or the project) has no translation of a message and
+pwhygiene has a catalog for the language (de, es, fr, it, nl, pt-BR), pwhygiene's translation
+is used; the language is the ``locale`` option or, when it is unset, Django's active language
+at validation time. The password never appears in a message, and ``validate()`` is wrapped
 in ``sensitive_variables()`` so Django's error reports hide every local of it and of the
 frames it calls (the checker's included).
 """
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 try:
     from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext, ngettext
+    from django.utils.translation import get_language, gettext, ngettext, override
     from django.views.decorators.debug import sensitive_variables
 except ImportError as exc:  # pragma: no cover - exercised by test_missing_framework
     raise ImportError(
@@ -32,6 +35,7 @@ except ImportError as exc:  # pragma: no cover - exercised by test_missing_frame
     ) from exc
 
 from pwhygiene.contrib.options import CheckerOptions, checker_or_options
+from pwhygiene.strength import translated
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -74,12 +78,14 @@ class PasswordHygieneValidator:
     @_hide_all_locals
     def validate(self, password: str, user: object = None) -> None:
         """Raise ``ValidationError`` (one entry per violation) unless *password* is acceptable."""
-        result = self._checker.check(password, user_inputs=self._user_inputs(user))
+        locale = self._checker.locale or get_language()
+        result = self._checker.check(password, user_inputs=self._user_inputs(user), locale=locale)
         if not result.acceptable:
+            ours = translated(locale)
             raise ValidationError(
                 [
                     ValidationError(
-                        self._message(violation), code=f"password_{violation.code.value}"
+                        self._message(violation, ours), code=f"password_{violation.code.value}"
                     )
                     for violation in result.violations
                 ]
@@ -116,9 +122,17 @@ class PasswordHygieneValidator:
                 words.append(value)
         return tuple(words)
 
-    def _message(self, violation: Violation) -> str:
+    def _message(self, violation: Violation, ours: bool) -> str:
+        """Django's sentence when translated (or when pwhygiene has no catalog), else ours."""
         render = _MESSAGES.get(violation.code.value)
-        return render(self._checker.policy) if render else violation.message
+        if render is None:
+            return violation.message
+        text = render(self._checker.policy)
+        if not ours:
+            return text
+        with override("en"):
+            untranslated = render(self._checker.policy)
+        return text if text != untranslated else violation.message
 
 
 def _too_short(policy: Policy) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict, cast, get_
 
 from pwhygiene import BreachSource, Checker, Policy
 from pwhygiene.exceptions import InvalidInput
-from pwhygiene.strength import OnUnavailable
+from pwhygiene.strength import LANGUAGES, OnUnavailable
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack from Python 3.11; only mypy reads it
@@ -84,6 +84,17 @@ def _flag(value: object) -> bool:
     return isinstance(value, bool)
 
 
+def _languages(value: object) -> bool:
+    if isinstance(value, str) or not isinstance(value, (tuple, list)):
+        return False
+    return all(
+        isinstance(v, str) and v.replace("-", "_").split("_")[0].lower() in _PACKS for v in value
+    )
+
+
+_PACKS = ("en", *LANGUAGES)
+
+
 class CheckerOptions(TypedDict, total=False):
     """What to check a password against, in the vocabulary of a settings file (all optional).
 
@@ -111,6 +122,16 @@ class CheckerOptions(TypedDict, total=False):
     on_unavailable: Annotated[
         OnUnavailable,
         Option("fallback", _one_of(get_args(OnUnavailable)), "'fallback', 'allow' or 'reject'"),
+    ]
+    # None: Django follows its active language; the other integrations answer in English.
+    locale: Annotated[
+        str | None, Option(None, _or_none(_text), "a language tag such as 'de' or 'pt-BR', or None")
+    ]
+    languages: Annotated[
+        tuple[str, ...] | None,
+        Option(
+            None, _or_none(_languages), f"a list of language codes from en, {', '.join(LANGUAGES)}"
+        ),
     ]
 
 
@@ -150,7 +171,11 @@ def build_checker(**options: Unpack[CheckerOptions]) -> Checker:
     """A :class:`pwhygiene.Checker` for *options* (see :class:`CheckerOptions`); build it once."""
     settings = resolve(options)
     return Checker(
-        _policy_of(settings), breach=_breach_of(settings), on_unavailable=settings["on_unavailable"]
+        _policy_of(settings),
+        breach=_breach_of(settings),
+        on_unavailable=settings["on_unavailable"],
+        locale=settings["locale"],
+        languages=settings["languages"],
     )
 
 
