@@ -51,6 +51,14 @@ class Snapshot:
     modified: datetime
 
 
+# A stand-in for a passkey's private key, marked so a leak test can look for it everywhere.
+PASSKEY_PRIVATE_KEY_PEM = (
+    "-----BEGIN PRIVATE KEY-----\n"
+    "S3cr3t-passkey-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n"
+    "-----END PRIVATE KEY-----"
+)
+
+
 @dataclass
 class Entry:
     """What the writer puts in one ``<Entry>``."""
@@ -63,6 +71,9 @@ class Entry:
     extra_urls: tuple[str, ...] = ()
     notes: str = ""
     otp: str = ""
+    otp_key: str = "otp"  # KeePassXC; KeePass 2.47+ writes TimeOtp-Secret-Base32
+    passkey: bool = False
+    passkey_pem: str = field(default=PASSKEY_PRIVATE_KEY_PEM, repr=False)
     created: datetime = datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     modified: datetime = datetime(2021, 6, 7, 8, 9, 10, tzinfo=timezone.utc)
     expires: datetime | None = None
@@ -103,6 +114,21 @@ def _string(parent: ET.Element, key: str, value: str, protect: bool) -> None:
         val.set("Protected", "True")
 
 
+def _passkey_strings(username: str, pem: str) -> list[tuple[str, str, bool]]:
+    """KeePassXC's passkey attributes (key, value, protected), as its passkey support writes them.
+
+    KeePassXC's user guide ("Passkeys") and its source name these ``KPEX_PASSKEY_*`` keys; the
+    private key (PEM) and the user handle are protected values.
+    """
+    return [
+        ("KPEX_PASSKEY_CREDENTIAL_ID", "Y3JlZGVudGlhbC1pZA", False),
+        ("KPEX_PASSKEY_PRIVATE_KEY_PEM", pem, True),
+        ("KPEX_PASSKEY_RELYING_PARTY", "example.com", False),
+        ("KPEX_PASSKEY_USERNAME", username, False),
+        ("KPEX_PASSKEY_USER_HANDLE", "dXNlci1oYW5kbGU", True),
+    ]
+
+
 def _entry(
     parent: ET.Element,
     entry: Entry,
@@ -130,7 +156,10 @@ def _entry(
     for index, url in enumerate(entry.extra_urls):
         _string(element, "KP2A_URL" if index == 0 else f"KP2A_URL_{index}", url, False)
     if entry.otp:
-        _string(element, "otp", entry.otp, protect)
+        _string(element, entry.otp_key, entry.otp, protect)
+    if entry.passkey:
+        for key, value, secret in _passkey_strings(entry.username or "user", entry.passkey_pem):
+            _string(element, key, value, protect and secret)
     if entry.known_bad:
         item = _add(_add(element, "CustomData"), "Item")
         _add(item, "Key", "KnownBad")

@@ -41,7 +41,7 @@ def test_fixture_items() -> None:
 
 @given(items=login_lists)
 def test_round_trip(tmp_path_factory: pytest.TempPathFactory, items: list[Login]) -> None:
-    """Logins written as 1PIF read back field for field (history, folders, trash, dates)."""
+    """Logins written as 1PIF read back field for field (history, folders, trash, dates, TOTP)."""
     path = tmp_path_factory.mktemp("pif") / "data.1pif"
     path.write_text(onepif(items), encoding="utf-8")
     vault = read_vault(path)
@@ -57,6 +57,7 @@ def test_round_trip(tmp_path_factory: pytest.TempPathFactory, items: list[Login]
         assert item.trashed == login.trashed
         assert [h.password for h in item.history] == [old for old, _ in login.history]
         assert item.notes_present == bool(login.notes)
+        assert (item.totp, item.passkey) == (login.totp, False)  # 1PIF predates passkeys
         assert item.created is not None
         assert item.created.at.timestamp() == int(login.created.timestamp())
 

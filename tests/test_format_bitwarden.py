@@ -16,6 +16,7 @@ from pwhygiene._vault.registry import detect
 from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
 from pwhygiene.vault import ItemKind
 from strategies.vault_core import (
+    PASSKEY_PRIVATE_KEY,
     Login,
     bitwarden_csv,
     bitwarden_json,
@@ -59,7 +60,9 @@ def test_json_individual_fixture_items() -> None:
         "c0rrect-Horse",
     )
     assert mail.urls == ("https://mail.example.com/login", "https://example.com")
-    assert mail.totp is True
+    assert (mail.totp, mail.passkey) == (True, False)
+    assert (forum.totp, forum.passkey) == (False, True)
+    assert "FIXTURE" not in repr(vault)  # the fixture passkey's keyValue
     assert mail.folder == "Work"
     assert mail.notes_present is True
     assert mail.created is not None
@@ -146,6 +149,8 @@ def _same(item_in: Login, item_out: object, *, with_dates: bool) -> None:
     assert item_out.folder == item_in.folder
     assert item_out.totp == item_in.totp
     assert item_out.notes_present == bool(item_in.notes)
+    # Only the JSON export carries passkeys (login.fido2Credentials); the CSV has no column.
+    assert item_out.passkey == (item_in.passkey and with_dates)
     if with_dates:
         assert item_out.trashed == item_in.trashed
         assert item_out.created is not None
@@ -252,3 +257,33 @@ def test_any_json_value_anywhere_raises_only_pwhygiene_errors(
     path = _write(tmp_path_factory, name, json.dumps(doc))
     with contextlib.suppress(PwhygieneError):
         read_vault(path, format="bitwarden-json")
+
+
+@given(items=st.lists(logins(), min_size=1, max_size=4), key=marked_passwords)
+def test_passkey_private_key_never_reaches_any_output(
+    tmp_path_factory: pytest.TempPathFactory, items: list[Login], key: str
+) -> None:
+    """A passkey's ``keyValue`` shows in no repr, error or warning, even where it is misplaced.
+
+    Stands for Bitwarden's JSON export of a login holding a passkey (``login.fido2Credentials``
+    entries carry the private key in ``keyValue``), and for a damaged export where the key
+    sits where the credential object belongs.
+    """
+    data = bitwarden_json(items)
+    login = data["items"][0]["login"]  # type: ignore[index]
+    login["fido2Credentials"] = [{"keyValue": key, "rpId": "example.com"}]
+    vault = read_vault(_write(tmp_path_factory, "ok.json", json.dumps(data)))
+    assert vault.items[0].passkey is True
+    assert key not in repr(vault)
+    assert key not in str(vault.items)
+    assert PASSKEY_PRIVATE_KEY not in repr(vault)
+    login["fido2Credentials"] = [key]
+    bad = _write(tmp_path_factory, "bad.json", json.dumps(data))
+    with pytest.raises(MalformedExport, match=r"fido2Credentials\[0\]") as info:
+        read_vault(bad)
+    assert key not in str(info.value)
+    assert key not in repr(info.value)
+    lenient = read_vault(bad, strict=False)
+    assert lenient.warnings
+    assert all(key not in w for w in lenient.warnings)
+    assert key not in repr(lenient)

@@ -174,12 +174,12 @@ def test_reprs_hide_keys() -> None:
 def test_round_trip_pbkdf2(
     tmp_path_factory: pytest.TempPathFactory, items: list[Login], password: str
 ) -> None:
-    """Any vault encrypted with any password decrypts back to the same items."""
+    """Any vault encrypted with any password decrypts back to the same items, passkeys too."""
     inner = bitwarden_json(items)
     path = _write(tmp_path_factory, bitwarden_encrypted(inner, password))
     vault = read_vault(path, password=password)
-    assert [(i.title, i.password, i.urls) for i in vault] == [
-        (i.title, i.password, i.urls) for i in items
+    assert [(i.title, i.password, i.urls, i.totp, i.passkey) for i in vault] == [
+        (i.title, i.password, i.urls, i.totp, i.passkey) for i in items
     ]
     assert password not in repr(vault)
 

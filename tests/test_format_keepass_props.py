@@ -260,3 +260,44 @@ def test_no_secret_in_reprs_messages_or_warnings(
             shown += str(exc) + repr(exc) + repr(exc.__cause__)
     for secret in secrets:
         assert secret not in shown
+
+
+pem_keys = st.builds(
+    lambda u: f"-----BEGIN PRIVATE KEY-----\nS3cr3t-{u.hex}\n-----END PRIVATE KEY-----", st.uuids()
+)
+
+
+@given(st.lists(entries(), min_size=1, max_size=3), pem_keys, st.booleans())
+def test_passkey_private_key_never_reaches_any_output(
+    generated: list[Entry], pem: str, v3: bool
+) -> None:
+    """A KeePassXC passkey's private key shows in no repr, error or warning.
+
+    Stands for a KeePassXC database (and its XML export) holding passkeys as the entry
+    attributes ``KPEX_PASSKEY_*``, the PEM private key among them; the damaged copy puts the
+    key where a time belongs, the kind of misplacement a hand-edited export has.
+    """
+    for entry in generated:
+        entry.passkey, entry.passkey_pem = True, pem
+    root = Group("Root", entries=generated)
+    key_line = pem.splitlines()[1]
+    shown: list[str] = []
+    kdbx = (write_kdbx3 if v3 else write_kdbx4)(root, password=FIXTURE_PASSWORD)
+    xml = build_xml(root, binary_times=False)
+    damaged = xml.replace(b"<CreationTime>", b"<CreationTime>" + pem.encode() + b"x", 1)
+    with written(kdbx) as path:
+        vault = read_vault(path, password=FIXTURE_PASSWORD)
+        assert all(item.passkey for item in vault)
+        shown += [repr(vault), str(list(vault)), *vault.warnings]
+    with written(xml, ".xml") as path:
+        vault = read_vault(path)
+        assert all(item.passkey for item in vault)
+        shown += [repr(vault), str(list(vault))]
+    with written(damaged, ".xml") as path:
+        with pytest.raises(PwhygieneError) as info:
+            read_vault(path)
+        shown += [str(info.value), repr(info.value)]
+        lenient = read_vault(path, strict=False)
+        assert lenient.warnings
+        shown += [repr(lenient), *lenient.warnings]
+    assert all(key_line not in text for text in shown)

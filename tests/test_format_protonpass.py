@@ -17,6 +17,7 @@ from pwhygiene._vault.registry import Detection, detect, take_sample
 from pwhygiene.exceptions import MalformedExport, UnsupportedFormat
 from pwhygiene.vault import ItemKind
 from strategies.vault_more import (
+    PASSKEY_PRIVATE_KEY,
     PROTON_HEADER,
     Entry,
     assert_rejection_hides,
@@ -190,7 +191,7 @@ def test_csv_round_trip(
 
 def _json_expected(e: Entry, fmt: str) -> tuple[object, ...]:
     return expected(e, fmt, folder=e.folder or "Personal", trashed=e.trashed, created=True,
-                    modified=True)  # fmt: skip
+                    modified=True, passkey=True)  # fmt: skip
 
 
 @given(items=entry_lists)
@@ -227,6 +228,32 @@ def test_no_password_in_reprs_errors_or_warnings(
     first["data"]["content"]["urls"] = [secret, 7]
     path = write_file(folder, "bad.json", json.dumps(data))
     assert_rejection_hides(path, secret)
+
+
+@given(items=entry_lists, key=marked_passwords)
+def test_passkey_private_key_never_reaches_any_output(
+    tmp_path_factory: pytest.TempPathFactory, items: list[Entry], key: str
+) -> None:
+    """A passkey's private key shows in no repr, error or warning, even where it is misplaced.
+
+    Stands for a Proton Pass JSON export of a login holding a passkey (``content.passkeys``
+    entries carry the private key in ``content``), and a damaged one where the key sits where
+    the passkey object belongs.
+    """
+    folder = tmp_path_factory.mktemp("ppk")
+    data = protonpass_json(items)
+    first = next(iter(data["vaults"].values()))["items"][0]  # type: ignore[attr-defined]
+    first["data"]["content"]["passkeys"] = [{"content": key, "rpId": "example.com"}]
+    vault = read_vault(write_file(folder, "ok.json", json.dumps(data)))
+    assert vault.items[0].passkey is True
+    assert key not in repr(vault)
+    assert key not in str(list(vault))
+    assert PASSKEY_PRIVATE_KEY not in repr(vault)
+    first["data"]["content"]["passkeys"] = [key]
+    path = write_file(folder, "bad.json", json.dumps(data))
+    with pytest.raises(MalformedExport, match=r"passkeys\[0\]"):
+        read_vault(path)
+    assert_rejection_hides(path, key)
 
 
 # --- Issue 11: current and oldest exports -----------------------------------------------------

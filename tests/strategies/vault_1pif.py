@@ -2,7 +2,8 @@
 
 Written from the format's public description (one JSON object per item, each followed by the
 ``***5642bee8-a5ff-11dc-8314-0800200c9a66***`` line; logins as ``webforms.WebForm`` with
-``secureContents.fields`` designations), independently of the reader.
+``secureContents.fields`` designations; a one-time password as a concealed section field
+named ``TOTP_<uuid>``), independently of the reader.
 """
 
 from __future__ import annotations
@@ -29,6 +30,21 @@ def onepif_login(index: int, login: Login, folder_uuid: str | None) -> dict[str,
     }
     if login.notes:
         secure["notesPlain"] = login.notes
+    if login.totp:  # a one-time password field: concealed, named TOTP_<uuid>
+        secure["sections"] = [
+            {
+                "name": "",
+                "title": "",
+                "fields": [
+                    {
+                        "k": "concealed",
+                        "n": "TOTP_6E2D1A9C4B7F4E0A8C3D5B1F2A7E9C04",
+                        "t": "one-time password",
+                        "v": "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP",
+                    }
+                ],
+            }
+        ]
     item: dict[str, object] = {
         "uuid": f"1PIF{index:08d}",
         "typeName": "webforms.WebForm",

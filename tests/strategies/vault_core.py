@@ -57,6 +57,7 @@ class Login:
     changed: datetime
     history: tuple[tuple[str, datetime], ...] = field(repr=False)
     trashed: bool
+    passkey: bool = False
 
 
 @st.composite
@@ -75,6 +76,7 @@ def logins(draw: st.DrawFn) -> Login:
         changed=created + timedelta(days=draw(st.integers(0, 3000))),
         history=tuple(draw(st.lists(st.tuples(passwords, moments), max_size=3))),
         trashed=draw(st.booleans()),
+        passkey=draw(st.booleans()),
     )
 
 
@@ -95,7 +97,35 @@ def csv_text(header: list[str], rows: list[list[str]], *, line_end: str = "\r\n"
     return buf.getvalue()
 
 
+# A stand-in for a passkey's private key (base64 PKCS#8 in real exports), marked so a leak
+# test can look for it in every output.
+PASSKEY_PRIVATE_KEY = "S3cr3t-passkey-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg"
+
+
 # --- Bitwarden ------------------------------------------------------------------------------
+
+
+def bitwarden_passkey(rp_id: str, user: str, at: datetime) -> dict[str, object]:
+    """One ``login.fido2Credentials`` entry as Bitwarden's JSON export writes it.
+
+    Shape from Bitwarden's export models (``Fido2CredentialExport``): every value a string,
+    the private key in ``keyValue``.
+    """
+    return {
+        "credentialId": "6d3a8e2b-4f1c-4e8a-9b7d-2c5e0f1a3b4c",
+        "keyType": "public-key",
+        "keyAlgorithm": "ECDSA",
+        "keyCurve": "P-256",
+        "keyValue": PASSKEY_PRIVATE_KEY,
+        "rpId": rp_id,
+        "userHandle": "dXNlci1oYW5kbGU",
+        "userName": user,
+        "counter": "0",
+        "rpName": rp_id,
+        "userDisplayName": user,
+        "discoverable": "true",
+        "creationDate": iso(at),
+    }
 
 
 def bitwarden_json(items: list[Login]) -> dict[str, object]:
@@ -128,6 +158,9 @@ def bitwarden_json(items: list[Login]) -> dict[str, object]:
                     "password": i.password,
                     "totp": "JBSWY3DPEHPK3PXP" if i.totp else None,
                     "passwordRevisionDate": iso(i.changed),
+                    "fido2Credentials": [bitwarden_passkey("example.com", i.username, i.created)]
+                    if i.passkey
+                    else [],
                 },
                 "collectionIds": None,
             }

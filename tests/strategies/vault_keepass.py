@@ -59,6 +59,8 @@ def entries(draw: st.DrawFn) -> Entry:
         extra_urls=tuple(draw(st.lists(urls, max_size=3))),
         notes=draw(st.one_of(st.just(""), texts)),
         otp=draw(st.sampled_from(["", "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"])),
+        otp_key=draw(st.sampled_from(["otp", "TimeOtp-Secret-Base32"])),
+        passkey=draw(st.booleans()),
         created=created,
         modified=times[-1] if times else created,
         expires=draw(st.one_of(st.none(), moments)),
@@ -133,7 +135,7 @@ def expected_item(entry: Entry, folder: str | None, trashed: bool, fmt: str) -> 
                 saved, "LastModificationTime" if last else "History/LastModificationTime"
             )
     all_urls = tuple(u for u in (entry.url, *entry.extra_urls) if u)
-    login = bool(entry.password or entry.username or all_urls)
+    login = bool(entry.password or entry.username or all_urls or entry.passkey)
     return VaultItem(
         id=str(uuid.UUID(bytes=entry.uuid)),
         title=entry.title,
@@ -143,6 +145,7 @@ def expected_item(entry: Entry, folder: str | None, trashed: bool, fmt: str) -> 
         password=entry.password if login else None,
         urls=all_urls,
         totp=bool(entry.otp),
+        passkey=entry.passkey,
         folder=folder,
         notes_present=bool(entry.notes.strip()),
         created=Timestamp(entry.created, "CreationTime"),

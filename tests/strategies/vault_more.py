@@ -63,6 +63,7 @@ class Entry:
     changed: datetime
     history: tuple[tuple[str, datetime], ...] = field(repr=False)
     trashed: bool
+    passkey: bool = False
 
     @property
     def expected_username(self) -> str | None:
@@ -87,6 +88,7 @@ def entries(draw: st.DrawFn) -> Entry:
         modified=times[2],
         history=tuple(draw(st.lists(st.tuples(passwords, moments), max_size=3))),
         trashed=draw(st.booleans()),
+        passkey=draw(st.booleans()),
     )
 
 
@@ -202,6 +204,33 @@ def protonpass_csv(items: list[Entry], *, structured: bool) -> str:
     return csv_text(header, rows)
 
 
+# A stand-in for a passkey's private key, marked so a leak test can look for it everywhere.
+PASSKEY_PRIVATE_KEY = "S3cr3t-passkey-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg"
+
+
+def protonpass_passkey(domain: str, user: str, at: datetime) -> dict[str, object]:
+    """One ``content.passkeys`` entry of a Proton Pass login.
+
+    Fields of Proton's item schema (the ``Passkey`` message of its item protobuf, as the JSON
+    export writes it, camel-cased and binary fields base64): the private key in ``content``.
+    """
+    return {
+        "keyId": "a1b2c3d4",
+        "content": PASSKEY_PRIVATE_KEY,
+        "domain": domain,
+        "rpId": domain,
+        "rpName": domain,
+        "userName": user,
+        "userDisplayName": user,
+        "userId": "dXNlci1pZA",
+        "createTime": epoch(at),
+        "note": "",
+        "credentialId": "Y3JlZGVudGlhbC1pZA",
+        "userHandle": "dXNlci1oYW5kbGU",
+        "creationData": None,
+    }
+
+
 def protonpass_json(items: list[Entry]) -> dict[str, object]:
     """Proton Pass's ``data.json``: one vault per folder (unfiled items in ``Personal``)."""
     vaults: dict[str, dict[str, object]] = {}
@@ -224,7 +253,9 @@ def protonpass_json(items: list[Entry]) -> dict[str, object]:
                         "password": e.password,
                         "urls": list(e.urls),
                         "totpUri": TOTP_URI if e.totp else "",
-                        "passkeys": [],
+                        "passkeys": [protonpass_passkey("example.com", "me", e.created)]
+                        if e.passkey
+                        else [],
                     },
                 },
                 "state": 2 if e.trashed else 1,
@@ -373,7 +404,7 @@ def observed(item: VaultItem) -> tuple[object, ...]:
     """The fields a round trip compares, in a fixed order (see ``expected`` in each test)."""
     return (
         item.source_format, item.kind, item.title, item.username, item.password, item.urls,
-        item.folder, item.totp, item.notes_present, item.trashed,
+        item.folder, item.totp, item.passkey, item.notes_present, item.trashed,
         None if item.created is None else item.created.at,
         None if item.modified is None else item.modified.at,
         None if item.password_changed is None else item.password_changed.at,
@@ -392,11 +423,13 @@ def expected(
     modified: bool = False,
     changed: bool = False,
     history: bool = False,
+    passkey: bool = False,
 ) -> tuple[object, ...]:
     """What a reader of ``fmt`` should report for ``e``, given what that format carries."""
     return (
         fmt, ItemKind.LOGIN, e.title, e.expected_username, e.password,
-        e.urls if urls is None else urls, folder, e.totp, bool(e.note), trashed,
+        e.urls if urls is None else urls, folder, e.totp, passkey and e.passkey, bool(e.note),
+        trashed,
         e.created if created else None, e.modified if modified else None,
         e.changed if changed else None, e.history if history else (),
     )  # fmt: skip

@@ -73,6 +73,20 @@ def _history(
     return tuple(history)
 
 
+def _has_passkey(login: Mapping[str, object], path: Path, where: str) -> bool:
+    """Whether ``login.fido2Credentials`` lists a passkey.
+
+    Each entry carries the passkey's private key (``keyValue``); only the list's length is
+    looked at, so that key never reaches the item, and an entry that is not an object is
+    refused by its position alone.
+    """
+    credentials = opt(login, "fido2Credentials", list, path, where) or []
+    for n, credential in enumerate(credentials):
+        if not isinstance(credential, Mapping):
+            raise MalformedExport(path, f"{where}.fido2Credentials[{n}]", "a passkey object")
+    return bool(credentials)
+
+
 def _json_item(
     item: object,
     where: str,
@@ -91,7 +105,7 @@ def _json_item(
     title = opt(item, "name", str, path, where) or ""
     username = password = None
     urls: tuple[str, ...] = ()
-    totp = False
+    totp = passkey = False
     changed_raw: str | None = None
     if kind is ItemKind.LOGIN:
         login = opt(item, "login", dict, path, where) or {}
@@ -99,6 +113,7 @@ def _json_item(
         username = text_or_none(opt(login, "username", str, path, here))
         password = password_or_none(opt(login, "password", str, path, here))
         totp = bool(opt(login, "totp", str, path, here))
+        passkey = _has_passkey(login, path, here)
         changed_raw = opt(login, "passwordRevisionDate", str, path, here)
         uris = opt(login, "uris", list, path, here) or []
         urls = tuple(
@@ -126,6 +141,7 @@ def _json_item(
         password=password,
         urls=urls,
         totp=totp,
+        passkey=passkey,
         folder=folder,
         notes_present=bool(opt(item, "notes", str, path, where)),
         created=created,

@@ -92,6 +92,20 @@ def _section_secret(
     return username, password
 
 
+def _has_totp(secure: Mapping[str, object], path: Path, where: str) -> bool:
+    """A one-time password: a section field named ``TOTP_<uuid>`` with a value (1PIF's naming)."""
+    for s, section in enumerate(opt(secure, "sections", list, path, where) or []):
+        for f, entry in enumerate(
+            opt(section, "fields", list, path, f"{where}.sections[{s}]") or []
+        ):
+            here = f"{where}.sections[{s}].fields[{f}]"
+            name = opt(entry, "n", str, path, here) or ""
+            value = entry.get("v") if isinstance(entry, Mapping) else None
+            if name.startswith("TOTP_") and isinstance(value, str) and value.strip():
+                return True
+    return False
+
+
 def _item(record: tuple[object, str], path: Path, folders: Mapping[str, str]) -> VaultItem | None:
     obj, where = record
     if not isinstance(obj, Mapping):
@@ -132,6 +146,7 @@ def _item(record: tuple[object, str], path: Path, folders: Mapping[str, str]) ->
         username=text_or_none(username) if login else None,
         password=password if login else None,
         urls=unique if login else (),
+        totp=_has_totp(secure, path, here),
         folder=folders.get(folder_id) if folder_id else None,
         notes_present=bool(opt(secure, "notesPlain", str, path, here)),
         created=timestamp(opt(obj, "createdAt", int, path, where), "createdAt", path, where),

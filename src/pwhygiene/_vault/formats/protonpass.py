@@ -136,6 +136,19 @@ def _has_totp(
     return False
 
 
+def _has_passkey(content: Mapping[str, object], path: Path, where: str) -> bool:
+    """Whether ``content.passkeys`` lists a passkey.
+
+    Each entry carries the passkey's private key (``content``, base64); only the list's
+    length is looked at, and an entry that is not an object is refused by position alone.
+    """
+    passkeys = opt(content, "passkeys", list, path, where) or []
+    for n, passkey in enumerate(passkeys):
+        if not isinstance(passkey, Mapping):
+            raise MalformedExport(path, f"{where}.passkeys[{n}]", "a passkey object")
+    return bool(passkeys)
+
+
 def _folder_paths(entry: object, vault_name: str, path: Path, where: str) -> dict[str, str]:
     """``{folderId: "Vault/Parent/Child"}`` for a vault's folders (newer exports have them)."""
     raw: dict[str, tuple[str, str | None]] = {}
@@ -182,6 +195,7 @@ def _json_item(item: object, folder: str, where: str, path: Path, name: str) -> 
         password=password_or_none(password) if login else None,
         urls=_json_urls(content, path, c_where) if login else (),
         totp=login and _has_totp(data, content, path, here),
+        passkey=login and _has_passkey(content, path, c_where),
         folder=text_or_none(folder),
         notes_present=bool(opt(meta, "note", str, path, f"{here}.metadata")),
         created=timestamp(opt(item, "createTime", int, path, where), "createTime", path, where),

@@ -29,6 +29,9 @@ from pwhygiene.exceptions import MalformedExport
 
 _EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)  # KDBX 4 times: seconds since 0001-01-01 UTC
 _TOTP_KEYS = ("otp", "TOTP Seed")  # KeePassXC; KeePass 2.47+ uses TimeOtp-Secret*
+# KeePassXC keeps a passkey in entry attributes KPEX_PASSKEY_CREDENTIAL_ID, _PRIVATE_KEY_PEM,
+# _RELYING_PARTY, _USERNAME and _USER_HANDLE; like KeePassXC, the prefix marks a passkey.
+_PASSKEY_PREFIX = "KPEX_PASSKEY_"
 _EXTRA_URL = re.compile(r"KP2A_URL(?:_(\d+))?")
 _NULL_UUID = "AAAAAAAAAAAAAAAAAAAAAA=="
 
@@ -219,7 +222,8 @@ class _EntryReader:
             for old in (history_element.findall("Entry") if history_element is not None else [])
         ]
         timeline = password_timeline(current, snapshots)
-        is_login = bool(password or username or urls)
+        passkey = _has_passkey(strings)
+        is_login = bool(password or username or urls or passkey)
         return VaultItem(
             id=item_id,
             title=title,
@@ -229,6 +233,7 @@ class _EntryReader:
             password=password if is_login else None,
             urls=urls,
             totp=_has_totp(strings),
+            passkey=passkey,
             folder=folder,
             notes_present=bool(strings.get("Notes", "").strip()),
             created=current.created,
@@ -257,6 +262,11 @@ def _has_totp(strings: dict[str, str]) -> bool:
         value.strip() and (key in _TOTP_KEYS or key.startswith("TimeOtp-Secret"))
         for key, value in strings.items()
     )
+
+
+def _has_passkey(strings: dict[str, str]) -> bool:
+    """Whether KeePassXC's passkey attributes are set; their values (a private key) stay here."""
+    return any(key.startswith(_PASSKEY_PREFIX) and value.strip() for key, value in strings.items())
 
 
 def _excluded(entry: ET.Element) -> bool:
