@@ -14,7 +14,7 @@ so it gets the fault-free server.
 
     python benchmarks/bench_range.py            # 2,500 distinct prefixes, 50 ms latency
     python benchmarks/bench_range.py --quick    # 200 prefixes
-    git archive main src | tar -x -C /tmp/main && \
+    mkdir -p /tmp/main && git archive main src | tar -x -C /tmp/main && \
         python benchmarks/bench_range.py --compare-src /tmp/main/src
 """
 
