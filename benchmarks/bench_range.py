@@ -4,17 +4,29 @@ The peer is the loop most code uses: ``pwnedpasswords.check(password)`` once per
 sequential, a new connection each time. pwhygiene's ``count_many`` deduplicates prefixes and
 fetches them concurrently over one pooled session. The server runs in its own process (so the
 client's threads do not compete with it for the GIL) and sleeps ``--latency-ms`` per request,
-roughly a real round trip to the API's CDN.
+roughly a real round trip to the API's CDN. pwhygiene's clients talk to a second server that
+also turns ``--fault-rate`` of its answers into a fault (503, 429 with ``Retry-After:
+--retry-after``, a truncated or a garbled body), which they must retry; the peer cannot retry,
+so it gets the fault-free server.
+
+``--compare-src DIR`` also runs the pwhygiene clients from another checkout's ``src`` (say,
+``main``'s) against the same servers in the same run: an A/B of the client's cost.
 
     python benchmarks/bench_range.py            # 2,500 distinct prefixes, 50 ms latency
     python benchmarks/bench_range.py --quick    # 200 prefixes
+    mkdir -p /tmp/main && git archive main src | tar -x -C /tmp/main && \
+        python benchmarks/bench_range.py --compare-src /tmp/main/src
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import multiprocessing.connection
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping
 
@@ -41,12 +53,28 @@ def make_corpus(prefixes: int) -> dict[str, int]:
     return corpus
 
 
+FAULTS = ("unavailable", "rate_limited", "truncated", "garbage")
+
+
 def serve(
-    conn: multiprocessing.connection.Connection, corpus: dict[str, int], latency: float
+    conn: multiprocessing.connection.Connection,
+    corpus: dict[str, int],
+    latency: float,
+    fault_rate: float,
+    retry_after: int,
 ) -> None:
-    """Child process: run the server until the parent says stop."""
-    with RangeServer.from_passwords(corpus, latency_ms=latency) as server:
-        conn.send(server.url)
+    """Child process: run a clean and a faulty server until the parent says stop."""
+    faulty = RangeServer.from_passwords(
+        corpus,
+        latency_ms=latency,
+        fault_rate=fault_rate,
+        fault_kinds=FAULTS,
+        retry_after=retry_after,
+        log_requests=False,
+        seed=7,
+    )
+    with RangeServer.from_passwords(corpus, latency_ms=latency) as server, faulty:
+        conn.send((server.url, faulty.url))
         conn.recv()
 
 
@@ -66,6 +94,46 @@ def timed(run: Callable[[], Mapping[str, int]]) -> tuple[float, float, Mapping[s
     return time.perf_counter() - start, time.process_time() - cpu, answers
 
 
+Row = tuple[str, float, float, int, int]
+
+
+def run_clients(url: str, passwords: list[str], workers: list[int], tag: str) -> list[Row]:
+    """The pwhygiene rows: a count() loop on a sample, then count_many at each pool size."""
+    expected = make_corpus(len(passwords))
+    rows: list[Row] = []
+    with RangeClient(url, cache=False) as client:
+        sample = passwords[: max(1, len(passwords) // 10)]
+        loop_time, loop_cpu, loop_answers = timed(
+            lambda: {pw: client.count(sha1_digest(pw)) for pw in sample}
+        )
+    loop_wrong = sum(loop_answers[pw] != expected[pw] for pw in sample)
+    rows.append((f"{tag}count() loop (10 % sample)", loop_time, loop_cpu, len(sample), loop_wrong))
+    configs = [(w, True) for w in workers] + [(max(workers), False)]
+    for count, padding in configs:
+        with RangeClient(url, cache=False, max_workers=count, padding=padding) as client:
+
+            def batch(client: RangeClient = client) -> dict[str, int]:
+                digests = {pw: sha1_digest(pw) for pw in passwords}
+                counts = client.count_many(digests.values())
+                return {pw: counts[d] for pw, d in digests.items()}
+
+            batch_time, batch_cpu, batch_answers = timed(batch)
+        wrong = sum(batch_answers[pw] != n for pw, n in expected.items())
+        label = f"{tag}count_many, {count} workers" + ("" if padding else ", unpadded")
+        label += " (default)" if count == DEFAULT_MAX_WORKERS and padding else ""
+        rows.append((label, batch_time, batch_cpu, len(passwords), wrong))
+    return rows
+
+
+def run_other_src(src: str, url: str, size: int, workers: list[int]) -> list[Row]:
+    """The same client rows, from the pwhygiene under ``src``, in a fresh interpreter."""
+    env = {**os.environ, "PYTHONPATH": src}
+    command = [sys.executable, __file__, "--clients-only", url, "--prefixes", str(size)]
+    command += ["--workers", *map(str, workers)]
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    return [(f"A {r[0]}", float(r[1]), float(r[2]), int(r[3]), int(r[4])) for r in json.loads(out)]
+
+
 def main() -> None:
     """Run the comparison and print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -73,17 +141,27 @@ def main() -> None:
     parser.add_argument("--prefixes", type=int, default=None)
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--workers", type=int, nargs="*", default=[16, DEFAULT_MAX_WORKERS, 64])
+    parser.add_argument("--fault-rate", type=float, default=0.05)
+    parser.add_argument("--retry-after", type=int, default=0, help="the 429s' Retry-After, s")
+    parser.add_argument("--compare-src", help="also run the clients from this src dir (A)")
+    parser.add_argument("--clients-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     size = args.prefixes or (200 if args.quick else 2500)
     corpus = make_corpus(size)
     expected = dict(corpus)
     passwords = list(corpus)
 
+    if args.clients_only:  # a child of --compare-src: print rows for the parent
+        print(json.dumps(run_clients(args.clients_only, passwords, args.workers, "")))
+        return
+
     parent, child = multiprocessing.Pipe()
-    process = multiprocessing.Process(target=serve, args=(child, corpus, args.latency_ms))
+    process = multiprocessing.Process(
+        target=serve, args=(child, corpus, args.latency_ms, args.fault_rate, args.retry_after)
+    )
     process.start()
-    url = parent.recv()
-    rows: list[tuple[str, float, float, int, int]] = []
+    url, faulty_url = parent.recv()
+    rows: list[Row] = []
     try:
         point_peer_at(url)
         peer_time, peer_cpu, peer_answers = timed(
@@ -91,37 +169,22 @@ def main() -> None:
         )
         peer_wrong = sum(peer_answers[pw] != n for pw, n in expected.items())
         rows.append(("pwnedpasswords.check loop (peer)", peer_time, peer_cpu, size, peer_wrong))
-
-        with RangeClient(url, cache=False) as client:
-            sample = passwords[: max(1, size // 10)]
-            loop_time, loop_cpu, loop_answers = timed(
-                lambda: {pw: client.count(sha1_digest(pw)) for pw in sample}
-            )
-        loop_wrong = sum(loop_answers[pw] != expected[pw] for pw in sample)
-        rows.append(
-            ("pwhygiene count() loop (10 % sample)", loop_time, loop_cpu, len(sample), loop_wrong)
-        )
-
-        configs = [(w, True) for w in args.workers] + [(max(args.workers), False)]
-        for workers, padding in configs:
-            with RangeClient(url, cache=False, max_workers=workers, padding=padding) as client:
-
-                def batch(client: RangeClient = client) -> dict[str, int]:
-                    digests = {pw: sha1_digest(pw) for pw in passwords}
-                    counts = client.count_many(digests.values())
-                    return {pw: counts[d] for pw, d in digests.items()}
-
-                batch_time, batch_cpu, batch_answers = timed(batch)
-            wrong = sum(batch_answers[pw] != n for pw, n in expected.items())
-            label = f"pwhygiene count_many, {workers} workers" + ("" if padding else ", unpadded")
-            label += " (default)" if workers == DEFAULT_MAX_WORKERS and padding else ""
-            rows.append((label, batch_time, batch_cpu, size, wrong))
+        if args.compare_src:
+            rows += run_other_src(args.compare_src, faulty_url, size, args.workers)
+        tag = "B " if args.compare_src else ""
+        rows += run_clients(faulty_url, passwords, args.workers, tag)
     finally:
         parent.send("stop")
         process.join()
 
     peer_rate = size / peer_time
-    print(f"{size} distinct prefixes, {args.latency_ms:g} ms injected latency")
+    print(
+        f"{size} distinct prefixes, {args.latency_ms:g} ms injected latency; pwhygiene's "
+        f"server faults {args.fault_rate:.0%} of answers ({', '.join(FAULTS)}), "
+        f"Retry-After {args.retry_after} s"
+    )
+    if args.compare_src:
+        print(f"A: pwhygiene from {args.compare_src}; B: this checkout")
     print("pwhygiene asks for padding (800-1000 rows per answer); the peer does not (1 row)")
     print("cpu ms/req: the client's own CPU per request (the server runs in another process)")
     print(

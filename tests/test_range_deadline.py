@@ -10,7 +10,7 @@ stop by themselves, so only the client's deadline can end each lookup: no test m
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from concurrent.futures import Future
 
 import pytest
@@ -183,17 +183,17 @@ def test_a_slow_reader_of_iter_counts_keeps_answers_that_arrived(
     """
     monkeypatch.setattr(client_module, "_GRACE", -600.0)
     first, second = OTHERS[0], OTHERS[1]
-    answered: Future[Mapping[str, int]] = Future()
-    answered.set_result({first[5:]: 3})
-    meanwhile: Future[Mapping[str, int]] = Future()
-    late: Future[Mapping[str, int]] = Future()  # never answered
+    answered: Future[client_module._Counts] = Future()
+    answered.set_result({first: 3})  # a lookup's answer: the counts of the digests asked for
+    meanwhile: Future[client_module._Counts] = Future()
+    late: Future[client_module._Counts] = Future()  # never answered
     stream = client_module._stream(
         {answered: first[:5], meanwhile: second[:5], late: DIGEST[:5]},
         {first[:5]: {first: None}, second[:5]: {second: None}, DIGEST[:5]: {DIGEST: None}},
         Deadline(600.0),
     )
     assert next(stream).count == 3
-    meanwhile.set_result({second[5:]: 5})
+    meanwhile.set_result({second: 5})
     rest = {item.digest: item for item in stream}
     assert rest[second].count == 5
     assert rest[DIGEST].count is None

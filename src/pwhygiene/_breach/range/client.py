@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import closing
@@ -30,7 +30,7 @@ from pwhygiene._breach.range.breaker import (
 )
 from pwhygiene._breach.range.cache import RangeCache
 from pwhygiene._breach.range.deadline import Deadline, Watchdog, WatchedAdapter
-from pwhygiene._breach.range.fetch import RangeFetcher, RetryPolicy
+from pwhygiene._breach.range.fetch import RangeFetcher, RequestPlan, RetryPolicy
 from pwhygiene._breach.range.wire import ACCEPT_ENCODING
 from pwhygiene._breach.source import HashMode
 from pwhygiene._version import __version__
@@ -140,6 +140,7 @@ class RangeClient:
             host=host,
             breaker=CircuitBreaker(host, threshold=breaker_threshold, cooldown=breaker_cooldown),
             padded=padding,
+            direct=session is None,
         )
         self._deadline = deadline
         self._watchdog = Watchdog()
@@ -203,11 +204,11 @@ class RangeClient:
             upper = normalize_digest(digest, self._mode)
             by_prefix.setdefault(upper[:5], {})[upper] = None
         executor = self._get_executor()
-        plan = self._fetcher.plan()
+        plan = self._fetcher.plan(batch=True)
         deadline = self._start_deadline()
         futures = {
-            executor.submit(self._fetcher.fetch, prefix, plan, deadline): prefix
-            for prefix in by_prefix
+            executor.submit(_lookup, self._fetcher, prefix, digests, plan, deadline): prefix
+            for prefix, digests in by_prefix.items()
         }
         return _stream(futures, by_prefix, deadline)
 
@@ -258,8 +259,33 @@ class RangeClient:
 _GRACE = 0.5  # seconds a batch waits past its deadline for lookups to report it themselves
 
 
+_Counts = dict[str, "int | BreachLookupError"]  # one prefix's answers: digest -> count or why not
+
+
+def _lookup(
+    fetcher: RangeFetcher,
+    prefix: str,
+    digests: Iterable[str],
+    plan: RequestPlan,
+    deadline: Deadline | None,
+) -> _Counts:
+    """Fetch ``prefix`` and keep only the counts of ``digests``: the body is dropped here.
+
+    A batch's futures live until the batch ends; holding each prefix's rows (a padded answer
+    is ~40 KB of text) would make its memory grow with rows per prefix, not with what was asked.
+    """
+    rows = fetcher.fetch(prefix, plan, deadline)
+    counts: _Counts = {}
+    for digest in digests:
+        try:
+            counts[digest] = rows.get(digest[5:], 0)
+        except BreachLookupError as exc:  # a suffix listed twice with different counts
+            counts[digest] = exc
+    return counts
+
+
 def _stream(
-    futures: dict[Future[Mapping[str, int]], str],
+    futures: dict[Future[_Counts], str],
     by_prefix: dict[str, dict[str, None]],
     deadline: Deadline | None,
 ) -> Generator[BreachCount, None, None]:
@@ -297,18 +323,16 @@ def _stream(
             future.cancel()
 
 
-def _answer(digest: str, outcome: Mapping[str, int] | BreachLookupError) -> BreachCount:
-    """One digest's count from its prefix's rows (a conflicting duplicate row is an error)."""
-    if isinstance(outcome, BreachLookupError):
-        return BreachCount(digest, None, outcome)
-    try:
-        return BreachCount(digest, outcome.get(digest[5:], 0))
-    except BreachLookupError as exc:
-        return BreachCount(digest, None, exc)
+def _answer(digest: str, outcome: _Counts | BreachLookupError) -> BreachCount:
+    """One digest's count from its prefix's answers (a conflicting duplicate row is an error)."""
+    count = outcome if isinstance(outcome, BreachLookupError) else outcome[digest]
+    if isinstance(count, BreachLookupError):
+        return BreachCount(digest, None, count)
+    return BreachCount(digest, count)
 
 
-def _outcome(future: Future[Mapping[str, int]]) -> Mapping[str, int] | BreachLookupError:
-    """The rows a finished lookup found, or why it found none."""
+def _outcome(future: Future[_Counts]) -> _Counts | BreachLookupError:
+    """The counts a finished lookup found, or why it found none."""
     try:
         return future.result()
     except BreachLookupError as exc:

@@ -19,19 +19,23 @@ import random
 import threading
 import time
 from collections.abc import Mapping
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from requests.utils import select_proxy
+from urllib3 import HTTPConnectionPool
 
 from pwhygiene._breach.range.body import validate_range_body
 from pwhygiene._breach.range.breaker import CircuitBreaker, conclusive_reason
 from pwhygiene._breach.range.cache import CachedRange, RangeCache, usable_etag
 from pwhygiene._breach.range.deadline import Deadline
-from pwhygiene._breach.range.wire import read_body
+from pwhygiene._breach.range.wire import Reply, read_body, via_pool, via_session
 from pwhygiene._breach.source import HashMode
 from pwhygiene.exceptions import BadRangeResponse, BreachLookupError, BreachServiceUnavailable
 
@@ -92,6 +96,8 @@ class RequestPlan:
     url_head: str = field(repr=False)  # may carry user:password@
     url_tail: str
     settings: dict[str, Any] = field(repr=False)  # send()'s proxies, verify, cert, stream
+    pool: HTTPConnectionPool | None = field(default=None, repr=False)  # see RangeFetcher.plan
+    path_head: str = ""
 
     def request(self, prefix: str, etag: str | None) -> requests.PreparedRequest:
         """The request for ``prefix``, revalidating ``etag`` when given."""
@@ -100,6 +106,17 @@ class RequestPlan:
         if etag:
             prepared.headers["If-None-Match"] = etag
         return prepared
+
+    def exchange(
+        self, session: requests.Session, prefix: str, etag: str | None, timeout: tuple[float, float]
+    ) -> AbstractContextManager[Reply]:
+        """Send the request for ``prefix``: straight to the pool when the plan has one."""
+        if self.pool is None:
+            return via_session(session, self.request(prefix, etag), timeout, self.settings)
+        headers = dict(self.template.headers)
+        if etag:
+            headers["If-None-Match"] = etag
+        return via_pool(self.pool, self.path_head + prefix + self.url_tail, headers, timeout)
 
 
 class RangeFetcher:
@@ -119,8 +136,10 @@ class RangeFetcher:
         host: str,
         breaker: CircuitBreaker,
         padded: bool,
+        direct: bool = False,
     ) -> None:
         self._session = session
+        self._direct = direct  # batches may bypass Session.send (the client owns the session)
         self._url = url
         self._params = dict(params)
         self._headers = dict(headers)
@@ -137,8 +156,13 @@ class RangeFetcher:
         """Make pending retries give up instead of sleeping (the client is closing)."""
         self._stopping.set()
 
-    def plan(self) -> RequestPlan:
+    def plan(self, batch: bool = False) -> RequestPlan:
         """Resolve the session's and the environment's settings for the requests to come.
+
+        A ``batch`` plan of a client that owns its session, with no proxy for the URL, sends
+        straight through the session's urllib3 pool (same connections, TLS settings and
+        deadline watch; no per-request ``Session.send``). Single lookups, a caller's own
+        session and proxied URLs go through ``Session.send``.
 
         A request that cannot even be prepared (say, a session hook or adapter refusing the
         URL) is :class:`~pwhygiene.exceptions.BreachServiceUnavailable`, as any other unusable
@@ -154,6 +178,7 @@ class RangeFetcher:
             template = self._session.prepare_request(request)
             full = template.url or ""
             settings = self._session.merge_environment_settings(full, {}, True, None, None)
+            pool = self._pool(template, settings) if batch and self._direct else None
         except requests.RequestException as exc:
             raise BreachServiceUnavailable(
                 f"request to the range API at {self._host} could not be prepared: "
@@ -161,7 +186,22 @@ class RangeFetcher:
             ) from exc
         head = full[: full.rindex(_PLACEHOLDER) + len("/range/")]
         tail = full[len(head) + 5 :]  # the query, e.g. "?mode=ntlm"
-        return RequestPlan(template, head, tail, dict(settings))
+        path_head = urlsplit(head).path
+        return RequestPlan(template, head, tail, dict(settings), pool, path_head)
+
+    def _pool(
+        self, template: requests.PreparedRequest, settings: Mapping[str, Any]
+    ) -> HTTPConnectionPool | None:
+        """The session's pool for the range URL, or ``None`` when a proxy must be used."""
+        adapter = self._session.get_adapter(template.url or "")
+        if not isinstance(adapter, HTTPAdapter) or select_proxy(
+            template.url or "", settings.get("proxies") or {}
+        ):
+            return None
+        pool = adapter.get_connection_with_tls_context(
+            template, settings.get("verify", True), None, settings.get("cert")
+        )
+        return pool if isinstance(pool, HTTPConnectionPool) else None
 
     def fetch(
         self, prefix: str, plan: RequestPlan | None = None, deadline: Deadline | None = None
@@ -275,15 +315,10 @@ class RangeFetcher:
         try:
             with (
                 deadline.bound() if deadline is not None else nullcontext(),
-                self._session.send(
-                    plan.request(prefix, etag),
-                    timeout=timeout,
-                    allow_redirects=False,  # a redirect would hand the prefix to another host
-                    **plan.settings,  # proxies, verify, cert, and stream=True
-                ) as response,
+                plan.exchange(self._session, prefix, etag, timeout) as response,
             ):
                 try:
-                    whole = response.status_code == 200
+                    whole = response.status == 200
                     until = deadline.at if deadline is not None else None
                     body = (
                         read_body(response, limit=MAX_BODY_BYTES, deadline=until) if whole else b""
@@ -318,9 +353,9 @@ class RangeFetcher:
         return self._answer(prefix, response, body, cached)
 
     def _answer(
-        self, prefix: str, response: requests.Response, body: bytes, cached: CachedRange | None
+        self, prefix: str, response: Reply, body: bytes, cached: CachedRange | None
     ) -> Mapping[str, int]:
-        status = response.status_code
+        status = response.status
         if status == 200:
             rows = self._validate(response, body)
             if self._cache is not None:
@@ -345,7 +380,7 @@ class RangeFetcher:
             "is base_url a Pwned Passwords range API?"
         )
 
-    def _validate(self, response: requests.Response, body: bytes) -> Mapping[str, int]:
+    def _validate(self, response: Reply, body: bytes) -> Mapping[str, int]:
         try:
             return validate_range_body(
                 body,

@@ -15,16 +15,24 @@ Transport failures are raised as the ``requests`` exceptions they would have bee
 timeouts, broken transfers, TLS), so the fetcher has one seam for all of them; what is wrong
 with the answer itself is :class:`~pwhygiene.exceptions.BadRangeResponse`. Messages never quote the
 body.
+
+An exchange is made either through ``Session.send`` (:func:`via_session`) or, for the batches of
+a client that owns its session, straight through that session's urllib3 pool
+(:func:`via_pool`): ``Session.send`` costs about 0.45 ms of CPU per request (hooks, cookie
+jars, adapter and response objects), a third of what a padded request costs in all.
 """
 
 from __future__ import annotations
 
 import time
 import zlib
-from typing import Any
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, NamedTuple
 
 import requests
 import urllib3.exceptions
+from urllib3 import BaseHTTPResponse, HTTPConnectionPool, Timeout
 
 from pwhygiene.exceptions import BadRangeResponse
 
@@ -33,13 +41,84 @@ CHUNK_BYTES = 64 * 1024
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 
 
-def read_body(response: requests.Response, *, limit: int, deadline: float | None = None) -> bytes:
-    """The decoded body of ``response``, proven complete; at most ``limit`` bytes decoded.
+class Reply(NamedTuple):
+    """One answer's status and headers, and the urllib3 response its body is read from."""
+
+    status: int
+    headers: Mapping[str, str]
+    raw: Any  # a urllib3 response, or whatever a caller's transport adapter put there
+
+
+@contextmanager
+def via_session(
+    session: requests.Session,
+    prepared: requests.PreparedRequest,
+    timeout: tuple[float, float],
+    settings: Mapping[str, Any],
+) -> Iterator[Reply]:
+    """Send ``prepared`` with ``Session.send`` (hooks, cookies, proxies, a caller's adapters)."""
+    with session.send(
+        prepared,
+        timeout=timeout,
+        allow_redirects=False,  # a redirect would hand the prefix to another host
+        **settings,  # proxies, verify, cert, and stream=True
+    ) as response:
+        yield Reply(response.status_code, response.headers, response.raw)
+
+
+@contextmanager
+def via_pool(
+    pool: HTTPConnectionPool, path: str, headers: Mapping[str, str], timeout: tuple[float, float]
+) -> Iterator[Reply]:
+    """GET ``path`` straight from ``pool``, failing with the exceptions ``requests`` would raise.
+
+    No retries and no redirects inside urllib3 (both are the fetcher's), no decoding (that is
+    :func:`read_body`'s). A connection whose body was not read to its end is closed, not
+    reused, as ``requests`` does.
+    """
+    try:
+        raw: BaseHTTPResponse = pool.urlopen(
+            "GET",
+            path,
+            headers=dict(headers),
+            retries=False,
+            redirect=False,
+            assert_same_host=False,
+            timeout=Timeout(connect=timeout[0], read=timeout[1]),
+            preload_content=False,
+            decode_content=False,
+            release_conn=False,
+        )
+    except urllib3.exceptions.HTTPError as exc:
+        raise _as_requests_error(exc) from exc
+    try:
+        yield Reply(raw.status, raw.headers, raw)
+    finally:
+        if not raw.closed:  # unread or half-read: the connection cannot carry another answer
+            raw.close()
+        raw.release_conn()
+
+
+def _as_requests_error(exc: urllib3.exceptions.HTTPError) -> requests.RequestException:
+    """What ``HTTPAdapter.send`` turns a urllib3 failure into (without urllib3's retries)."""
+    if isinstance(exc, urllib3.exceptions.SSLError):
+        return requests.exceptions.SSLError(exc)
+    if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) and not isinstance(
+        exc, urllib3.exceptions.NewConnectionError
+    ):
+        return requests.exceptions.ConnectTimeout(exc)
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+        return requests.exceptions.ReadTimeout(exc)
+    return requests.exceptions.ConnectionError(exc)
+
+
+def read_body(reply: Reply, *, limit: int, deadline: float | None = None) -> bytes:
+    """The decoded body of ``reply``, proven complete; at most ``limit`` bytes decoded.
 
     ``deadline`` (a :func:`time.monotonic` value) bounds the whole read, so a server that drips
     one byte at a time cannot hold a lookup beyond it: past it the read fails as a timeout.
     """
-    headers = response.headers
+    headers = reply.headers
     chunked = "chunked" in headers.get("Transfer-Encoding", "").lower()
     declared = None if chunked else _content_length(headers.get("Content-Length"))
     if not chunked and declared is None:
@@ -47,7 +126,7 @@ def read_body(response: requests.Response, *, limit: int, deadline: float | None
             "range answer has neither Content-Length nor chunked framing, so a cut transfer "
             "could not be told from a complete one"
         )
-    raw = _read_raw(response, limit=limit, deadline=deadline)
+    raw = _read_raw(reply.raw, limit=limit, deadline=deadline)
     if declared is not None and len(raw) != declared:
         raise BadRangeResponse(
             f"range body has {len(raw)} bytes but Content-Length announced {declared} "
@@ -66,9 +145,9 @@ def _content_length(value: str | None) -> int | None:
     return int(text)
 
 
-def _read_raw(response: requests.Response, *, limit: int, deadline: float | None) -> bytes:
+def _read_raw(response: Any, *, limit: int, deadline: float | None) -> bytes:  # noqa: ANN401  # reason: a caller's adapter may put anything in Response.raw
     """The body's bytes as sent, translating urllib3's failures as ``requests`` does."""
-    stream: Any = getattr(response.raw, "stream", None)
+    stream: Any = getattr(response, "stream", None)
     if stream is None:
         raise BadRangeResponse(
             "the session's transport adapter returned no urllib3 response, so the answer "
