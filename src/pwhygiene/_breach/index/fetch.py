@@ -36,7 +36,7 @@ from requests.adapters import HTTPAdapter
 from pwhygiene._breach.index.build import build_index
 from pwhygiene._breach.index.format import IndexInfo
 from pwhygiene._breach.range.body import RangeRows, validate_range_body
-from pwhygiene._breach.range.wire import ACCEPT_ENCODING, read_body
+from pwhygiene._breach.range.wire import ACCEPT_ENCODING, Reply, read_body
 from pwhygiene._breach.source import HashMode
 from pwhygiene._version import __version__
 from pwhygiene.exceptions import BadRangeResponse, BreachServiceUnavailable, InvalidInput
@@ -180,7 +180,7 @@ class _Downloader:
                 if status in (408, 429) or status >= 500:
                     raise _Retry(f"HTTP {status}")
                 raise BadRangeResponse(f"answered HTTP {status}; is it a range API?")
-            body = read_body(response, limit=_MAX_BODY)
+            body = read_body(Reply(status, response.headers, response.raw), limit=_MAX_BODY)
             content_type = response.headers.get("Content-Type")
             new_etag = response.headers.get("ETag", "")
         rows = validate_range_body(body, mode=self._mode, content_type=content_type)
