@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
 from html import escape as html_escape
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from pwhygiene import AuditReport, audit
 from pwhygiene._audit.render.markdown import escape as markdown_escape
-from pwhygiene.report import render
+from pwhygiene.report import OutputFormat, render
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-bitwarden.json"
 SAMPLE_AS_OF = datetime(2026, 11, 25, tzinfo=timezone.utc)
@@ -40,8 +41,15 @@ def test_json_carries_the_ordered_plan(report: AuditReport) -> None:
 
 def test_html_and_markdown_open_with_the_first_five_actions(report: AuditReport) -> None:
     """Both documents show "Do these first" before the findings: five titles, each with why."""
-    escapes = {"markdown": markdown_escape, "html": html_escape}
-    for fmt, findings_heading in (("markdown", "## Findings"), ("html", 'id="findings"')):
+    escapes: dict[OutputFormat, Callable[[str], str]] = {
+        "markdown": markdown_escape,
+        "html": html_escape,
+    }
+    cases: tuple[tuple[OutputFormat, str], ...] = (
+        ("markdown", "## Findings"),
+        ("html", 'id="findings"'),
+    )
+    for fmt, findings_heading in cases:
         text = render(report, fmt)
         top = text.index("Do these first")
         head = text[top : text.index(findings_heading)]
