@@ -350,13 +350,14 @@ def _apply_ignore(
     where = rules.path or "ignore file"
     for rule in rules.expired(today):
         warnings.append(
-            f"{where}: the rule for item {rule.item!r} / check {rule.check!r} expired on "
+            f"{where}: the rule for {rule.target} / check {rule.check!r} expired on "
             f"{rule.expires}; its findings are reported again"
         )
     prints = {e.item.id: _fingerprint(e.item) for e in entries}
+    folders = {e.item.id: e.item.folder for e in entries}
     kept, suppressed = [], []
     for f in findings:
-        waiver = rules.match(f, prints[f.item_id], today)
+        waiver = rules.match(f, prints[f.item_id], today, folders[f.item_id])
         if waiver is None:
             kept.append(f)
         else:

@@ -164,6 +164,24 @@ def _not_run(report: AuditReport) -> str:
     return f'<div class="warn" id="not-run"><b>Checks not run</b><ul>{rows}</ul></div>'
 
 
+def _suppressed(report: AuditReport) -> str:
+    """The findings the ignore file waived, in their own section, each with reason and expiry."""
+    if not report.suppressed:
+        return ""
+    titles = {i.id: i.title or i.id for i in report.items}
+    rows = "".join(
+        f"<tr><td>{_e(titles.get(w.finding.item_id, w.finding.item_id))}</td>"
+        f"<td><code>{_e(w.finding.check)}</code></td><td>{_pill(w.finding.severity)}</td>"
+        f"<td>{_e(w.reason)}</td><td>{_e(w.expires or 'never')}</td></tr>"
+        for w in report.suppressed
+    )
+    return (
+        f'<section class="panel" id="suppressed"><h2>Ignored ({len(report.suppressed)})</h2>'
+        "<table><thead><tr><th>Item</th><th>Check</th><th>Severity</th><th>Reason</th>"
+        f"<th>Expires</th></tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+
+
 def _data_sets(report: AuditReport) -> str:
     """Footer lines naming each data set used, its date and its attribution."""
     return "".join(
@@ -220,6 +238,7 @@ def render(report: AuditReport) -> str:
 {f'<div class="warn"><b>Warnings</b><ul>{warnings}</ul></div>' if warnings else ""}
 {_charts(report)}
 {_findings(report)}
+{_suppressed(report)}
 <section class="panel"><details><summary>All items ({s.items_audited})</summary><table>
 <thead><tr><th>Item</th><th>Username</th><th>URLs</th><th>Strength</th><th>Breach</th>
 <th>Age</th><th>Checks</th></tr></thead><tbody>{items}</tbody></table></details></section>
