@@ -116,6 +116,8 @@ class Directories:
 
     def findings(self, items: Iterable[VaultItem], sites: Sites) -> list[Finding]:
         """Every directory check that can run, as report findings, in item order."""
+        if not self.used():  # a default install: no per-item work for checks that cannot run
+            return []
         logins = logins_of(items, sites)
         hits: list[Hit] = []
         if isinstance(self.two_factor, LoadedDataSet):
