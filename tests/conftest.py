@@ -46,3 +46,11 @@ def _no_internet(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """Every test runs with outbound connections limited to loopback (``online`` ones excepted)."""
     if request.node.get_closest_marker("online") is None:
         monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audits read no data set from the developer's own data directory (tests set their own)."""
+    monkeypatch.setenv("PWHYGIENE_DATA_DIR", str(tmp_path_factory.getbasetemp() / "no-user-data"))

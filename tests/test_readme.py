@@ -51,7 +51,7 @@ def test_main_job_audits_the_sample_offline_and_every_check_fires(
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     assert report["breach"]["source"] != "blocklist"
-    fired = {check for check, n in report["summary"]["by_check"].items() if n > 0}
+    fired = {check for check, n in report["summary"]["by_check"].items() if n}  # null: not run
     assert fired == {
         "weak",
         "breached",

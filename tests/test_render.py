@@ -14,10 +14,12 @@ from typing import get_args
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pwhygiene
 from pwhygiene import AuditReport, Vault, audit, render
 from pwhygiene._audit.render import table as table_renderer  # the colour variant: no public name
+from pwhygiene._data.update import update
 from pwhygiene.breach import ntlm_digest, sha1_digest
 from pwhygiene.exceptions import InvalidInput
 from pwhygiene.report import OUTPUT_FORMATS, SCHEMA_VERSION, CheckName, iter_render
@@ -26,6 +28,7 @@ from strategies.audit_vaults import AS_OF, Planted, clean_item, planted_vaults
 CHECKS = get_args(CheckName)
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample-bitwarden.json"
 SAMPLE_AS_OF = datetime(2026, 11, 25, tzinfo=timezone.utc)
+DATA_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
 HOSTILE = '<script>alert("x")</script> | [link](http://evil.test) **b** `c` \x1b[31mred & ok'
 
 
@@ -36,11 +39,29 @@ def _outputs(report: AuditReport) -> dict[str, str]:
     return out
 
 
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The directory-check data sets of tests/fixtures/data (our own fictional sites)."""
+    directory = tmp_path_factory.mktemp("data")
+    update(source_dir=DATA_FIXTURES, target=directory)
+    return directory
+
+
 @settings(max_examples=15)
-@given(planted_vaults(max_clean=3))
-def test_no_renderer_ever_contains_a_password_or_its_full_hash(plan: Planted) -> None:
-    """Search every output for every generated password and its SHA-1 and NTLM hex: no hits."""
-    report = audit(plan.vault, as_of=AS_OF, workers=1)
+@given(planted_vaults(max_clean=3), st.booleans())
+def test_no_renderer_ever_contains_a_password_or_its_full_hash(
+    data_dir: Path, plan: Planted, with_data: bool
+) -> None:
+    """Every output, with the plan, directory findings, data sets or checks not run: no secret."""
+    first, *rest = plan.vault.items
+    listed = replace(first, urls=("https://shopfront.example/login",))  # every directory check
+    vault = Vault((listed, *rest), plan.vault.source_format)
+    report = audit(
+        vault, as_of=AS_OF, workers=1, data_dir=data_dir if with_data else "/nonexistent"
+    )
+    assert report.actions or not with_data  # the listed site always gives one
+    assert bool(report.data_sets) is with_data
+    assert bool(report.checks_not_run) is not with_data
     secrets = plan.passwords()
     for name, text in _outputs(report).items():
         upper = text.upper()

@@ -10,12 +10,18 @@ check *not run*, which the report states; it never makes the check say "nothing 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timezone
+from pathlib import Path
 from typing import Literal, TypeVar
 
-from pwhygiene._data.store import LoadedDataSet, MissingDataSet, load
+from pwhygiene._audit.checks import password_timestamp
+from pwhygiene._audit.report import CheckName, DataSetInfo, Finding, JSONValue, directory_severity
+from pwhygiene._audit.sites import Sites
+from pwhygiene._data.sets import DATA_SETS
+from pwhygiene._data.store import LoadedDataSet, Location, MissingDataSet, load
+from pwhygiene._vault.model import VaultItem
 
 DirectoryCheck = Literal["two_factor_available", "passkey_available", "site_breached"]
 NEEDS: dict[DirectoryCheck, str] = {
@@ -73,7 +79,13 @@ class Directories:
         """Load each data set from the user's data directory or the package snapshot."""
         return cls(load("2fa"), load("passkeys"), load("breaches"))
 
-    def not_run(self) -> dict[DirectoryCheck, str]:
+    @classmethod
+    def load_from(cls, directory: Path) -> Directories:
+        """Load each data set from ``directory`` only (``audit(data_dir=...)``)."""
+        where: tuple[tuple[Path, Location], ...] = ((Path(directory), "user"),)
+        return cls(load("2fa", where), load("passkeys", where), load("breaches", where))
+
+    def not_run(self) -> dict[CheckName, str]:
         """The checks that cannot run, each with the reason its data set gives."""
         sets = {"2fa": self.two_factor, "passkeys": self.passkeys, "breaches": self.breaches}
         return {
@@ -86,6 +98,75 @@ class Directories:
         """The loaded data sets, for the report's provenance footer."""
         states = (self.two_factor, self.passkeys, self.breaches)
         return [state for state in states if isinstance(state, LoadedDataSet)]
+
+    def info(self) -> tuple[DataSetInfo, ...]:
+        """What the report says of each data set used: title, date, size, licence, credit."""
+        return tuple(
+            DataSetInfo(
+                name=p.name,
+                title=DATA_SETS[p.name].title,
+                source=p.source,
+                fetched=p.fetched,
+                entries=p.entries,
+                licence=p.licence,
+                attribution=p.attribution,
+            )
+            for p in (state.provenance for state in self.used())
+        )
+
+    def findings(self, items: Iterable[VaultItem], sites: Sites) -> list[Finding]:
+        """Every directory check that can run, as report findings, in item order."""
+        if not self.used():  # a default install: no per-item work for checks that cannot run
+            return []
+        logins = logins_of(items, sites)
+        hits: list[Hit] = []
+        if isinstance(self.two_factor, LoadedDataSet):
+            hits += two_factor_available(logins, self.two_factor)
+        if isinstance(self.passkeys, LoadedDataSet):
+            hits += passkey_available(logins, self.passkeys)
+        if isinstance(self.breaches, LoadedDataSet):
+            hits += site_breached(logins, self.breaches)
+        order = {login.item_id: n for n, login in enumerate(logins)}
+        seen: set[tuple[object, ...]] = set()
+        found = []
+        for hit in sorted(hits, key=lambda h: order[h.item_id]):  # stable: check order kept
+            key = (hit.item_id, hit.check, hit.details.get("site"), hit.details.get("breach"))
+            if key in seen:  # two URLs of one item on the same listed site
+                continue
+            seen.add(key)
+            details: dict[str, JSONValue] = {k: _json(v) for k, v in hit.details.items()}
+            severity = directory_severity(hit.check, hit.strong)
+            found.append(Finding(hit.item_id, hit.check, severity, hit.message, details))
+        return found
+
+
+def logins_of(items: Iterable[VaultItem], sites: Sites) -> list[Login]:
+    """One :class:`Login` per distinct host of each audited item (excluded items skipped)."""
+    logins = []
+    for item in items:
+        if item.excluded:
+            continue
+        stamp = password_timestamp(item)
+        changed = None
+        if stamp is not None:
+            at = stamp[0].at
+            at = at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+            changed = at.astimezone(timezone.utc).date()
+        hosts = dict.fromkeys(h for h in map(sites.host, item.urls) if h)
+        for host in hosts:
+            logins.append(
+                Login(item.id, host, sites.domain(host), item.totp, item.passkey, changed)
+            )
+    return logins
+
+
+def _json(value: object) -> JSONValue:
+    """A hit's detail value as JSON (the checks put only these shapes in)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    return str(value)
 
 
 def match(entries: Mapping[str, T], host: str, registrable: str) -> tuple[str, T] | None:

@@ -11,6 +11,11 @@ Two spellings of one structure, chosen by extension: TOML (``.toml``, needs Pyth
     reason = "shared family account, rotated by the bank"
     expires = 2027-01-31      # optional; after this date the finding is reported again
 
+    [[ignore]]
+    folder = "Shared/Family"  # instead of item: every item in this folder/group and below it
+    check = "two_factor_available"
+    reason = "the family accounts are reviewed by hand"
+
 An expired rule no longer applies and produces a warning, so waivers cannot silently outlive
 their reason. Errors name the file, the entry and the field.
 """
@@ -33,7 +38,7 @@ from pwhygiene.exceptions import IgnoreFileError
 
 IGNORE_VERSION = 1
 MAX_IGNORE_BYTES = 1024 * 1024
-_FIELDS = frozenset({"item", "check", "reason", "expires"})
+_FIELDS = frozenset({"item", "folder", "check", "reason", "expires"})
 _TOO_DEEP = (
     "nested too deeply; expected version = 1 and a list of flat entries "
     "(item, check, reason, expires)"
@@ -42,16 +47,26 @@ _TOO_DEEP = (
 
 @dataclass(frozen=True, slots=True)
 class IgnoreRule:
-    """One accepted finding: which item, which check (or ``"*"``), why, and until when."""
+    """One accepted finding: which item (or folder), which check (or ``"*"``), why, until when."""
 
-    item: str
+    item: str | None
     check: str
     reason: str
     expires: date | None = None
+    folder: str | None = None  # set instead of ``item``: the folder/group and its subfolders
 
-    def applies_to(self, finding: Finding, fingerprint: str) -> bool:
+    @property
+    def target(self) -> str:
+        """What the rule names, for messages: ``item 'id'`` or ``folder 'a/b'``."""
+        return f"item {self.item!r}" if self.folder is None else f"folder {self.folder!r}"
+
+    def applies_to(self, finding: Finding, fingerprint: str, folder: str | None = None) -> bool:
         """Whether this rule covers ``finding`` (expiry is judged by :class:`IgnoreList`)."""
-        return self.item in (finding.item_id, fingerprint) and self.check in ("*", finding.check)
+        if self.check not in ("*", finding.check):
+            return False
+        if self.folder is None:
+            return self.item in (finding.item_id, fingerprint)
+        return folder is not None and _within(folder, self.folder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +84,25 @@ class IgnoreList:
         """Rules past their expiry date on ``today``."""
         return tuple(r for r in self.rules if r.expires is not None and r.expires < today)
 
-    def match(self, finding: Finding, fingerprint: str, today: date) -> IgnoreRule | None:
-        """The first active rule covering ``finding``, if any."""
+    def match(
+        self, finding: Finding, fingerprint: str, today: date, folder: str | None = None
+    ) -> IgnoreRule | None:
+        """The first active rule covering ``finding`` (its item in ``folder``), if any."""
         for rule in self.active(today):
-            if rule.applies_to(finding, fingerprint):
+            if rule.applies_to(finding, fingerprint, folder):
                 return rule
         return None
+
+
+def _within(folder: str, rule: str) -> bool:
+    """Whether ``folder`` is the rule's folder or one below it (whole names, not prefixes)."""
+    wanted, here = (_path(text) for text in (rule, folder))
+    return here == wanted or here.startswith(wanted + "/")
+
+
+def _path(folder: str) -> str:
+    """A folder path with one separator ("/" for KeePass groups, a backslash for LastPass)."""
+    return folder.replace("\\", "/").strip("/")
 
 
 def load_ignore(path: str | PathLike[str]) -> IgnoreList:
@@ -156,12 +184,20 @@ def _rule(entry: object, where: str) -> IgnoreRule:
     unknown = set(entry) - _FIELDS
     if unknown:
         raise IgnoreFileError(f"{where}: unknown field(s) {sorted(unknown)}")
-    item, check, reason = (_text(entry, key, where) for key in ("item", "check", "reason"))
+    if ("item" in entry) == ("folder" in entry):
+        raise IgnoreFileError(f"{where}: expected exactly one of item and folder")
+    target = "item" if "item" in entry else "folder"
+    name, check, reason = (_text(entry, key, where) for key in (target, "check", "reason"))
     if check != "*" and check not in CHECKS:
         raise IgnoreFileError(
             f"{where}.check: unknown check {check!r}; expected '*' or one of {', '.join(CHECKS)}"
         )
-    return IgnoreRule(item, check, reason, _expiry(entry.get("expires"), where))
+    if target == "folder" and not _path(name):
+        raise IgnoreFileError(f"{where}.folder: expected a folder name such as 'Shared/Family'")
+    expires = _expiry(entry.get("expires"), where)
+    if target == "folder":
+        return IgnoreRule(None, check, reason, expires, folder=name)
+    return IgnoreRule(name, check, reason, expires)
 
 
 def _text(entry: Mapping[str, object], key: str, where: str) -> str:

@@ -12,18 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from pwhygiene._audit.report import ItemResult, ReuseGroup, Severity
-
-ActionKind = Literal[
-    "change_password",
-    "replace_reused_password",
-    "enable_two_factor",
-    "add_passkey",
-    "fix_url",
-    "tidy_up",
-]
+from pwhygiene._audit.report import Action, ActionKind, ItemResult, ReuseGroup, Severity
 
 PASSWORD_CHECKS: frozenset[str] = frozenset(
     {
@@ -62,31 +52,6 @@ _WHY = {
     _SECOND_FACTOR: "a second factor stops most account takeovers",
     _HOUSEKEEPING: "worth fixing when convenient",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    """One thing to do, the items it concerns, the checks behind it, and why it ranks there."""
-
-    rank: int
-    kind: ActionKind
-    item_ids: tuple[str, ...]
-    checks: tuple[str, ...]
-    severity: Severity
-    title: str
-    why: str
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON form (``actions`` in the report schema)."""
-        return {
-            "rank": self.rank,
-            "kind": self.kind,
-            "item_ids": list(self.item_ids),
-            "checks": list(self.checks),
-            "severity": self.severity.value,
-            "title": self.title,
-            "why": self.why,
-        }
 
 
 def is_key_account(item: ItemResult, sites: Mapping[str, str]) -> bool:

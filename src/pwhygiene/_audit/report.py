@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias, get_args
 if TYPE_CHECKING:  # one breach-status type for checks and audits; a name only, at run time
     from pwhygiene._strength.checker import BreachStatus
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 CheckName: TypeAlias = Literal[
     "weak",
@@ -40,6 +40,9 @@ CheckName: TypeAlias = Literal[
     "personal_info",
     "empty",
     "duplicate",
+    "two_factor_available",
+    "passkey_available",
+    "site_breached",
 ]
 CHECKS: tuple[CheckName, ...] = get_args(CheckName)
 
@@ -111,7 +114,18 @@ DEFAULT_SEVERITY: dict[CheckName, Severity] = {
     "empty": Severity.MEDIUM,
     "old": Severity.LOW,
     "duplicate": Severity.LOW,
+    # The directory checks: one step lower when the hit is weak (SMS-only 2FA, an MFA-only
+    # passkey, a breach that exposed no passwords); see :func:`directory_severity`.
+    "two_factor_available": Severity.MEDIUM,
+    "passkey_available": Severity.LOW,
+    "site_breached": Severity.HIGH,
 }
+
+
+def directory_severity(check: CheckName, strong: bool) -> Severity:
+    """A directory check's severity: its default, or one step lower for a weak hit."""
+    severity = DEFAULT_SEVERITY[check]
+    return severity if strong else list(Severity)[max(severity.rank - 1, 0)]
 
 
 class FrozenDetails(Mapping[str, JSONValue]):
@@ -282,6 +296,57 @@ def summarize(
     )
 
 
+ActionKind = Literal[
+    "change_password",
+    "replace_reused_password",
+    "enable_two_factor",
+    "add_passkey",
+    "fix_url",
+    "tidy_up",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One thing to do, the items it concerns, the checks behind it, and why it ranks there.
+
+    Made by :func:`pwhygiene._audit.plan.plan`; it lives here so renderers can read it.
+    """
+
+    rank: int
+    kind: ActionKind
+    item_ids: tuple[str, ...]
+    checks: tuple[str, ...]
+    severity: Severity
+    title: str
+    why: str
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The JSON form (``actions`` in the report schema)."""
+        return {
+            "rank": self.rank,
+            "kind": self.kind,
+            "item_ids": list(self.item_ids),
+            "checks": list(self.checks),
+            "severity": self.severity.value,
+            "title": self.title,
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DataSetInfo:
+    """A data set the audit used: what it is, how old, and whom to credit (CC BY needs it)."""
+
+    name: str
+    title: str
+    source: str
+    fetched: str  # ISO 8601, UTC
+    entries: int
+    licence: str
+    attribution: str
+
+
 @dataclass(frozen=True, slots=True)
 class AuditReport:
     """The outcome of :func:`pwhygiene.audit`; ``pwhygiene.render(report, fmt)`` makes text."""
@@ -296,6 +361,11 @@ class AuditReport:
     source_path: str | None = None
     warnings: tuple[str, ...] = ()
     suppressed: tuple[Suppressed, ...] = ()
+    # Checks that could not run (their data set is missing), each with the reason: their
+    # count in the summary is no evidence of anything, and every renderer says so.
+    checks_not_run: Mapping[CheckName, str] = field(default_factory=dict)
+    data_sets: tuple[DataSetInfo, ...] = ()
+    actions: tuple[Action, ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:

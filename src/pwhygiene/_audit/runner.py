@@ -19,7 +19,9 @@ from typing import NamedTuple, TypeVar
 
 from pwhygiene._audit import checks, scoring
 from pwhygiene._audit.breach import BreachOutcome, lookup
+from pwhygiene._audit.directory import Directories
 from pwhygiene._audit.ignore import IgnoreList, load_ignore
+from pwhygiene._audit.plan import KEY_ACCOUNT_SITES, plan
 from pwhygiene._audit.report import (
     AuditReport,
     BreachInfo,
@@ -58,6 +60,7 @@ def audit(
     format: str = "auto",
     workers: int | None = None,
     progress: ProgressHook | None = None,
+    data_dir: str | PathLike[str] | None = None,
 ) -> AuditReport:
     """Audit a vault (or an export path) and return the report.
 
@@ -67,7 +70,9 @@ def audit(
     status ``"unknown"`` and the report a warning. Without a ``policy`` the ``weak`` line is a
     zxcvbn score of 2 or less; with one, ``weak`` fires below its ``min_score`` or
     ``min_length``. ``password`` and ``key_file`` open an encrypted export given as a path
-    (``key_file`` is a KeePass key file).
+    (``key_file`` is a KeePass key file). The directory checks read the 2FA, passkey and
+    site-breach data sets from the user's data directory (``pwhygiene data update``), or only
+    from ``data_dir`` when given; a missing one is listed in ``report.checks_not_run``.
     """
     if max_age_days < 0:
         raise InvalidInput(f"max_age_days must be zero or more (got {max_age_days})")
@@ -82,6 +87,9 @@ def audit(
         rules=rules,
         workers=workers,
         progress=progress,
+        directories=Directories.load()
+        if data_dir is None
+        else Directories.load_from(Path(data_dir)),
     )
 
 
@@ -95,6 +103,7 @@ def _audit(
     rules: IgnoreList | None,
     workers: int | None,
     progress: ProgressHook | None,
+    directories: Directories,
 ) -> AuditReport:
     moment = (as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
     judged = _judge(
@@ -106,6 +115,7 @@ def _audit(
         rules=rules,
         workers=workers,
         progress=progress,
+        directories=directories,
     )
     # Only the results are alive now: the entries, findings lists and the run's Sites the
     # checks needed are gone before the summary is built, which lowers the peak of a large audit.
@@ -125,6 +135,9 @@ def _audit(
         source_path=None if vault.path is None else str(vault.path),
         warnings=judged.warnings,
         suppressed=judged.suppressed,
+        checks_not_run=directories.not_run(),
+        data_sets=directories.info(),
+        actions=plan(judged.results, judged.groups, judged.key_sites),
     )
 
 
@@ -137,6 +150,7 @@ class _Judged(NamedTuple):
     warnings: tuple[str, ...]
     breach: BreachInfo
     excluded: int
+    key_sites: dict[str, str]  # item id -> password-manager domain, for the plan's ranking
 
 
 class _Checked(NamedTuple):
@@ -145,6 +159,7 @@ class _Checked(NamedTuple):
     entries: list[checks.Entry]
     findings: list[Finding]
     outcome: BreachOutcome
+    key_sites: dict[str, str]
 
 
 def _check(
@@ -156,6 +171,7 @@ def _check(
     max_age_days: int,
     workers: int | None,
     progress: ProgressHook | None,
+    directories: Directories,
 ) -> _Checked:
     """Measure every password and run every check, with one :class:`Sites` for this run.
 
@@ -205,7 +221,9 @@ def _check(
             else {"min_score": policy.min_score, "min_length": policy.min_length}
         ),
     )
-    return _Checked(entries, findings, outcome)
+    findings += directories.findings(audited, site_index)
+    key_sites = {i.id: d for i in audited for d in site_index.keys(i) if d in KEY_ACCOUNT_SITES}
+    return _Checked(entries, findings, outcome, key_sites)
 
 
 def _judge(
@@ -218,10 +236,11 @@ def _judge(
     rules: IgnoreList | None,
     workers: int | None,
     progress: ProgressHook | None,
+    directories: Directories,
 ) -> _Judged:
     """Measure, run the checks, apply the ignore rules and build one result per item."""
     logins = vault.logins()
-    entries, findings, outcome = _check(
+    entries, findings, outcome, key_sites = _check(
         logins,
         breach=breach,
         policy=policy,
@@ -229,6 +248,7 @@ def _judge(
         max_age_days=max_age_days,
         workers=workers,
         progress=progress,
+        directories=directories,
     )
     warnings = list(vault.warnings) + list(outcome.warnings)
     kept, suppressed = _apply_ignore(findings, entries, rules, moment, warnings)
@@ -250,6 +270,7 @@ def _judge(
         warnings=tuple(warnings),
         breach=outcome.info,
         excluded=sum(1 for i in logins if i.excluded),
+        key_sites=key_sites,
     )
 
 
@@ -329,13 +350,14 @@ def _apply_ignore(
     where = rules.path or "ignore file"
     for rule in rules.expired(today):
         warnings.append(
-            f"{where}: the rule for item {rule.item!r} / check {rule.check!r} expired on "
+            f"{where}: the rule for {rule.target} / check {rule.check!r} expired on "
             f"{rule.expires}; its findings are reported again"
         )
     prints = {e.item.id: _fingerprint(e.item) for e in entries}
+    folders = {e.item.id: e.item.folder for e in entries}
     kept, suppressed = [], []
     for f in findings:
-        waiver = rules.match(f, prints[f.item_id], today)
+        waiver = rules.match(f, prints[f.item_id], today, folders[f.item_id])
         if waiver is None:
             kept.append(f)
         else:

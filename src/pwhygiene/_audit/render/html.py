@@ -27,6 +27,7 @@ SEVERITY_COLORS = {
     Severity.LOW: "#0891b2",
     Severity.INFO: "#6b7280",
 }
+TOP_ACTIONS = 5
 AGE_BUCKETS = (("< 1 y", 0, 365), ("1-2 y", 365, 730), ("2-3 y", 730, 1095), ("3-5 y", 1095, 1826))
 
 CSS = """
@@ -76,7 +77,9 @@ def _charts(report: AuditReport) -> str:
         for n in range(5)
     ]
     per_check = [
-        (c, report.summary.by_check[c], SEVERITY_COLORS[DEFAULT_SEVERITY[c]]) for c in CHECKS
+        (c, report.summary.by_check[c], SEVERITY_COLORS[DEFAULT_SEVERITY[c]])
+        for c in CHECKS
+        if c not in report.checks_not_run  # no bar of 0 for a check that could not run
     ]
     ages = [
         (
@@ -117,6 +120,9 @@ def _charts(report: AuditReport) -> str:
 def _findings(report: AuditReport) -> str:
     findings = report.findings
     if not findings:
+        if report.checks_not_run:
+            text = "No findings from the checks that ran; some checks did not run (see above)."
+            return f'<section class="panel"><h2>Findings</h2><p>{_e(text)}</p></section>'
         return '<section class="panel"><h2>Findings</h2><p class="ok">No findings.</p></section>'
     items = {i.id: i for i in report.items}
     rows = "".join(
@@ -129,6 +135,59 @@ def _findings(report: AuditReport) -> str:
         f'<section class="panel" id="findings"><h2>Findings ({len(findings)})</h2><table>'
         "<thead><tr><th>Severity</th><th>Check</th><th>Item</th><th>Username</th>"
         f"<th>Finding</th></tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+
+
+def _top_actions(report: AuditReport) -> str:
+    """Do these first: the first actions of the fix-first plan, each with its why."""
+    if not report.actions:
+        return ""
+    rows = "".join(
+        f'<li value="{a.rank}">{_pill(a.severity)} <b>{_e(a.title)}</b>'
+        f'<div class="muted">{_e(a.why)}</div></li>'
+        for a in report.actions[:TOP_ACTIONS]
+    )
+    more = len(report.actions) - TOP_ACTIONS
+    tail = f'<p class="muted">{more} more in the JSON report.</p>' if more > 0 else ""
+    return (
+        f'<section class="panel" id="plan"><h2>Do these first</h2><ol>{rows}</ol>{tail}</section>'
+    )
+
+
+def _not_run(report: AuditReport) -> str:
+    """The checks that did not run and why: their silence is not a clean bill."""
+    if not report.checks_not_run:
+        return ""
+    rows = "".join(
+        f"<li><code>{_e(c)}</code>: {_e(why)}</li>" for c, why in report.checks_not_run.items()
+    )
+    return f'<div class="warn" id="not-run"><b>Checks not run</b><ul>{rows}</ul></div>'
+
+
+def _suppressed(report: AuditReport) -> str:
+    """The findings the ignore file waived, in their own section, each with reason and expiry."""
+    if not report.suppressed:
+        return ""
+    titles = {i.id: i.title or i.id for i in report.items}
+    rows = "".join(
+        f"<tr><td>{_e(titles.get(w.finding.item_id, w.finding.item_id))}</td>"
+        f"<td><code>{_e(w.finding.check)}</code></td><td>{_pill(w.finding.severity)}</td>"
+        f"<td>{_e(w.reason)}</td><td>{_e(w.expires or 'never')}</td></tr>"
+        for w in report.suppressed
+    )
+    return (
+        f'<section class="panel" id="suppressed"><h2>Ignored ({len(report.suppressed)})</h2>'
+        "<table><thead><tr><th>Item</th><th>Check</th><th>Severity</th><th>Reason</th>"
+        f"<th>Expires</th></tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+
+
+def _data_sets(report: AuditReport) -> str:
+    """Footer lines naming each data set used, its date and its attribution."""
+    return "".join(
+        f"<br>{_e(d.title)}: fetched {_e(d.fetched[:10])}, {d.entries} entries, "
+        f"{_e(d.licence)}; {_e(d.attribution)}"
+        for d in report.data_sets
     )
 
 
@@ -174,13 +233,16 @@ def render(report: AuditReport) -> str:
 <div class="card"><b>{s.items_with_findings}</b>items with findings</div>
 <div class="card"><b>{severe}</b>critical or high findings</div>
 <div class="card"><b>{len(report.reuse_groups)}</b>reused passwords</div></div>
+{_top_actions(report)}
+{_not_run(report)}
 {f'<div class="warn"><b>Warnings</b><ul>{warnings}</ul></div>' if warnings else ""}
 {_charts(report)}
 {_findings(report)}
+{_suppressed(report)}
 <section class="panel"><details><summary>All items ({s.items_audited})</summary><table>
 <thead><tr><th>Item</th><th>Username</th><th>URLs</th><th>Strength</th><th>Breach</th>
 <th>Age</th><th>Checks</th></tr></thead><tbody>{items}</tbody></table></details></section>
 <footer>pwhygiene {_e(__version__)} · report schema {SCHEMA_VERSION} ·
-no password or hash is stored in this file</footer>
+no password or hash is stored in this file{_data_sets(report)}</footer>
 </main></body></html>
 """

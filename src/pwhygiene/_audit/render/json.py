@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import asdict
 
 from pwhygiene._audit.report import (
     CHECKS,
     SCHEMA_VERSION,
     AuditReport,
+    CheckName,
     Finding,
     ItemResult,
     JSONValue,
@@ -53,7 +55,7 @@ def _document(report: AuditReport) -> dict[str, JSONValue]:
             "checked": report.breach.checked,
             "unknown": report.breach.unknown,
         },
-        "summary": _summary(report.summary),
+        "summary": _summary(report.summary, report.checks_not_run),
         "warnings": list(report.warnings),
         "items": [],
         "reuse_groups": [
@@ -75,16 +77,22 @@ def _document(report: AuditReport) -> dict[str, JSONValue]:
             }
             for s in report.suppressed
         ],
+        "checks_not_run": {
+            c: report.checks_not_run[c] for c in CHECKS if c in report.checks_not_run
+        },
+        "data_sets": [dict(asdict(d)) for d in report.data_sets],
+        "actions": [a.to_dict() for a in report.actions],
     }
 
 
-def _summary(s: Summary) -> dict[str, JSONValue]:
+def _summary(s: Summary, not_run: Mapping[CheckName, str]) -> dict[str, JSONValue]:
+    """The summary; a check that did not run counts ``null``, never a reassuring 0."""
     return {
         "items_total": s.items_total,
         "items_audited": s.items_audited,
         "items_excluded": s.items_excluded,
         "items_with_findings": s.items_with_findings,
-        "by_check": {c: s.by_check.get(c, 0) for c in CHECKS},
+        "by_check": {c: None if c in not_run else s.by_check.get(c, 0) for c in CHECKS},
         "by_severity": {v.value: s.by_severity.get(v, 0) for v in Severity},
         "suppressed": s.suppressed,
         "breach_unknown": s.breach_unknown,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
-from pwhygiene._audit.report import CHECKS, AuditReport, Severity
+from pwhygiene._audit.report import CHECKS, AuditReport, CheckName, Severity
+
+TOP_ACTIONS = 5
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
@@ -31,17 +33,22 @@ def render(report: AuditReport) -> str:
         "",
         f"As of {report.as_of.date().isoformat()} · breach source: {escape(report.breach.label)}",
         "",
+        *_top_actions(report),
         "| Check | Findings |",
         "| --- | ---: |",
-        *(f"| `{c}` | {s.by_check[c]} |" for c in CHECKS),
+        *(f"| `{c}` | {_count(report, c)} |" for c in CHECKS),
         "",
     ]
+    if report.checks_not_run:
+        lines += ["## Checks not run", ""]
+        lines += [f"- `{c}`: {escape(why)}" for c, why in report.checks_not_run.items()]
+        lines.append("")
     if report.warnings:
         lines += ["## Warnings", "", *(f"- {escape(w)}" for w in report.warnings), ""]
     findings = report.findings
     lines += ["## Findings", ""]
     if not findings:
-        lines += ["No findings.", ""]
+        lines += [_none_found(report), ""]
     else:
         items = {i.id: i for i in report.items}
         lines += [
@@ -63,7 +70,50 @@ def render(report: AuditReport) -> str:
             mail = " (includes an e-mail account)" if g.includes_email_account else ""
             lines.append(f"- Group {g.group}: {len(g.item_ids)} items{mail}: {names}")
         lines.append("")
+    lines += _data_sets(report)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _count(report: AuditReport, check: CheckName) -> str:
+    """A check's finding count, or "not run": a check without its data found nothing."""
+    return "not run" if check in report.checks_not_run else str(report.summary.by_check[check])
+
+
+def _none_found(report: AuditReport) -> str:
+    """The "No findings" line, unless some checks did not run: then it says so."""
+    if not report.checks_not_run:
+        return "No findings."
+    skipped = ", ".join(f"`{c}`" for c in report.checks_not_run)
+    return f"No findings from the checks that ran; not run: {skipped} (see above)."
+
+
+def _top_actions(report: AuditReport) -> list[str]:
+    """Do these first: the first actions of the fix-first plan, each with its why."""
+    if not report.actions:
+        return []
+    lines = ["## Do these first", ""]
+    for action in report.actions[:TOP_ACTIONS]:
+        lines.append(
+            f"{action.rank}. **{escape(action.title)}** ({action.severity.value}): "
+            f"{escape(action.why)}"
+        )
+    more = len(report.actions) - TOP_ACTIONS
+    if more > 0:
+        lines += ["", f"{more} more actions in the JSON report (`actions`)."]
+    return [*lines, ""]
+
+
+def _data_sets(report: AuditReport) -> list[str]:
+    """The footer: each data set used, its date and the attribution its licence asks for."""
+    if not report.data_sets:
+        return []
+    lines = ["## Data sets", ""]
+    for d in report.data_sets:
+        lines.append(
+            f"- {escape(d.title)} (`{escape(d.name)}`), fetched {escape(d.fetched[:10])}, "
+            f"{d.entries} entries, {escape(d.licence)}: {escape(d.attribution)}"
+        )
+    return [*lines, ""]
 
 
 def _title(report: AuditReport, item_id: str) -> str:

@@ -35,6 +35,9 @@ RULES: dict[CheckName, tuple[str, str]] = {
     "personal_info": ("PersonalInfoInPassword", "Password contains the username or site name."),
     "empty": ("EmptyPassword", "Login has no password."),
     "duplicate": ("DuplicateLogin", "Same username stored twice for one site."),
+    "two_factor_available": ("TwoFactorAvailable", "The site offers two-factor sign-in; not set."),
+    "passkey_available": ("PasskeyAvailable", "The site accepts passkeys; the item has none."),
+    "site_breached": ("SiteBreached", "The site was breached after the password was set."),
 }
 
 LEVEL = {
@@ -122,6 +125,10 @@ def render(report: AuditReport) -> str:
                         "executionSuccessful": True,
                         "toolExecutionNotifications": [
                             {"level": "warning", "message": {"text": w}} for w in report.warnings
+                        ]
+                        + [
+                            {"level": "warning", "message": {"text": f"check {c} not run: {why}"}}
+                            for c, why in report.checks_not_run.items()
                         ],
                     }
                 ],

@@ -15,6 +15,7 @@ from rich.text import Text
 from pwhygiene._audit.report import CHECKS, AuditReport, Severity
 
 MAX_ROWS = 200
+TOP_ACTIONS = 5
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -61,6 +62,11 @@ def renderable(report: AuditReport, *, max_rows: int = MAX_ROWS) -> RenderableTy
     counts = Text("  ".join(f"{c}: {s.by_check[c]}" for c in CHECKS if s.by_check[c]) or "")
     breach = Text(f"Breach source: {report.breach.label}", style="dim")
     parts: list[RenderableType] = [head, counts, breach]
+    parts.extend(_top_actions(report))
+    parts.extend(
+        Text(f"not run: {c}: {_printable((why,))[0]}", style="bold yellow")
+        for c, why in report.checks_not_run.items()
+    )
     findings = report.findings
     if findings:
         shown = findings[:max_rows]
@@ -88,9 +94,26 @@ def renderable(report: AuditReport, *, max_rows: int = MAX_ROWS) -> RenderableTy
                 )
             )
     else:
-        parts.append(Text("No findings.", style="bold green"))
+        parts.append(
+            Text("No findings.", style="bold green")
+            if not report.checks_not_run
+            else Text("No findings from the checks that ran (some did not run).", style="bold")
+        )
     parts.extend(Text(f"warning: {w}", style="yellow") for w in _printable(report.warnings))
     return Group(*parts)
+
+
+def _top_actions(report: AuditReport) -> list[RenderableType]:
+    """The first actions of the fix-first plan, numbered, each with its why."""
+    if not report.actions:
+        return []
+    lines: list[RenderableType] = [Text("Do these first:", style="bold")]
+    for action in report.actions[:TOP_ACTIONS]:
+        line = Text(f"{action.rank}. ")
+        line.append_text(_clean(action.title))
+        line.append(f" ({action.severity.value}): {action.why}", style="dim")
+        lines.append(line)
+    return lines
 
 
 def _printable(lines: tuple[str, ...]) -> list[str]:
