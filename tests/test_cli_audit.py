@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -371,3 +372,21 @@ def test_max_kdf_seconds_bounds_a_keepass_key_derivation(
     assert "max-kdf-seconds" in capsys.readouterr().err
     assert main([*argv, "--max-kdf-seconds", "-1"]) == 2
     assert "positive" in capsys.readouterr().err
+
+
+def test_output_to_a_fifo_or_device_writes_into_it_instead_of_replacing_it(tmp_path: Path) -> None:
+    """``-o`` on a FIFO (as on ``/dev/null``) writes through it; it stays a FIFO, not a file.
+
+    Real-world shape: ``pwhygiene audit ... -o /dev/null`` run as root used to rename a regular
+    file over the device node, leaving every other program writing into a file.
+    """
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code = main(["audit", SAMPLE, "--no-breach", *AS_OF, "--output", "json", "-o", str(fifo)])
+    reader.join()
+    assert code == 1
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(received[0])["items"]

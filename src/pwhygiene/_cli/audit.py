@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -335,7 +336,20 @@ def _summary_line(report: AuditReport, args: argparse.Namespace) -> None:
 
 
 def write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """Write ``chunks`` to ``path`` via a 0600 temporary file in the same directory + rename."""
+    """Write ``chunks`` to ``path`` via a 0600 temporary file in the same directory + rename.
+
+    An existing target that is not a regular file (``/dev/null``, ``/dev/stdout``, a FIFO) is
+    written to as it is: renaming over it would replace the device itself, which as root
+    turns ``-o /dev/null`` into a regular file every other program then writes into.
+    """
+    try:
+        target_mode = path.stat().st_mode
+    except OSError:
+        target_mode = None
+    if target_mode is not None and not stat.S_ISREG(target_mode):
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(chunks)
+        return
     directory = path.resolve().parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
