@@ -91,9 +91,14 @@ def shared_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisProc
 
 @pytest.fixture
 def redis_url(shared_redis: RedisProcess) -> str:
-    """The shared server's URL, emptied for this test."""
+    """The shared server's URL, emptied for this test, with patient socket timeouts.
+
+    The store's 0.25 s timeouts suit a LAN; on a loaded CI machine a slow answer must not turn
+    into a simulated outage (redis-py lets the URL's query string override them). The outage
+    tests use their own URLs.
+    """
     shared_redis.client.flushall()
-    return shared_redis.url
+    return f"{shared_redis.url}?socket_timeout=10&socket_connect_timeout=10"
 
 
 @pytest.fixture
