@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from pwhygiene._vault.io import CsvRow, csv_header, csv_rows, parse_timestamp
+from pwhygiene._vault.io import CsvRow, csv_header, csv_rows, opt, parse_timestamp
 from pwhygiene._vault.model import ItemKind, Timestamp, Vault, VaultItem
 from pwhygiene._vault.registry import ReadOptions, Sample
 from pwhygiene.exceptions import MalformedExport
@@ -253,3 +253,21 @@ def json_head(sample: Sample) -> str | None:
 def in_member(path: Path, member: str) -> Path:
     """How errors name a member of a zip: ``export.zip/credentials.csv``."""
     return path / member
+
+
+def designated_fields(
+    container: Mapping[str, object], key: str, path: Path, where: str
+) -> dict[str, str]:
+    """``{designation: value}`` of the first non-empty username and password form fields.
+
+    1Password marks its login form fields with a ``designation`` in both of its formats: the
+    list is ``loginFields`` in 1PUX and ``fields`` in 1PIF.
+    """
+    found: dict[str, str] = {}
+    for n, entry in enumerate(opt(container, key, list, path, where) or []):
+        here = f"{where}.{key}[{n}]"
+        designation = opt(entry, "designation", str, path, here)
+        value = opt(entry, "value", str, path, here)
+        if designation in ("username", "password") and value and designation not in found:
+            found[designation] = value
+    return found

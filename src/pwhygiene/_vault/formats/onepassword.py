@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pwhygiene._vault.formats._common import (
     collect,
+    designated_fields,
     header_has,
     kind_for,
     make_vault,
@@ -57,18 +58,6 @@ _USERNAME_IDS = ("username", "pop_username", "smtp_username")
 
 
 # --- 1PUX -----------------------------------------------------------------------------------
-
-
-def _login_fields(details: Mapping[str, object], path: Path, where: str) -> dict[str, str]:
-    """``{designation: value}`` of the login form fields (username, password)."""
-    found: dict[str, str] = {}
-    for n, entry in enumerate(opt(details, "loginFields", list, path, where) or []):
-        here = f"{where}.loginFields[{n}]"
-        designation = opt(entry, "designation", str, path, here)
-        value = opt(entry, "value", str, path, here)
-        if designation in ("username", "password") and value and designation not in found:
-            found[designation] = value
-    return found
 
 
 def _section_fields(
@@ -153,7 +142,7 @@ def _pux_item(
     details = opt(item, "details", dict, path, where) or {}
     category = get(item, "categoryUuid", str, path, where)
     here = f"{where}.details"
-    fields = _login_fields(details, path, here) if category == "001" else {}
+    fields = designated_fields(details, "loginFields", path, here) if category == "001" else {}
     username, password = fields.get("username"), fields.get("password")
     if category == "005":
         password = password_or_none(opt(details, "password", str, path, here))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pwhygiene._vault.formats._common import (
     collect,
+    designated_fields,
     kind_for,
     make_vault,
     password_or_none,
@@ -55,17 +56,6 @@ def _records(text: str, path: Path) -> list[tuple[object, str]]:
         except (json.JSONDecodeError, RecursionError):
             records.append((None, f"record {n}"))  # reported by _item, after folders are known
     return records
-
-
-def _form_fields(secure: Mapping[str, object], path: Path, where: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for n, entry in enumerate(opt(secure, "fields", list, path, where) or []):
-        here = f"{where}.fields[{n}]"
-        designation = opt(entry, "designation", str, path, here)
-        value = opt(entry, "value", str, path, here)
-        if designation in ("username", "password") and value and designation not in found:
-            found[designation] = value
-    return found
 
 
 def _section_secret(
@@ -115,7 +105,7 @@ def _item(record: tuple[object, str], path: Path, folders: Mapping[str, str]) ->
         return None
     secure = opt(obj, "secureContents", dict, path, where) or {}
     here = f"{where}.secureContents"
-    fields = _form_fields(secure, path, here)
+    fields = designated_fields(secure, "fields", path, here)
     username, password = fields.get("username"), password_or_none(fields.get("password"))
     if type_name == "passwords.Password":
         password = password_or_none(opt(secure, "password", str, path, here))
