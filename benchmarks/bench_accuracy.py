@@ -1,7 +1,9 @@
 """How right the strength estimate is: passphrase error, common passwords, rank correlation.
 
-Three measurements, each printed for zxcvbn-python 4.5.0 (raw), pwhygiene ``model="zxcvbn"``
-and pwhygiene's default model, in the same run:
+Three measurements, each printed for zxcvbn-python 4.5.0 (raw), pwhygiene ``model="zxcvbn"``,
+pwhygiene's default model and, when Node.js and ``benchmarks/zxcvbn_ts`` are installed
+(``npm ci --prefix benchmarks/zxcvbn_ts``), zxcvbn-ts 4.2.0 with its common and English
+packages, in the same run:
 
 * **passphrase error**: phrases of n = 3..6 words drawn at random from the EFF large list
   (7,776 words) joined by each common separator; the error is ``guesses_log10 - n*log10(7776)``
@@ -9,27 +11,36 @@ and pwhygiene's default model, in the same run:
 * **common passwords**: the share of common passwords of 8+ characters that score >= 3 (the
   safety floor is 0 %). The list is Django's ``common-passwords.txt.gz`` (Royce Williams'
   20,000 most common Pwned Passwords entries, lower-cased and deduplicated: 19,640 passwords,
-  8,354 of them 8+ characters), which is independent of zxcvbn's own lists; ``--common
-  zxcvbn`` uses the first 10,000 entries of zxcvbn's bundled ``passwords`` list instead
-  (circular for zxcvbn: it is its own dictionary).
-* **rank correlation** (only with ``--reference FILE``): wCorr's weighted Spearman of
-  ``guesses_log10`` and of the 0-4 score against a reference guess number, on a file the user
-  fetched (the RUB-SysSec password-strength-meter samples, Golla & Duermuth, CCS 2018). Lines
-  are ``password<TAB>reference guesses[<TAB>weight]``; ``#`` lines are skipped. Leaked
-  passwords are never committed to this repository.
+  8,354 of them 8+ characters). The default model ships this list, so for it the figure is a
+  regression check, not a test of generalisation; the reference files below give that
+  (``--common zxcvbn`` uses the first 10,000 entries of zxcvbn's own list instead).
+* **against real-world references** (``--reference FILE...``): wCorr's weighted Spearman of
+  ``guesses_log10`` and of the 0-4 score against each file's reference strength, weighted by
+  its weight column; the share of the file's passwords of 8+ characters chosen by at least
+  100 people (weight >= 100) that score >= 3 (an independent safety floor); and how often each
+  scorer's 0-4 score equals zxcvbn-python's. A file is either a RUB-SysSec
+  password-strength-meter result table (``src/analyze/result_*.csv`` of
+  github.com/RUB-SysSec/Password-Strength-Meter-Accuracy: tab-separated with a header naming
+  ``password``, ``strength`` and ``weight``; Golla & Duermuth, CCS 2018) or lines of
+  ``password<TAB>reference[<TAB>weight]``. ``--fetch-rub DIR`` downloads the six RUB-SysSec
+  tables into DIR at run time. Leaked passwords are never committed to this repository.
 
     python benchmarks/bench_accuracy.py                    # passphrases + common passwords
     python benchmarks/bench_accuracy.py --phrases 200      # phrases per (n, separator) cell
-    python benchmarks/bench_accuracy.py --reference rockyou-sample.tsv
+    python benchmarks/bench_accuracy.py --fetch-rub rub/ --reference rub/result_*.csv
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import math
 import random
+import shutil
 import statistics
+import subprocess
+import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -40,6 +51,14 @@ from pwhygiene._strength.passphrase import SEPARATORS, word_lists
 
 Scorer = Callable[[str], tuple[int, float]]
 """password -> (score, guesses_log10)."""
+
+ZXCVBN_TS = Path(__file__).with_name("zxcvbn_ts")
+RUB_COMMIT = "c894683ca97e91479d55b369dd98b5f89d151af9"
+RUB_SAMPLES = [
+    f"result_{leak}_{kind}.csv"
+    for leak in ("rockyou", "linkedin", "000webhost")
+    for kind in ("online", "offline")
+]
 
 
 def _zxcvbn_raw(password: str) -> tuple[int, float]:
@@ -55,11 +74,53 @@ def _ours(model: str) -> Scorer:
     return score
 
 
+class ZxcvbnTs:
+    """zxcvbn-ts through Node.js (``zxcvbn_ts/score.mjs``), one Node process per batch."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, tuple[int, float]] = {}
+
+    @staticmethod
+    def installed() -> bool:
+        """Whether Node.js and the pinned zxcvbn-ts packages are there."""
+        return shutil.which("node") is not None and (ZXCVBN_TS / "node_modules").is_dir()
+
+    def prefetch(self, passwords: Sequence[str]) -> None:
+        """Score every password of ``passwords`` not yet scored, in one Node.js process."""
+        todo = sorted(set(passwords) - self.answers.keys())
+        if not todo:
+            return
+        done = subprocess.run(
+            ["node", str(ZXCVBN_TS / "score.mjs")],
+            input=json.dumps(todo),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        for password, (score, log10) in zip(todo, json.loads(done.stdout), strict=True):
+            self.answers[password] = (int(score), float(log10))
+
+    def __call__(self, password: str) -> tuple[int, float]:
+        """``(score, guesses_log10)`` of one password."""
+        self.prefetch([password])
+        return self.answers[password]
+
+
 SCORERS: dict[str, Scorer] = {
     "zxcvbn-python": _zxcvbn_raw,
     'model="zxcvbn"': _ours("zxcvbn"),
     "default": _ours("default"),
 }
+_TS = ZxcvbnTs() if ZxcvbnTs.installed() else None
+if _TS is not None:
+    SCORERS["zxcvbn-ts 4.2.0"] = _TS
+
+
+def score_all(passwords: Sequence[str]) -> dict[str, list[tuple[int, float]]]:
+    """Every scorer's ``(score, guesses_log10)`` for ``passwords``."""
+    if _TS is not None:
+        _TS.prefetch(passwords)
+    return {name: [scorer(p) for p in passwords] for name, scorer in SCORERS.items()}
 
 
 # --- weighted Spearman (wCorr) --------------------------------------------------------------
@@ -123,8 +184,8 @@ def passphrase_errors(per_cell: int, seed: int) -> None:
     for count in range(3, 7):
         for separator in SEPARATORS:
             phrases = [separator.join(rng.sample(large, count)) for _ in range(per_cell)]
-            for name, scorer in SCORERS.items():
-                errors = [scorer(p)[1] - count * true_log10 for p in phrases]
+            for name, results in score_all(phrases).items():
+                errors = [log10 - count * true_log10 for _, log10 in results]
                 within = sum(abs(e) <= 1 for e in errors) / len(errors)
                 print(
                     f"  {count:2} {separator!r:>5} {name:16} {statistics.median(errors):7.2f} "
@@ -154,35 +215,67 @@ def common_share(source: str) -> None:
     """Print the share of common 8+-character passwords each scorer rates 3 or 4."""
     label, passwords = common_passwords(source)
     print(f"\nCommon passwords of 8+ characters scoring >= 3: {len(passwords):,} from {label}")
-    for name, scorer in SCORERS.items():
-        strong = [p for p in passwords if scorer(p)[0] >= 3]
-        print(f"  {name:16} {len(strong):6,} ({len(strong) / len(passwords):.2%})")
+    for name, results in score_all(passwords).items():
+        strong = sum(score >= 3 for score, _ in results)
+        print(f"  {name:16} {strong:6,} ({strong / len(passwords):.2%})")
 
 
-def reference_correlation(path: Path) -> None:
-    """Print the weighted Spearman of each scorer against the reference file's guess numbers."""
+def read_reference(path: Path) -> tuple[list[str], list[float], list[float]]:
+    """``(passwords, reference strengths, weights)`` of a RUB-SysSec table or a plain file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t") if lines else []
+    if {"password", "strength", "weight"} <= set(header):
+        columns = [header.index(name) for name in ("password", "strength", "weight")]
+        body = lines[1:]
+    else:
+        columns = [0, 1, 2]
+        body = lines
     passwords: list[str] = []
     reference: list[float] = []
     weights: list[float] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line or line.startswith("#"):
+    for number, line in enumerate(body, 2 if body is not lines else 1):
+        if not line or (body is lines and line.startswith("#")):
             continue
         fields = line.split("\t")
-        if len(fields) not in (2, 3):
-            raise SystemExit(f"{path}:{number}: expected password<TAB>guesses[<TAB>weight]")
-        passwords.append(fields[0])
-        reference.append(float(fields[1]))
-        weights.append(float(fields[2]) if len(fields) == 3 else 1.0)
-    print(f"\nWeighted Spearman against {path.name} ({len(passwords):,} passwords)")
-    print(f"  {'scorer':16} {'log10':>7} {'score':>7}")
-    for name, scorer in SCORERS.items():
-        results = [scorer(p) for p in passwords]
-        log10s = [r[1] for r in results]
-        scores = [float(r[0]) for r in results]
+        if len(fields) < 2 or (body is not lines and len(fields) != len(header)):
+            raise SystemExit(f"{path}:{number}: expected password<TAB>strength[<TAB>weight]")
+        passwords.append(fields[columns[0]])
+        reference.append(float(fields[columns[1]]))
+        weights.append(float(fields[columns[2]]) if len(fields) > columns[2] else 1.0)
+    return passwords, reference, weights
+
+
+def reference_correlation(path: Path) -> None:
+    """Print each scorer's weighted Spearman, floor and agreement on one reference file."""
+    passwords, reference, weights = read_reference(path)
+    common = [k for k, p in enumerate(passwords) if len(p) >= 8 and weights[k] >= 100]
+    results = score_all(passwords)
+    zxcvbn_scores = [score for score, _ in results["zxcvbn-python"]]
+    print(f"\n{path.name}: {len(passwords):,} passwords, {len(common):,} of 8+ chars weight >= 100")
+    print(f"  {'scorer':16} {'log10':>7} {'score':>7} {'common>=3':>10} {'=zxcvbn':>8}")
+    for name, scored in results.items():
+        scores = [float(score) for score, _ in scored]
+        strong = sum(scores[k] >= 3 for k in common)
+        same = sum(a == b for a, b in zip(scores, zxcvbn_scores, strict=True)) / len(scores)
         print(
-            f"  {name:16} {weighted_spearman(log10s, reference, weights):7.3f} "
-            f"{weighted_spearman(scores, reference, weights):7.3f}"
+            f"  {name:16} {weighted_spearman([lg for _, lg in scored], reference, weights):7.3f} "
+            f"{weighted_spearman(scores, reference, weights):7.3f} {strong:10,} {same:8.1%}"
         )
+
+
+def fetch_rub(directory: Path) -> None:
+    """Download the six RUB-SysSec result tables (pinned commit) into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    base = (
+        "https://raw.githubusercontent.com/RUB-SysSec/Password-Strength-Meter-Accuracy/"
+        f"{RUB_COMMIT}/src/analyze/"
+    )
+    for name in RUB_SAMPLES:
+        target = directory / name
+        if not target.exists():
+            with urllib.request.urlopen(base + name, timeout=60) as answer:
+                target.write_bytes(answer.read())
+        print(f"fetched {target}")
 
 
 def main() -> None:
@@ -191,12 +284,18 @@ def main() -> None:
     parser.add_argument("--phrases", type=int, default=100, help="phrases per table cell")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--common", choices=("django", "zxcvbn"), default="django")
-    parser.add_argument("--reference", type=Path, help="password<TAB>guesses[<TAB>weight] file")
+    parser.add_argument("--reference", type=Path, nargs="*", default=[], help="reference files")
+    parser.add_argument("--fetch-rub", type=Path, metavar="DIR", help="download RUB-SysSec data")
+    parser.add_argument("--skip-phrases", action="store_true", help="no passphrase table")
     args = parser.parse_args()
-    passphrase_errors(args.phrases, args.seed)
+    print(f"scorers: {', '.join(SCORERS)}")
+    if args.fetch_rub is not None:
+        fetch_rub(args.fetch_rub)
+    if not args.skip_phrases:
+        passphrase_errors(args.phrases, args.seed)
     common_share(args.common)
-    if args.reference is not None:
-        reference_correlation(args.reference)
+    for path in args.reference:
+        reference_correlation(path)
 
 
 if __name__ == "__main__":

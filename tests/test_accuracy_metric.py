@@ -47,3 +47,34 @@ def test_weighted_spearman_is_one_for_any_increasing_map() -> None:
     """A monotone transform of the reference ranks perfectly, whatever the weights."""
     x = [0.5, 3.0, 7.0, 100.0]
     assert bench.weighted_spearman(x, [math.log(v) for v in x], [5, 1, 2, 1]) == pytest.approx(1)
+
+
+def test_a_rub_syssec_result_table_is_read_by_its_header(tmp_path: Path) -> None:
+    """The RUB-SysSec ``result_*.csv`` shape: a header, six tab-separated columns, any order.
+
+    Written here from the repository's README and ``01_build_r_file.py`` (fictional rows).
+    """
+    table = tmp_path / "result_example_online.csv"
+    table.write_text(
+        "password\tstrength\tweight\tcount\tzxcvbn_guess_number\tzxcvbn_score\n"
+        "hunter2\t-9000.0\t9000.0\t3.0\t1200.0\t0.0\n"
+        "mahal kita\t-12.0\t12.0\t1.0\t55000.0\t1.0\n",
+        encoding="utf-8",
+    )
+    expected = (["hunter2", "mahal kita"], [-9000.0, -12.0], [9000.0, 12.0])
+    assert bench.read_reference(table) == expected
+
+
+def test_a_plain_reference_file_needs_no_header(tmp_path: Path) -> None:
+    """``password<TAB>reference[<TAB>weight]``, ``#`` comments, weight 1 when absent."""
+    plain = tmp_path / "plain.tsv"
+    plain.write_text("# comment\nhunter2\t1000\t5\nletmein\t20\n", encoding="utf-8")
+    assert bench.read_reference(plain) == (["hunter2", "letmein"], [1000.0, 20.0], [5.0, 1.0])
+
+
+def test_a_row_short_of_the_header_is_named_by_its_line(tmp_path: Path) -> None:
+    """A cut table stops the run with the file and line, never a silently shorter sample."""
+    table = tmp_path / "result_cut.csv"
+    table.write_text("password\tstrength\tweight\nok\t1\t2\ncut\t3\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"result_cut\.csv:3"):
+        bench.read_reference(table)

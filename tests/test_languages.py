@@ -73,7 +73,7 @@ def test_packs_are_loaded_once_and_read_only() -> None:
 # English-only dictionary reads as brute force.
 LOCAL_PASSWORDS = {
     "de": ("Schmetterling2024", "Wasserflasche22", "Schreibtisch-Lampe"),
-    "fr": ("grenouillebleue", "fraise-chocolat"),
+    "fr": ("grenouillebleue", "citrouille-moutarde"),  # "chocolat" is a common password now
 }
 
 
@@ -121,3 +121,15 @@ def test_english_only_results_are_unchanged(password: str) -> None:
     assert estimate_strength(password, languages=None) == plain
     assert estimate_strength(password, languages=("en",)) == plain
     assert estimate_strength(password, languages=()) == plain
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [("schmetterling", "word_by_itself"), ("kuchen", "word_by_itself")],
+)
+def test_a_pack_word_by_itself_gets_zxcvbns_advice_for_a_word(password: str, code: str) -> None:
+    """A word only a language pack knows is warned about like an English word by itself."""
+    assert estimate_strength(password).feedback.warning_code == ""  # brute force in English
+    feedback = estimate_strength(password, languages=("en", "de")).feedback
+    assert feedback.warning_code == code
+    assert feedback.warning == "A word by itself is easy to guess."

@@ -9,6 +9,7 @@ import statistics
 import unicodedata
 from collections.abc import Callable
 from importlib import resources
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -17,7 +18,7 @@ from zxcvbn import zxcvbn
 
 import pwhygiene
 from pwhygiene import Checker, ViolationCode
-from pwhygiene._strength import passphrase
+from pwhygiene._strength import matching, passphrase
 from pwhygiene._strength.estimate import estimate as estimate_strength
 from pwhygiene._strength.matching import lower_aligned
 from pwhygiene._strength.passphrase import (
@@ -113,11 +114,16 @@ def test_eff_phrase_costs_at_most_its_generator_space(phrase_and_count: tuple[st
 
 
 @given(st.one_of(ordinary_passwords(), eff_phrases().map(lambda pair: pair[0])))
-def test_default_model_never_rates_above_zxcvbn(password: str) -> None:
-    """The passphrase reading can only lower an estimate: zxcvbn's own reading stays a bound."""
+def test_the_passphrase_reading_only_ever_lowers_an_estimate(password: str) -> None:
+    """With the passphrase matcher off, the same lists never give fewer guesses.
+
+    The default model also re-ranks its lists (names move up, more common passwords), so it
+    may rate a name above zxcvbn; the passphrase reading itself can only add cheaper readings.
+    """
     ours = estimate_strength(password)
-    theirs = estimate_strength(password, model="zxcvbn")
-    assert ours.guesses <= theirs.guesses
+    with mock.patch.object(matching, "passphrase_match", return_value=[]):
+        without = estimate_strength(password)
+    assert ours.guesses <= without.guesses
 
 
 def test_mixed_case_per_word_costs_more_than_uniform_case() -> None:
@@ -186,10 +192,14 @@ def test_matcher_output_is_bounded(password: str) -> None:
 
 
 def test_step_budget_stops_the_search_with_a_valid_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the extension budget exhausted at once, the answer is zxcvbn's, not an error."""
-    monkeypatch.setattr(passphrase, "MAX_STEPS", 0)
+    """With the extension budget exhausted at once, the answer is the one without phrases."""
     phrase = "mossy-crushable-tavern-oblong"
-    assert estimate_strength(phrase) == estimate_strength(phrase, model="zxcvbn")
+    monkeypatch.setattr(matching, "passphrase_match", lambda *_: [])
+    without_phrases = estimate_strength(phrase)
+    monkeypatch.undo()
+    monkeypatch.setattr(passphrase, "MAX_STEPS", 0)
+    assert estimate_strength(phrase) == without_phrases
+    assert without_phrases.guesses_log10 > LARGE_LOG10 * 4 + 3  # zxcvbn's reading: far above
 
 
 def test_model_is_validated_and_shown() -> None:
@@ -232,8 +242,24 @@ def _ordinary_corpus(size: int) -> list[str]:
     return [rng.choice(makers)() for _ in range(size)]
 
 
-def test_default_model_scores_ordinary_passwords_as_zxcvbn_does() -> None:
-    """On ordinary (non-passphrase) passwords the default model's score is zxcvbn's >= 95 %."""
+def test_default_model_scores_ordinary_passwords_as_zxcvbn_does_but_for_its_lists() -> None:
+    """On ordinary passwords the default's machinery scores as zxcvbn >= 95 %; the rest is lists.
+
+    Every other difference must come from the documented list changes (more common passwords,
+    names ranked by password frequency): with zxcvbn's own lists put back, the default model
+    (passphrases, accents) agrees with zxcvbn on >= 95 % of the corpus. The overall agreement
+    (93.8 % on 1,000 of these) is measured in ``benchmarks/bench_accuracy.py``.
+    """
     corpus = _ordinary_corpus(300)
-    same = sum(estimate_strength(p).score == zxcvbn(p)["score"] for p in corpus)
-    assert same >= 0.95 * len(corpus)
+    theirs = [zxcvbn(p)["score"] for p in corpus]
+    ours = [estimate_strength(p).score for p in corpus]
+    with mock.patch.object(matching, "default_lists", dict):
+        matching.dictionaries_for.cache_clear()
+        matching._BASE.pop("default", None)
+        try:
+            machinery = [estimate_strength(p).score for p in corpus]
+        finally:
+            matching._BASE.pop("default", None)
+            matching.dictionaries_for.cache_clear()
+    assert sum(m == t for m, t in zip(machinery, theirs, strict=True)) >= 0.95 * len(corpus)
+    assert sum(o == t for o, t in zip(ours, theirs, strict=True)) >= 0.85 * len(corpus)

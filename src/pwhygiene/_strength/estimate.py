@@ -221,7 +221,7 @@ def _guesses(
 ) -> tuple[Decimal, list[Match]]:
     """The guesses and cheapest match sequence of zxcvbn; call inside ``DECIMAL_CONTEXT``."""
     window = password.text[: _window_end(password.text)]
-    dicts = dictionaries_for(languages if model == "default" else ())
+    dicts = dictionaries_for(model, languages)
     if tokens:
         dicts = dicts.with_user_inputs(tokens)
     guesses, sequence = most_guessable(window, omnimatch(window, dicts, REFERENCE_YEAR, model))

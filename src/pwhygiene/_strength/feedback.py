@@ -12,6 +12,7 @@ from __future__ import annotations
 from zxcvbn import feedback as zxcvbn_feedback
 
 from pwhygiene._strength.dates import Match
+from pwhygiene._strength.languages import LANGUAGES
 from pwhygiene._strength.passphrase import FAMOUS_WARNING
 
 WARNING_CODES: dict[str, str] = {
@@ -64,14 +65,31 @@ def suggestion_code(text: str) -> str:
     return SUGGESTION_CODES.get(text, UNKNOWN)
 
 
+PACK_LISTS_AS = {
+    "words": "english_wikipedia",
+    "first_names": "male_names",
+    "last_names": "surnames",
+}
+"""A language pack's list -> the zxcvbn list whose advice fits it (``de_words`` is a word)."""
+
+
 def advise(score: int, sequence: list[Match]) -> tuple[str, tuple[str, ...]]:
     """Zxcvbn's warning and suggestions for a match sequence, with the passphrase warning.
 
     A weak password (score <= 2) that holds a famous passphrase gets the famous-passphrase
-    warning instead of zxcvbn's (which knows no such pattern and would say nothing).
+    warning instead of zxcvbn's (which knows no such pattern and would say nothing). A
+    language pack's word or name gets the advice of zxcvbn's English word or name lists.
     """
-    advice = zxcvbn_feedback.get_feedback(score, sequence)
+    advice = zxcvbn_feedback.get_feedback(score, [_as_zxcvbn_list(m) for m in sequence])
     warning = str(advice["warning"])
     if score <= 2 and any(match.get("famous") for match in sequence):
         warning = FAMOUS_WARNING
     return warning, tuple(str(s) for s in advice["suggestions"])
+
+
+def _as_zxcvbn_list(match: Match) -> Match:
+    """``match`` with a language pack's list named as the zxcvbn list zxcvbn gives advice on."""
+    language, _, kind = str(match.get("dictionary_name", "")).partition("_")
+    if language in LANGUAGES and kind in PACK_LISTS_AS:
+        return {**match, "dictionary_name": PACK_LISTS_AS[kind]}
+    return match

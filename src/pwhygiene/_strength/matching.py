@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -33,11 +33,15 @@ from zxcvbn import matching
 
 from pwhygiene._strength.accents import fold, price_accented
 from pwhygiene._strength.dates import Match, date_match, regex_match
+from pwhygiene._strength.frequency import default_lists
 from pwhygiene._strength.languages import dictionaries as language_dictionaries
 from pwhygiene._strength.passphrase import passphrase_match
 
 Model = Literal["default", "zxcvbn"]
 """``"zxcvbn"``: zxcvbn 4.5.0's matchers only; ``"default"`` adds passphrases and accents."""
+
+PREFIX = 4
+"""Word starts of this length bound how far a dictionary scan goes (see ``Dictionaries``)."""
 
 MAX_L33T_SUBS = 16
 """At most this many l33t substitution tables are tried per string (zxcvbn tries them all)."""
@@ -52,51 +56,70 @@ class Dictionaries:
     """The ranked word lists one call matches against; never shared mutable state.
 
     ``base`` maps a word to its ``(list name, rank)`` pairs in zxcvbn's list order, so one
-    lookup per substring replaces zxcvbn's one lookup per list. ``user`` holds this call's
-    user inputs (rank = position, as in zxcvbn). ``alphabet`` is every character of every
-    word: a substring holding any other character cannot be a word, so scanning stops there.
+    lookup per substring replaces zxcvbn's one lookup per list. ``reach`` maps each
+    ``PREFIX``-character word start to the length of the longest word that starts so: a scan
+    from a position whose next characters start no word stops after ``PREFIX - 1``. ``user``
+    holds this call's user inputs (rank = position, as in zxcvbn). ``alphabet`` is every
+    character of every word: a substring holding any other character cannot be a word.
     """
 
     base: dict[str, tuple[tuple[str, int], ...]]
-    base_max_length: int
+    reach: dict[str, int]
     user: dict[str, int]
     user_max_length: int
     alphabet: frozenset[str]
+
+    @classmethod
+    def of(cls, base: dict[str, tuple[tuple[str, int], ...]]) -> Dictionaries:
+        """The table for ``base``, with its reach and alphabet, and no user inputs."""
+        reach: dict[str, int] = {}
+        for word in base:
+            if len(word) >= PREFIX and len(word) > reach.get(word[:PREFIX], 0):
+                reach[word[:PREFIX]] = len(word)
+        return cls(base, reach, {}, 0, frozenset().union(*base))
 
     def with_user_inputs(self, words: Sequence[str]) -> Dictionaries:
         """A copy holding ``words`` (already normalised, lower-case) as the user-input list."""
         ranked = matching.build_ranked_dict(list(words))
         longest = max((len(word) for word in ranked), default=0)
         alphabet = self.alphabet.union(*ranked)
-        return Dictionaries(self.base, self.base_max_length, ranked, longest, alphabet)
+        return Dictionaries(self.base, self.reach, ranked, longest, alphabet)
 
 
-_BASE_LOCK = threading.Lock()
-_BASE: Dictionaries | None = None
+_LOCK = threading.Lock()
+_BASE: dict[Model, Dictionaries] = {}
 
 
-def base_dictionaries() -> Dictionaries:
-    """The frequency lists of zxcvbn merged into one table; built once, on first use."""
-    global _BASE  # noqa: PLW0603 -- a lazily built, never mutated singleton
-    if _BASE is None:
-        with _BASE_LOCK:
-            if _BASE is None:
-                _BASE = _merge_frequency_lists()
-    return _BASE
+def base_dictionaries(model: Model = "zxcvbn") -> Dictionaries:
+    """The ``model``'s ranked lists merged into one table; built once per model, on first use.
+
+    ``"zxcvbn"`` is zxcvbn's lists exactly; ``"default"`` re-ranks them by password frequency
+    and adds the bundled common-password lists (:mod:`pwhygiene._strength.frequency`).
+    """
+    table = _BASE.get(model)
+    if table is None:
+        with _LOCK:
+            table = _BASE.get(model)
+            if table is None:
+                lists = _zxcvbn_lists()
+                table = _merge(lists if model == "zxcvbn" else default_lists(lists))
+                _BASE[model] = table
+    return table
 
 
 @lru_cache(maxsize=16)
-def dictionaries_for(languages: tuple[str, ...]) -> Dictionaries:
-    """The zxcvbn lists plus the packs of ``languages`` (resolved, non-English), built once.
+def dictionaries_for(model: Model, languages: tuple[str, ...]) -> Dictionaries:
+    """The ``model``'s lists plus the packs of ``languages`` (resolved, non-English), built once.
 
+    Packs belong to the default model (``model="zxcvbn"`` stays zxcvbn's, English only).
     Pack words are normalised and folded (NFKC, lower case, accents to base letters) as the
     matcher folds the password, so ``müller`` and ``muller`` find the same entry; entries
     with spaces or punctuation are left out (the packs hold a few). A word gets one pack entry,
     its best rank, and none where a list already ranks it as high: for one span the cheapest
     entry is the only one the search can choose, so the others would only cost time.
     """
-    base = base_dictionaries()
-    if not languages:
+    base = base_dictionaries(model)
+    if not languages or model == "zxcvbn":
         return base
     best: dict[str, tuple[str, int]] = {}
     for language in languages:
@@ -110,23 +133,24 @@ def dictionaries_for(languages: tuple[str, ...]) -> Dictionaries:
         known = merged.get(word, ())
         if all(rank < known_rank for _, known_rank in known):
             merged[word] = (*known, (name, rank))
-    longest = max(base.base_max_length, *(len(word) for word in merged))
-    alphabet = base.alphabet.union(*merged)
-    return Dictionaries(merged, longest, {}, 0, alphabet)
+    return Dictionaries.of(merged)
 
 
-def _merge_frequency_lists() -> Dictionaries:
+def _zxcvbn_lists() -> dict[str, dict[str, int]]:
     # zxcvbn's own ranked dicts for the bundled lists are built at import and never mutated
     # (only the "user_inputs" entry of the enclosing table is); read them, in their order.
     from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415 -- 800 kB, load lazily
 
+    return {name: matching.RANKED_DICTIONARIES[name] for name in FREQUENCY_LISTS}
+
+
+def _merge(lists: Mapping[str, Mapping[str, int]]) -> Dictionaries:
+    """One ``word -> ((list, rank), ...)`` table, the lists in ``lists``' order."""
     merged: dict[str, list[tuple[str, int]]] = {}
-    for name in FREQUENCY_LISTS:
-        for word, rank in matching.RANKED_DICTIONARIES[name].items():
+    for name, ranked in lists.items():
+        for word, rank in ranked.items():
             merged.setdefault(word, []).append((name, rank))
-    longest = max(len(word) for word in merged)
-    alphabet = frozenset().union(*merged)
-    return Dictionaries({w: tuple(v) for w, v in merged.items()}, longest, {}, 0, alphabet)
+    return Dictionaries.of({w: tuple(v) for w, v in merged.items()})
 
 
 def lower_aligned(text: str) -> str:
@@ -170,12 +194,13 @@ def dictionary_match(
     lower = lower_aligned(password)
     if fold_accents:
         lower = fold(lower)
-    base, user, alphabet = dicts.base, dicts.user, dicts.alphabet
-    span = max(dicts.base_max_length, dicts.user_max_length)
+    base, reach, user, alphabet = dicts.base, dicts.reach, dicts.user, dicts.alphabet
+    user_span = dicts.user_max_length
     stops = [n] * (n + 1)  # stops[i]: first position >= i whose character no word has
     for i in range(n - 1, -1, -1):
         stops[i] = i if lower[i] not in alphabet else stops[i + 1]
     for i in range(n):
+        span = max(reach.get(lower[i : i + PREFIX], PREFIX - 1), user_span)
         for j in range(i, min(stops[i], i + span)):
             word = lower[i : j + 1]
             for name, rank in base.get(word, ()):
