@@ -15,7 +15,15 @@ from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pwhygiene._strength.i18n import LANGUAGES, LOCALE_DIR, candidates, catalog, translate
+from pwhygiene._strength.i18n import (
+    LANGUAGES,
+    LOCALE_DIR,
+    candidates,
+    catalog,
+    integer,
+    language,
+    translate,
+)
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
@@ -92,3 +100,22 @@ def test_candidates_and_catalogs_are_cached_and_safe() -> None:
     assert candidates("../../etc/passwd") == ()
     assert catalog("de") is catalog("de")
     assert Path(LOCALE_DIR).is_dir()
+
+
+@given(st.sampled_from([*LANGUAGES, "en"]), st.integers(min_value=0, max_value=10**15))
+def test_numbers_are_grouped_as_babel_groups_them(locale: str, number: int) -> None:
+    """Oracle: Babel's CLDR data. ``1.234`` in German, ``1 234`` (narrow space) in French."""
+    from babel.numbers import format_decimal  # noqa: PLC0415 -- a test-only dependency
+
+    assert integer(number, locale) == format_decimal(number, locale=locale)
+
+
+def test_a_breach_count_reads_in_the_user_s_language() -> None:
+    """The count in a translated message uses that language's separator, not English commas."""
+    from pwhygiene._strength.policy import breached_violation  # noqa: PLC0415
+
+    assert "1.234.567" in breached_violation(1_234_567, "de-AT").message
+    assert "1\u202f234\u202f567" in breached_violation(1_234_567, "fr_CA").message
+    assert "1,234,567" in breached_violation(1_234_567, None).message
+    assert language("de-AT") == "de"
+    assert language("en-GB") is None

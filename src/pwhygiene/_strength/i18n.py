@@ -18,6 +18,8 @@ DOMAIN = "pwhygiene"
 LOCALE_DIR = Path(__file__).with_name("locale")
 LANGUAGES = ("de", "es", "fr", "it", "nl", "pt_BR")
 """The languages with a catalog; English needs none."""
+GROUP_SEPARATORS = {"de": ".", "es": ".", "fr": "\u202f", "it": ".", "nl": ".", "pt_BR": "."}
+"""CLDR's thousands separator in each catalog's language (a test checks them against Babel)."""
 _SHAPE = re.compile(r"\A([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{2,8}))?(?:[.@].*)?\Z")
 _REGIONAL_DEFAULT = {"pt": "pt_BR"}  # a bare "pt" gets the one Portuguese catalog we have
 
@@ -56,6 +58,16 @@ def translate(text: str, locale: str | None, /, **params: object) -> str:
         return text
     translated = catalog(locale).gettext(text) if locale else text
     return translated.format(**params) if params else translated
+
+
+def language(locale: str | None) -> str | None:
+    """The catalog ``locale`` reads from (``"de"`` for ``de-AT``), or None for English."""
+    return next((name for name in candidates(locale) if name in LANGUAGES), None)
+
+
+def integer(number: int, locale: str | None) -> str:
+    """``number`` grouped as ``locale`` writes it: ``1,234`` in English, ``1.234`` in German."""
+    return f"{number:,}".replace(",", GROUP_SEPARATORS.get(language(locale) or "", ","))
 
 
 def translated(locale: str | None) -> bool:

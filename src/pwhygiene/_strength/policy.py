@@ -15,7 +15,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from pwhygiene._strength.context import MIN_TOKEN_LENGTH, MOSTLY
-from pwhygiene._strength.i18n import translate
+from pwhygiene._strength.i18n import integer, translate
 from pwhygiene.exceptions import InvalidInput
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def strength_violations(
                 ViolationCode.WEAK,
                 locale,
                 score=strength.score,
-                guesses=_about(strength.guesses, strength.guesses_log10),
+                guesses=_about(strength.guesses, strength.guesses_log10, locale),
                 min_score=policy.min_score,
             )
         )
@@ -176,8 +176,8 @@ def strength_violations(
     return found
 
 
-def _about(guesses: float, log10: float) -> str:
-    return f"{round(guesses):,}" if guesses < 1e6 else f"10^{log10:.0f}"
+def _about(guesses: float, log10: float, locale: str | None) -> str:
+    return integer(round(guesses), locale) if guesses < 1e6 else f"10^{log10:.0f}"
 
 
 def _covers_mostly(strength: Strength, patterns: set[str]) -> bool:
@@ -206,7 +206,7 @@ def breached_violation(count: int, locale: str | None = None) -> Violation:
     """The password appears ``count`` times in the breach corpus."""
     if count == 1:
         return _violation(ViolationCode.BREACHED, locale, "breached_once")
-    return _violation(ViolationCode.BREACHED, locale, count=f"{count:,}")
+    return _violation(ViolationCode.BREACHED, locale, count=integer(count, locale))
 
 
 def breach_unknown_violation(locale: str | None = None) -> Violation:
