@@ -107,6 +107,8 @@ def test_common_pwned_passwords_of_eight_characters_never_score_three() -> None:
     assert sum(zxcvbn(p)["score"] >= 3 for p in common) > 30  # zxcvbn's lists miss them
 
 
-def test_one_character_entries_are_left_out() -> None:
-    """A one-character entry would match at every position of every password."""
-    assert frequency.ranked(["1", "ab", "AB", "c", "abc"]) == {"ab": 2, "abc": 5}
+def test_one_character_entries_and_runs_are_left_out() -> None:
+    """They would match at every position of every run; brute force and repeats price them."""
+    assert frequency.ranked(["1", "ab", "AB", "c", "aaaa", "abc"]) == {"ab": 2, "abc": 6}
+    assert estimate("aaaaaaaa").score == 0
+    assert estimate("11111111").score == 0

@@ -45,14 +45,16 @@ def plain(word: str) -> str:
 def ranked(words: Iterable[str]) -> Ranked:
     """``{entry: rank}`` from a most-frequent-first list; ``rank`` is the position in it.
 
-    Entries are read as :func:`plain` reads them (a repeat keeps its first rank). One-character
-    entries are left out: any single character is among an attacker's first hundred guesses
-    anyway, and as a dictionary word it would match at every position of every password.
+    Entries are read as :func:`plain` reads them (a repeat keeps its first rank). Entries of
+    one character, or of one character repeated (``aaaaaaaa``; 253 in the two lists), are
+    left out: zxcvbn prices those as brute force or repeats (``aaaaaaaa`` is 8 x 11 guesses),
+    and as dictionary words they would match at every position of every run, which costs the
+    search more than it could ever save.
     """
     ranks: Ranked = {}
     for rank, word in enumerate(words, start=1):
         entry = plain(word)
-        if len(entry) > 1:
+        if len(set(entry)) > 1:
             ranks.setdefault(entry, rank)
     return ranks
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -59,31 +59,36 @@ class Dictionaries:
     lookup per substring replaces zxcvbn's one lookup per list. ``reach`` maps each
     ``PREFIX``-character word start to the length of the longest word that starts so: a scan
     from a position whose next characters start no word stops after ``PREFIX - 1``. ``user``
-    holds this call's user inputs (rank = position, as in zxcvbn). ``alphabet`` is every
-    character of every word: a substring holding any other character cannot be a word.
+    holds this call's user inputs (rank = position, as in zxcvbn), ``user_reach`` their
+    reach. ``alphabet`` is every character of every word: a substring holding any other
+    character cannot be a word.
     """
 
     base: dict[str, tuple[tuple[str, int], ...]]
     reach: dict[str, int]
     user: dict[str, int]
-    user_max_length: int
+    user_reach: dict[str, int]
     alphabet: frozenset[str]
 
     @classmethod
     def of(cls, base: dict[str, tuple[tuple[str, int], ...]]) -> Dictionaries:
         """The table for ``base``, with its reach and alphabet, and no user inputs."""
-        reach: dict[str, int] = {}
-        for word in base:
-            if len(word) >= PREFIX and len(word) > reach.get(word[:PREFIX], 0):
-                reach[word[:PREFIX]] = len(word)
-        return cls(base, reach, {}, 0, frozenset().union(*base))
+        return cls(base, _reach(base), {}, {}, frozenset().union(*base))
 
     def with_user_inputs(self, words: Sequence[str]) -> Dictionaries:
         """A copy holding ``words`` (already normalised, lower-case) as the user-input list."""
         ranked = matching.build_ranked_dict(list(words))
-        longest = max((len(word) for word in ranked), default=0)
         alphabet = self.alphabet.union(*ranked)
-        return Dictionaries(self.base, self.reach, ranked, longest, alphabet)
+        return Dictionaries(self.base, self.reach, ranked, _reach(ranked), alphabet)
+
+
+def _reach(words: Iterable[str]) -> dict[str, int]:
+    """Each ``PREFIX``-character word start -> the length of the longest word starting so."""
+    reach: dict[str, int] = {}
+    for word in words:
+        if len(word) >= PREFIX and len(word) > reach.get(word[:PREFIX], 0):
+            reach[word[:PREFIX]] = len(word)
+    return reach
 
 
 _LOCK = threading.Lock()
@@ -195,12 +200,13 @@ def dictionary_match(
     if fold_accents:
         lower = fold(lower)
     base, reach, user, alphabet = dicts.base, dicts.reach, dicts.user, dicts.alphabet
-    user_span = dicts.user_max_length
+    user_reach = dicts.user_reach
     stops = [n] * (n + 1)  # stops[i]: first position >= i whose character no word has
     for i in range(n - 1, -1, -1):
         stops[i] = i if lower[i] not in alphabet else stops[i + 1]
     for i in range(n):
-        span = max(reach.get(lower[i : i + PREFIX], PREFIX - 1), user_span)
+        head = lower[i : i + PREFIX]
+        span = max(reach.get(head, PREFIX - 1), user_reach.get(head, PREFIX - 1))
         for j in range(i, min(stops[i], i + span)):
             word = lower[i : j + 1]
             for name, rank in base.get(word, ()):
