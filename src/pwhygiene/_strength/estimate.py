@@ -13,8 +13,10 @@ calling ``zxcvbn.zxcvbn`` directly it
 * measures years from the current year instead of 2017;
 * returns typed, frozen results without the password or any ``Decimal``.
 
-For ASCII passwords of at most 64 characters without years near the present it returns
-zxcvbn's score, guesses and feedback exactly; see ``docs/strength.md`` for every difference.
+With ``model="zxcvbn"``, for ASCII passwords of at most 64 characters without years near the
+present, it returns zxcvbn's score, guesses and feedback exactly. The default model adds
+passphrases, accent folding and lists ranked by password frequency; ``docs/strength.md``
+lists every difference and measures both against real leaks.
 """
 
 from __future__ import annotations
