@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from zxcvbn import matching as zxcvbn_matching
 from zxcvbn import zxcvbn
 
+from pwhygiene._breach.blocklist import COMMON_PASSWORDS, entries
 from pwhygiene._strength import frequency
 from pwhygiene._strength.estimate import estimate
 from pwhygiene._strength.matching import base_dictionaries
@@ -26,12 +27,12 @@ RANKED = st.dictionaries(WORDS, st.integers(min_value=1, max_value=10_000), max_
 
 def test_bundled_lists_are_the_published_files() -> None:
     """Each list is the file its source publishes, byte for byte (PROVENANCE.md's checksums)."""
-    pwned = (frequency.WORDLISTS / "pwned_top_20k.txt.gz").read_bytes()
+    pwned = (COMMON_PASSWORDS / "pwned_top_20k.txt.gz").read_bytes()
     assert hashlib.sha256(pwned).hexdigest() == (
         "3c1baed62596de36860824eb3f436d5932d37ca8b06e59df78f5a44ec175afe4"
     )
     assert len(gzip.decompress(pwned).decode().splitlines()) == 19_640
-    zxcvbn_ts = gzip.decompress((frequency.WORDLISTS / "zxcvbn_ts_passwords.json.gz").read_bytes())
+    zxcvbn_ts = gzip.decompress((COMMON_PASSWORDS / "zxcvbn_ts_passwords.json.gz").read_bytes())
     assert hashlib.sha256(zxcvbn_ts).hexdigest() == (
         "f422773d94d630f27e08b26d7017e847bb1feb2a84809340e9c0b0c47b33e3f1"
     )
@@ -100,7 +101,7 @@ def test_common_pwned_passwords_of_eight_characters_never_score_three() -> None:
     Every eighth of the 8,354 such entries (the full list: ``benchmarks/bench_accuracy.py``);
     zxcvbn scores 323 of them 3 or 4 (``fqrg7cs493``, ``ilovemymom``, ``telechargement``).
     """
-    with gzip.open(frequency.WORDLISTS / "pwned_top_20k.txt.gz", "rt", encoding="utf-8") as f:
+    with gzip.open(COMMON_PASSWORDS / "pwned_top_20k.txt.gz", "rt", encoding="utf-8") as f:
         common = [p for p in f.read().splitlines() if len(p) >= 8][::8]
     assert len(common) == 1_045
     assert [p for p in common if estimate(p).score >= 3] == []
@@ -112,3 +113,11 @@ def test_one_character_entries_and_runs_are_left_out() -> None:
     assert frequency.ranked(["1", "ab", "AB", "c", "aaaa", "abc"]) == {"ab": 2, "abc": 6}
     assert estimate("aaaaaaaa").score == 0
     assert estimate("11111111").score == 0
+
+
+def test_the_blocklist_holds_all_three_lists() -> None:
+    """The policy's ``common`` rule refuses what the default model ranks as common."""
+    blocked = entries()
+    assert {"fqrg7cs493", "ilovemymom", "telechargement", "password", "123456"} <= blocked
+    assert len(blocked) == 55_869
+    assert max(len(entry) for entry in blocked) <= 40  # blocklist._LONGEST_ENTRY's bound

@@ -114,16 +114,29 @@ def test_eff_phrase_costs_at_most_its_generator_space(phrase_and_count: tuple[st
 
 
 @given(st.one_of(ordinary_passwords(), eff_phrases().map(lambda pair: pair[0])))
-def test_the_passphrase_reading_only_ever_lowers_an_estimate(password: str) -> None:
-    """With the passphrase matcher off, the same lists never give fewer guesses.
+def test_the_passphrase_reading_never_raises_an_estimate_by_more_than_its_precision(
+    password: str,
+) -> None:
+    """With the passphrase matcher off, the same lists give no estimate 10x lower.
 
-    The default model also re-ranks its lists (names move up, more common passwords), so it
-    may rate a name above zxcvbn; the passphrase reading itself can only add cheaper readings.
+    The reading only adds matches, but zxcvbn's search (kept exact) is a pruned dynamic
+    programme, not a true minimum: an extra match can steer it to a sequence a few percent
+    dearer (``abacus both abacus abacus abacus atrium``: 10^20.55 with, 10^20.50 without). The
+    default model also re-ranks its lists, so it may rate a name above ``model="zxcvbn"``.
     """
     ours = estimate_strength(password)
     with mock.patch.object(matching, "passphrase_match", return_value=[]):
         without = estimate_strength(password)
-    assert ours.guesses <= without.guesses
+    assert ours.guesses_log10 <= without.guesses_log10 + 1
+
+
+def test_the_pruned_search_can_pick_a_slightly_dearer_sequence() -> None:
+    """The example that shows why the bound above has a margin (found by Hypothesis)."""
+    phrase = "abacus both abacus abacus abacus atrium"
+    ours = estimate_strength(phrase)
+    with mock.patch.object(matching, "passphrase_match", return_value=[]):
+        without = estimate_strength(phrase)
+    assert without.guesses_log10 < ours.guesses_log10 < without.guesses_log10 + 0.1
 
 
 def test_mixed_case_per_word_costs_more_than_uniform_case() -> None:

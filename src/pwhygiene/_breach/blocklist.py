@@ -1,11 +1,13 @@
-"""The embedded blocklist: zxcvbn's 30,000 most common passwords, compared whole, offline.
+"""The embedded blocklist: the most common passwords of three lists, compared whole, offline.
 
 NIST SP 800-63B-4 asks verifiers to compare the *entire* password against a list of commonly
-used, expected or compromised values. The list ships inside zxcvbn (a runtime dependency), so it
-works with no network and never goes stale relative to the strength estimate. Entries and
-candidates are compared after NFKC normalisation and case folding: ``PASSWORD`` is as common as
-``password``. Only 31 entries are 15 or more characters long, so under the single-factor
-preset it is the breach corpus (a :class:`~pwhygiene.BreachSource`) that does most of the work.
+used, expected or compromised values. The list is zxcvbn's 30,000 common passwords, zxcvbn-ts's
+49,233 and the 20,000 most common Pwned Passwords entries (Django's copy; the last two ship in
+``common_passwords/`` with their provenance), 55,869 distinct entries, so it works with no network
+and matches what the default strength model ranks as common. Entries and candidates are
+compared after NFKC normalisation and case folding: ``PASSWORD`` is as common as ``password``.
+Few entries are 15 or more characters long, so under the single-factor preset it is the breach
+corpus (a :class:`~pwhygiene.BreachSource`) that does most of the work.
 
 :class:`BlocklistSource` offers the same list through the breach-source protocol, for code that
 only handles digests (an offline audit, a fallback when the range service is down).
@@ -13,16 +15,29 @@ only handles digests (an offline audit, a fallback when the range service is dow
 
 from __future__ import annotations
 
+import gzip
+import json
 import threading
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from pwhygiene._breach.digests import normalize_digest, password_digest
 from pwhygiene._breach.source import HashMode
 from pwhygiene.exceptions import InvalidInput
 
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords")
 _LOCK = threading.Lock()
 _ENTRIES: frozenset[str] | None = None
+
+
+def bundled_lists() -> dict[str, list[str]]:
+    """The two shipped lists, as published, most frequent first: ``zxcvbn_ts``, ``pwned_top``."""
+    with gzip.open(COMMON_PASSWORDS / "zxcvbn_ts_passwords.json.gz", "rt", encoding="utf-8") as f:
+        zxcvbn_ts: list[str] = json.load(f)
+    with gzip.open(COMMON_PASSWORDS / "pwned_top_20k.txt.gz", "rt", encoding="utf-8") as f:
+        pwned_top = f.read().splitlines()
+    return {"zxcvbn_ts": zxcvbn_ts, "pwned_top": pwned_top}
 
 
 def fold(password: str) -> str:
@@ -38,7 +53,8 @@ def entries() -> frozenset[str]:
             if _ENTRIES is None:
                 from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415 -- 800 kB
 
-                _ENTRIES = frozenset(fold(word) for word in FREQUENCY_LISTS["passwords"])
+                lists = [FREQUENCY_LISTS["passwords"], *bundled_lists().values()]
+                _ENTRIES = frozenset(fold(word) for words in lists for word in words)
     return _ENTRIES
 
 
@@ -53,8 +69,8 @@ def is_common(password: str) -> bool:
     return fold(password) in entries()
 
 
-_LONGEST_ENTRY = 32
-"""An upper bound on the entries' length (the longest is 20 characters in zxcvbn 4.5.0)."""
+_LONGEST_ENTRY = 40
+"""An upper bound on the entries' length (the longest is 33 characters; a test checks)."""
 
 
 class BlocklistSource:

@@ -15,21 +15,19 @@ password* instead:
   password list holds keeps zxcvbn's census rank.
 
 Each word keeps only its cheapest entries, as the search would choose them anyway; a tie
-keeps every list that has it. ``wordlists/PROVENANCE.md`` says where the lists come from.
+keeps every list that has it. The lists are the blocklist's (``_breach/common_passwords/``,
+whose ``PROVENANCE.md`` says where they come from).
 Measured on the RUB-SysSec samples by ``benchmarks/bench_accuracy.py``.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import unicodedata
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
+from pwhygiene._breach.blocklist import bundled_lists
 from pwhygiene._strength.accents import fold
 
-WORDLISTS = Path(__file__).with_name("wordlists")
 NAME_LISTS = ("male_names", "female_names", "surnames")
 """zxcvbn's lists ranked by census frequency, re-ranked here by password frequency."""
 
@@ -60,12 +58,8 @@ def ranked(words: Iterable[str]) -> Ranked:
 
 
 def bundled_password_lists() -> dict[str, Ranked]:
-    """The two password lists shipped in ``wordlists/``, each in its own frequency order."""
-    with gzip.open(WORDLISTS / "zxcvbn_ts_passwords.json.gz", "rt", encoding="utf-8") as handle:
-        zxcvbn_ts = json.load(handle)
-    with gzip.open(WORDLISTS / "pwned_top_20k.txt.gz", "rt", encoding="utf-8") as handle:
-        pwned = handle.read().splitlines()
-    return {"zxcvbn_ts": ranked(zxcvbn_ts), "pwned_top": ranked(pwned)}
+    """The blocklist's two shipped password lists, each ranked in its own frequency order."""
+    return {name: ranked(words) for name, words in bundled_lists().items()}
 
 
 def best_ranks(lists: Iterable[Mapping[str, int]]) -> Ranked:
