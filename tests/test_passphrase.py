@@ -19,8 +19,8 @@ from zxcvbn import zxcvbn
 import pwhygiene
 from pwhygiene import Checker, ViolationCode
 from pwhygiene._strength import matching, passphrase
+from pwhygiene._strength.accents import lower_aligned
 from pwhygiene._strength.estimate import estimate as estimate_strength
-from pwhygiene._strength.matching import lower_aligned
 from pwhygiene._strength.passphrase import (
     FAMOUS_WARNING,
     MAX_MATCHES,

@@ -32,6 +32,19 @@ def _fold_char(char: str) -> str:
     return char
 
 
+def lower_aligned(text: str) -> str:
+    """``text.lower()`` with one output character per input character (``İ`` stays as is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def dictionary_form(word: str) -> str:
+    """A list entry as the default model reads passwords: NFKC, lower case, accents folded."""
+    return fold(lower_aligned(unicodedata.normalize("NFKC", word)))
+
+
 def fold(lowered: str) -> str:
     """``lowered`` with each accented letter replaced by its base letter; same length."""
     if lowered.isascii():

@@ -22,11 +22,10 @@ Measured on the RUB-SysSec samples by ``benchmarks/bench_accuracy.py``.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 
 from pwhygiene._breach.blocklist import bundled_lists
-from pwhygiene._strength.accents import fold
+from pwhygiene._strength.accents import dictionary_form
 
 NAME_LISTS = ("male_names", "female_names", "surnames")
 """zxcvbn's lists ranked by census frequency, re-ranked here by password frequency."""
@@ -34,24 +33,18 @@ NAME_LISTS = ("male_names", "female_names", "surnames")
 Ranked = dict[str, int]
 
 
-def plain(word: str) -> str:
-    """A list entry as the matcher reads the password: NFKC, lower case, accents folded."""
-    lowered = unicodedata.normalize("NFKC", word).lower()
-    return fold(lowered) if len(lowered) == len(word) else lowered
-
-
 def ranked(words: Iterable[str]) -> Ranked:
     """``{entry: rank}`` from a most-frequent-first list; ``rank`` is the position in it.
 
-    Entries are read as :func:`plain` reads them (a repeat keeps its first rank). Entries of
-    one character, or of one character repeated (``aaaaaaaa``; 253 in the two lists), are
-    left out: zxcvbn prices those as brute force or repeats (``aaaaaaaa`` is 8 x 11 guesses),
-    and as dictionary words they would match at every position of every run, which costs the
-    search more than it could ever save.
+    Entries are read as the matcher reads a password (:func:`dictionary_form`; a repeat keeps
+    its first rank). Entries of one character, or of one character repeated (``aaaaaaaa``;
+    253 in the two lists), are left out: zxcvbn prices those as brute force or repeats
+    (``aaaaaaaa`` is 8 x 11 guesses), and as dictionary words they would match at every
+    position of every run, which costs the search more than it could ever save.
     """
     ranks: Ranked = {}
     for rank, word in enumerate(words, start=1):
-        entry = plain(word)
+        entry = dictionary_form(word)
         if len(set(entry)) > 1:
             ranks.setdefault(entry, rank)
     return ranks

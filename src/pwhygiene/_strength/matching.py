@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +30,7 @@ from typing import Literal
 
 from zxcvbn import matching
 
-from pwhygiene._strength.accents import fold, price_accented
+from pwhygiene._strength.accents import dictionary_form, fold, lower_aligned, price_accented
 from pwhygiene._strength.dates import Match, date_match, regex_match
 from pwhygiene._strength.frequency import default_lists
 from pwhygiene._strength.languages import dictionaries as language_dictionaries
@@ -130,9 +129,9 @@ def dictionaries_for(model: Model, languages: tuple[str, ...]) -> Dictionaries:
     for language in languages:
         for name, ranked in language_dictionaries(language).items():
             for word, rank in ranked.items():
-                plain = fold(lower_aligned(unicodedata.normalize("NFKC", word)))
-                if plain.isalpha() and (plain not in best or rank < best[plain][1]):
-                    best[plain] = (name, rank)  # "de los", "o'neil": never a password's letters
+                entry = dictionary_form(word)
+                if entry.isalpha() and (entry not in best or rank < best[entry][1]):
+                    best[entry] = (name, rank)  # "de los", "o'neil": never a password's letters
     merged = dict(base.base)
     for word, (name, rank) in best.items():
         known = merged.get(word, ())
@@ -156,14 +155,6 @@ def _merge(lists: Mapping[str, Mapping[str, int]]) -> Dictionaries:
         for word, rank in ranked.items():
             merged.setdefault(word, []).append((name, rank))
     return Dictionaries.of({w: tuple(v) for w, v in merged.items()})
-
-
-def lower_aligned(text: str) -> str:
-    """``text.lower()`` with one output character per input character (``İ`` stays as is)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 def omnimatch(
